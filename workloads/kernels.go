@@ -1,0 +1,128 @@
+package workloads
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/binary"
+	"hash/crc32"
+	"sync"
+)
+
+// Unit sizes. Each is chosen so that one unit takes tens of microseconds on
+// a current x86 core, short enough that a scheduler acting between units
+// (the GIL's switch interval of 5 ms) sees hundreds of them.
+const (
+	hashBufSize  = 64 << 10 // bytes hashed per hash unit
+	primesWindow = 200      // integers tested per primes unit
+	primesBase   = 1_000_000
+	primesSpan   = 1_000_000 // windows start in [primesBase, primesBase+primesSpan)
+	gzipChunk    = 2 << 10   // bytes compressed per gzip unit
+	gzipCorpus   = 64 << 10  // size of the deterministic text that chunks come from
+)
+
+var (
+	hashBufOnce sync.Once
+	hashBuf     []byte
+	corpusOnce  sync.Once
+	corpus      []byte
+)
+
+// HashBuffer returns the deterministic 64 KiB buffer that the hash kernel
+// digests. It is shared and must not be modified.
+func HashBuffer() []byte {
+	hashBufOnce.Do(func() {
+		hashBuf = make([]byte, hashBufSize)
+		fill(hashBuf, 0x5eed)
+	})
+	return hashBuf
+}
+
+// TextCorpus returns the deterministic text that the gzip kernel
+// compresses. It is shared and must not be modified.
+func TextCorpus() []byte {
+	corpusOnce.Do(func() {
+		words := []string{"the", "quick", "brown", "fox", "jumps", "over", "lazy", "dog",
+			"concurrency", "is", "not", "parallelism", "goroutine", "thread", "process",
+			"event", "loop", "lock", "core", "task", "wait", "compute", "python", "go"}
+		var b bytes.Buffer
+		x := uint64(0xc0ffee)
+		for b.Len() < gzipCorpus {
+			x = mix64(x)
+			b.WriteString(words[x%uint64(len(words))])
+			if x>>60 == 0 {
+				b.WriteString(".\n")
+			} else {
+				b.WriteByte(' ')
+			}
+		}
+		corpus = b.Bytes()[:gzipCorpus]
+	})
+	return corpus
+}
+
+// fill writes deterministic pseudo-random bytes derived from seed into p.
+func fill(p []byte, seed uint64) {
+	x := seed
+	var w [8]byte
+	for i := 0; i < len(p); i += 8 {
+		x = mix64(x)
+		binary.LittleEndian.PutUint64(w[:], x)
+		copy(p[i:], w[:])
+	}
+}
+
+// Unit runs unit i of kernel k for an op whose seed is seed, and returns its
+// value. It is the smallest piece of compute a scheduler can interleave.
+func Unit(k Kernel, seed uint64, i int) uint64 {
+	s := mix64(seed + uint64(i))
+	switch k {
+	case Hash:
+		var hdr [8]byte
+		binary.LittleEndian.PutUint64(hdr[:], s)
+		h := sha256.New()
+		h.Write(hdr[:])
+		h.Write(HashBuffer())
+		var d [sha256.Size]byte
+		return binary.LittleEndian.Uint64(h.Sum(d[:0]))
+	case Primes:
+		lo := primesBase + s%primesSpan
+		return lo<<16 | uint64(CountPrimes(lo, lo+primesWindow))
+	case Gzip:
+		c := TextCorpus()
+		off := int(s % uint64(len(c)-gzipChunk))
+		var out bytes.Buffer
+		w := gzip.NewWriter(&out) // a fresh writer per unit is the point: it allocates ~800 KB
+		w.Write(c[off : off+gzipChunk])
+		w.Close()
+		return uint64(out.Len())<<32 | uint64(crc32.ChecksumIEEE(out.Bytes()))
+	}
+	panic("workloads: unknown kernel") // unreachable for validated tasks
+}
+
+// CountPrimes returns how many primes p satisfy lo <= p < hi, by trial
+// division. It does not allocate.
+func CountPrimes(lo, hi uint64) int {
+	n := 0
+	for x := lo; x < hi; x++ {
+		if isPrime(x) {
+			n++
+		}
+	}
+	return n
+}
+
+func isPrime(x uint64) bool {
+	if x < 2 {
+		return false
+	}
+	if x%2 == 0 {
+		return x == 2
+	}
+	for d := uint64(3); d*d <= x; d += 2 {
+		if x%d == 0 {
+			return false
+		}
+	}
+	return true
+}

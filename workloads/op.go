@@ -1,0 +1,146 @@
+package workloads
+
+import (
+	"fmt"
+	"time"
+)
+
+// Kind says what an [Op] does, and so whether it computes or waits.
+type Kind uint8
+
+// The operation kinds. Only [KindCompute] needs a CPU; the others wait.
+const (
+	KindCompute Kind = iota + 1 // CPU work in units of one kernel
+	KindSleep                   // a timed wait, like asyncio.sleep
+	KindNet                     // one request/response to the latency server
+	KindFile                    // write, fsync and read back a private temp file
+)
+
+// String returns the kind's lowercase name.
+func (k Kind) String() string {
+	switch k {
+	case KindCompute:
+		return "compute"
+	case KindSleep:
+		return "sleep"
+	case KindNet:
+		return "net"
+	case KindFile:
+		return "file"
+	}
+	return fmt.Sprintf("kind(%d)", uint8(k))
+}
+
+// Kernel names a compute kernel.
+type Kernel uint8
+
+// The compute kernels. Each unit of work takes tens of microseconds.
+const (
+	// Hash is SHA-256 over a deterministic 64 KiB buffer per unit.
+	Hash Kernel = iota + 1
+	// Primes counts primes by trial division in a window of integers per
+	// unit: pure ALU work, no allocation.
+	Primes
+	// Gzip compresses 4 KiB of deterministic text per unit with a fresh
+	// writer: allocation-heavy, so it shows the garbage collector's cost.
+	Gzip
+)
+
+// Kernels lists every kernel, in a fixed order.
+func Kernels() []Kernel { return []Kernel{Hash, Primes, Gzip} }
+
+// String returns the kernel's name as used in workload names.
+func (k Kernel) String() string {
+	switch k {
+	case Hash:
+		return "hash"
+	case Primes:
+		return "primes"
+	case Gzip:
+		return "gzip"
+	}
+	return fmt.Sprintf("kernel(%d)", uint8(k))
+}
+
+// ParseKernel returns the kernel with the given name.
+func ParseKernel(name string) (Kernel, error) {
+	for _, k := range Kernels() {
+		if k.String() == name {
+			return k, nil
+		}
+	}
+	return 0, fmt.Errorf("unknown kernel %q (want hash, primes or gzip)", name)
+}
+
+// Op is one typed operation of a task. Only the fields of its Kind are set;
+// build it with [Compute], [Sleep], [Net] or [File].
+type Op struct {
+	Kind   Kind
+	Kernel Kernel        // compute: which kernel
+	Units  int           // compute: how many units
+	D      time.Duration // sleep: how long; net: the server's delay
+	Bytes  int           // net: response size; file: file size
+}
+
+// Compute returns an op that runs units units of kernel k.
+func Compute(k Kernel, units int) Op { return Op{Kind: KindCompute, Kernel: k, Units: units} }
+
+// Sleep returns an op that waits for d.
+func Sleep(d time.Duration) Op { return Op{Kind: KindSleep, D: d} }
+
+// Net returns an op that makes one request to the latency server, which
+// answers with n bytes after delay.
+func Net(delay time.Duration, n int) Op { return Op{Kind: KindNet, D: delay, Bytes: n} }
+
+// File returns an op that writes n bytes to a task-private temporary file,
+// fsyncs it and reads it back.
+func File(n int) Op { return Op{Kind: KindFile, Bytes: n} }
+
+// Waits reports whether the op waits rather than computes.
+func (o Op) Waits() bool { return o.Kind != KindCompute }
+
+// String describes the op, for error messages.
+func (o Op) String() string {
+	switch o.Kind {
+	case KindCompute:
+		return fmt.Sprintf("compute(%s×%d)", o.Kernel, o.Units)
+	case KindSleep:
+		return fmt.Sprintf("sleep(%v)", o.D)
+	case KindNet:
+		return fmt.Sprintf("net(%v, %dB)", o.D, o.Bytes)
+	case KindFile:
+		return fmt.Sprintf("file(%dB)", o.Bytes)
+	}
+	return o.Kind.String()
+}
+
+// validate reports whether the op's fields make sense for its kind.
+func (o Op) validate() error {
+	switch o.Kind {
+	case KindCompute:
+		if o.Kernel < Hash || o.Kernel > Gzip {
+			return fmt.Errorf("compute op with unknown kernel %d", o.Kernel)
+		}
+		if o.Units < 0 {
+			return fmt.Errorf("compute op with %d units", o.Units)
+		}
+	case KindSleep, KindNet:
+		if o.D < 0 {
+			return fmt.Errorf("%s op with negative duration %v", o.Kind, o.D)
+		}
+		if o.Bytes < 0 || o.Bytes > MaxBytes {
+			return fmt.Errorf("%s op with %d bytes (max %d)", o.Kind, o.Bytes, MaxBytes)
+		}
+	case KindFile:
+		if o.Bytes < 0 || o.Bytes > MaxBytes {
+			return fmt.Errorf("file op with %d bytes (max %d)", o.Bytes, MaxBytes)
+		}
+	default:
+		return fmt.Errorf("unknown op kind %d", o.Kind)
+	}
+	return nil
+}
+
+// MaxBytes bounds the payload of a net or file op, so that a corrupt task
+// cannot make a worker allocate without limit.
+const MaxBytes = 16 << 20
