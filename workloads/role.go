@@ -40,7 +40,7 @@ func ChildMain() {
 	var err error
 	switch role {
 	case RoleLatencyServer:
-		err = serveLatencyProcess(os.Stdin, os.Stdout)
+		err = ServeLatencyProcess(os.Stdin, os.Stdout)
 	case RoleWorker:
 		// A worker is a single-threaded interpreter process.
 		runtime.GOMAXPROCS(1)

@@ -102,10 +102,10 @@ func serveConn(ctx context.Context, c net.Conn) {
 	}
 }
 
-// serveLatencyProcess is the latency server role: it listens on a loopback
+// ServeLatencyProcess is the latency server role: it listens on a loopback
 // port, prints the address as the first line of out, and serves until in
 // reaches its end — which happens when the parent closes the pipe or dies.
-func serveLatencyProcess(in io.Reader, out io.Writer) error {
+func ServeLatencyProcess(in io.Reader, out io.Writer) error {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err

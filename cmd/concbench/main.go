@@ -1,0 +1,45 @@
+// Command concbench reports on concbench benchmark results. It also serves
+// as the re-executed child (latency server, worker process) when run in a
+// role, which is why main calls workloads.ChildMain first.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/concbench/concbench/workloads"
+)
+
+func main() {
+	workloads.ChildMain()
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+const usage = `usage: concbench <command> [arguments]
+
+commands:
+  latency-server   run the latency server in the foreground (prints its address)
+`
+
+// run is main without the process: it returns the exit status, so tests can
+// drive the CLI.
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "latency-server":
+		if err := workloads.ServeLatencyProcess(os.Stdin, stdout); err != nil {
+			fmt.Fprintln(stderr, "concbench latency-server:", err)
+			return 1
+		}
+		return 0
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "concbench: unknown command %q\n\n%s", args[0], usage)
+	return 2
+}
