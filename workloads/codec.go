@@ -49,6 +49,7 @@ func AppendTasks(dst []byte, ts []Task) []byte {
 		for _, op := range t.Ops {
 			dst = append(dst, byte(op.Kind), byte(op.Kernel))
 			dst = binary.AppendVarint(dst, int64(op.Units))
+			dst = binary.AppendVarint(dst, int64(op.Size))
 			dst = binary.AppendVarint(dst, int64(op.D))
 			dst = binary.AppendVarint(dst, int64(op.Bytes))
 		}
@@ -72,6 +73,7 @@ func DecodeTasks(p []byte) ([]Task, error) {
 		for j := 0; j < nops && d.err == nil; j++ {
 			op := Op{Kind: Kind(d.byte()), Kernel: Kernel(d.byte())}
 			op.Units = d.varint("units")
+			op.Size = d.varint("size")
 			op.D = time.Duration(d.varint64())
 			op.Bytes = d.varint("bytes")
 			if d.err == nil {

@@ -17,7 +17,7 @@ func sampleTasks() []workloads.Task {
 		{ID: 0, Seed: 1, Ops: []workloads.Op{workloads.Compute(workloads.Hash, 10)}},
 		{ID: 1, Seed: 1 << 63, Ops: []workloads.Op{
 			workloads.Compute(workloads.Primes, 3), workloads.Sleep(5 * time.Millisecond),
-			workloads.Net(time.Second, 4096), workloads.File(1 << 20), workloads.Compute(workloads.Gzip, 0),
+			workloads.Net(time.Second, 4096), workloads.File(1 << 20), workloads.Compute(workloads.Gzip, 0), workloads.ComputeSized(workloads.Primes, 2, 10),
 		}},
 		{ID: 12345, Seed: 0, Ops: []workloads.Op{}},
 	}
@@ -77,7 +77,7 @@ func TestCodecRejectsCorruption(t *testing.T) {
 		{"wrong type", []byte{'R', 0}},
 		{"trailing", append(workloads.AppendTasks(nil, nil), 0)},
 		{"huge count", []byte{'T', 0xff, 0xff, 0xff, 0xff, 0x0f}},
-		{"bad kind", append(workloads.AppendTasks(nil, nil)[:1], 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 77, 0, 0, 0, 0)},
+		{"bad kind", append(workloads.AppendTasks(nil, nil)[:1], 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 77, 0, 0, 0, 0, 0)},
 		{"bad varint", []byte{'T', 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}},
 	}
 	for _, tt := range tests {

@@ -54,7 +54,7 @@ func ComputeOp(ctx context.Context, op Op, seed uint64) (uint64, error) {
 		if u&15 == 15 && ctx.Err() != nil {
 			return 0, ctx.Err()
 		}
-		v = UnitFold(v, Unit(op.Kernel, seed, u))
+		v = UnitFold(v, Unit(op.Kernel, op.Size, seed, u))
 	}
 	return v, nil
 }

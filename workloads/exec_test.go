@@ -65,14 +65,14 @@ func TestExecOps(t *testing.T) {
 // by one, folding with UnitFold, gets the executor's value.
 func TestComputeOpMatchesUnits(t *testing.T) {
 	for _, k := range workloads.Kernels() {
-		op := workloads.Compute(k, 5)
+		op := workloads.ComputeSized(k, 5, k.DefaultSize()/3)
 		want, err := workloads.ComputeOp(context.Background(), op, 1234)
 		if err != nil {
 			t.Fatal(err)
 		}
 		v := uint64(0)
 		for u := 0; u < op.Units; u++ {
-			v = workloads.UnitFold(v, workloads.Unit(k, 1234, u))
+			v = workloads.UnitFold(v, workloads.Unit(k, op.Size, 1234, u))
 		}
 		if v != want {
 			t.Errorf("%v: unit-by-unit value %#x, ComputeOp %#x", k, v, want)

@@ -21,6 +21,7 @@ type Spec struct {
 	Seed     uint64 // the batch seed; task i's seed derives from it
 
 	Units int           // hash, primes, gzip: compute units per task
+	Size  int           // hash, primes, gzip: unit size; zero is the kernel's default
 	Wait  time.Duration // sleep, net: wait per task
 	Bytes int           // net: reply size; file: file size
 
@@ -46,7 +47,7 @@ func Generate(s Spec) ([]Task, error) {
 		if s.Units <= 0 {
 			return nil, fmt.Errorf("generate %s: Units must be positive, got %d", s.Workload, s.Units)
 		}
-		ops = []Op{Compute(k, s.Units)}
+		ops = []Op{ComputeSized(k, s.Units, s.Size)}
 	case "sleep":
 		ops = []Op{Sleep(s.Wait)}
 	case "net":
@@ -98,7 +99,7 @@ var (
 	costs  = map[Kernel]time.Duration{}
 )
 
-// UnitCost returns the time one unit of kernel k takes on one core of this
+// UnitCost returns the time one unit of kernel k, of its default size, takes on one core of this
 // machine, calibrated on first use in this process (about 60 ms per kernel)
 // and cached. It is the median of several timed runs, so one preemption does
 // not skew it.
@@ -108,14 +109,14 @@ func UnitCost(k Kernel) time.Duration {
 	if c, ok := costs[k]; ok {
 		return c
 	}
-	Unit(k, 0, 0) // warm the shared buffers
+	Unit(k, 0, 0, 0) // warm the shared buffers
 	const trials = 7
 	per := make([]float64, trials)
 	n := 32
 	for {
 		start := time.Now()
 		for i := 0; i < n; i++ {
-			Unit(k, 1, i)
+			Unit(k, 0, 1, i)
 		}
 		if time.Since(start) >= 8*time.Millisecond || n >= 1<<20 {
 			break
@@ -125,7 +126,7 @@ func UnitCost(k Kernel) time.Duration {
 	for t := range per {
 		start := time.Now()
 		for i := 0; i < n; i++ {
-			Unit(k, uint64(t), i)
+			Unit(k, 0, uint64(t), i)
 		}
 		per[t] = float64(time.Since(start)) / float64(n)
 	}

@@ -72,9 +72,14 @@ func fill(p []byte, seed uint64) {
 	}
 }
 
-// Unit runs unit i of kernel k for an op whose seed is seed, and returns its
-// value. It is the smallest piece of compute a scheduler can interleave.
-func Unit(k Kernel, seed uint64, i int) uint64 {
+// Unit runs unit i of kernel k, of the given size (zero: the kernel's
+// default), for an op whose seed is seed, and returns its value. It is the
+// smallest piece of compute a scheduler can interleave. Sizes outside
+// [0, k.MaxSize()] are clamped; validated ops never have them.
+func Unit(k Kernel, size int, seed uint64, i int) uint64 {
+	if size <= 0 || size > k.MaxSize() {
+		size = k.DefaultSize()
+	}
 	s := mix64(seed + uint64(i))
 	switch k {
 	case Hash:
@@ -82,18 +87,18 @@ func Unit(k Kernel, seed uint64, i int) uint64 {
 		binary.LittleEndian.PutUint64(hdr[:], s)
 		h := sha256.New()
 		h.Write(hdr[:])
-		h.Write(HashBuffer())
+		h.Write(HashBuffer()[:size])
 		var d [sha256.Size]byte
 		return binary.LittleEndian.Uint64(h.Sum(d[:0]))
 	case Primes:
 		lo := primesBase + s%primesSpan
-		return lo<<16 | uint64(CountPrimes(lo, lo+primesWindow))
+		return lo<<16 | uint64(CountPrimes(lo, lo+uint64(size)))
 	case Gzip:
 		c := TextCorpus()
-		off := int(s % uint64(len(c)-gzipChunk))
+		off := int(s % uint64(len(c)-size))
 		var out bytes.Buffer
 		w := gzip.NewWriter(&out) // a fresh writer per unit is the point: it allocates ~800 KB
-		w.Write(c[off : off+gzipChunk])
+		w.Write(c[off : off+size])
 		w.Close()
 		return uint64(out.Len())<<32 | uint64(crc32.ChecksumIEEE(out.Bytes()))
 	}

@@ -22,16 +22,16 @@ func TestUnitsAreWhatTheySay(t *testing.T) {
 			var hdr [8]byte
 			binary.LittleEndian.PutUint64(hdr[:], s)
 			d := sha256.Sum256(append(hdr[:], HashBuffer()...))
-			if got, want := Unit(Hash, seed, unit), binary.LittleEndian.Uint64(d[:8]); got != want {
+			if got, want := Unit(Hash, 0, seed, unit), binary.LittleEndian.Uint64(d[:8]); got != want {
 				t.Errorf("hash unit (%d,%d) = %#x, want %#x", seed, unit, got, want)
 			}
 
 			lo := primesBase + s%primesSpan
-			if got, want := Unit(Primes, seed, unit), lo<<16|uint64(CountPrimes(lo, lo+primesWindow)); got != want {
+			if got, want := Unit(Primes, 0, seed, unit), lo<<16|uint64(CountPrimes(lo, lo+primesWindow)); got != want {
 				t.Errorf("primes unit (%d,%d) = %#x, want %#x", seed, unit, got, want)
 			}
 
-			v := Unit(Gzip, seed, unit)
+			v := Unit(Gzip, 0, seed, unit)
 			size, crc := int(v>>32), uint32(v)
 			if size <= 0 || size >= gzipChunk {
 				t.Errorf("gzip unit (%d,%d): compressed size %d, want in (0, %d)", seed, unit, size, gzipChunk)

@@ -54,7 +54,7 @@ func TestUnitsKnownValues(t *testing.T) {
 		{workloads.Gzip, 1, 0, 0x25dadc8cbf2},
 	}
 	for _, tt := range tests {
-		if got := workloads.Unit(tt.k, tt.seed, tt.unit); got != tt.want {
+		if got := workloads.Unit(tt.k, 0, tt.seed, tt.unit); got != tt.want {
 			t.Errorf("Unit(%v, %d, %d) = %#x, want %#x", tt.k, tt.seed, tt.unit, got, tt.want)
 		}
 	}

@@ -78,12 +78,47 @@ type Op struct {
 	Kind   Kind
 	Kernel Kernel        // compute: which kernel
 	Units  int           // compute: how many units
+	Size   int           // compute: the size of one unit (see [Kernel.MaxSize]); zero means the kernel's default
 	D      time.Duration // sleep: how long; net: the server's delay
 	Bytes  int           // net: response size; file: file size
 }
 
-// Compute returns an op that runs units units of kernel k.
+// Compute returns an op that runs units units of kernel k, each of the
+// kernel's default size.
 func Compute(k Kernel, units int) Op { return Op{Kind: KindCompute, Kernel: k, Units: units} }
+
+// ComputeSized is Compute with units of the given size: integers tested per
+// primes unit, bytes hashed per hash unit, bytes compressed per gzip unit.
+// Smaller units make finer-grained tasks than the defaults allow.
+func ComputeSized(k Kernel, units, size int) Op {
+	return Op{Kind: KindCompute, Kernel: k, Units: units, Size: size}
+}
+
+// DefaultSize returns the size of one unit of k when an op leaves Size zero.
+func (k Kernel) DefaultSize() int {
+	switch k {
+	case Hash:
+		return hashBufSize
+	case Primes:
+		return primesWindow
+	case Gzip:
+		return gzipChunk
+	}
+	return 0
+}
+
+// MaxSize returns the largest unit size k accepts.
+func (k Kernel) MaxSize() int {
+	switch k {
+	case Hash:
+		return hashBufSize
+	case Primes:
+		return 1 << 20
+	case Gzip:
+		return gzipCorpus / 2
+	}
+	return 0
+}
 
 // Sleep returns an op that waits for d.
 func Sleep(d time.Duration) Op { return Op{Kind: KindSleep, D: d} }
@@ -103,6 +138,9 @@ func (o Op) Waits() bool { return o.Kind != KindCompute }
 func (o Op) String() string {
 	switch o.Kind {
 	case KindCompute:
+		if o.Size != 0 {
+			return fmt.Sprintf("compute(%s×%d, size %d)", o.Kernel, o.Units, o.Size)
+		}
 		return fmt.Sprintf("compute(%s×%d)", o.Kernel, o.Units)
 	case KindSleep:
 		return fmt.Sprintf("sleep(%v)", o.D)
@@ -123,6 +161,9 @@ func (o Op) validate() error {
 		}
 		if o.Units < 0 {
 			return fmt.Errorf("compute op with %d units", o.Units)
+		}
+		if o.Size < 0 || o.Size > o.Kernel.MaxSize() {
+			return fmt.Errorf("compute op with unit size %d (max %d for %s)", o.Size, o.Kernel.MaxSize(), o.Kernel)
 		}
 	case KindSleep, KindNet:
 		if o.D < 0 {
