@@ -1,7 +1,7 @@
 # concbench — see README.md. Two commands: `make bench` and `make test`.
 GO      ?= go
 PROFILE ?= standard
-export PROFILE CORES COUNT MACHINE
+export PROFILE CORES COUNT MACHINE BENCHTIME
 
 .PHONY: all deps test bench report compare bench-python fmt-check vet
 
@@ -22,5 +22,6 @@ vet: deps
 test: deps fmt-check vet
 	$(GO) test -race ./...
 
+# The matrix across core counts, then the report beside the results.
 bench: deps
-	$(GO) test -run '^$$' -bench . ./...
+	scripts/bench.sh

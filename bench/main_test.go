@@ -2,9 +2,14 @@ package bench
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
+	"runtime"
+	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"go.uber.org/goleak"
 
@@ -18,6 +23,21 @@ var testServer *workloads.LatencyServer
 func TestMain(m *testing.M) {
 	// The binary is re-executed as latency server and worker processes.
 	workloads.ChildMain()
+	flag.Parse()
+	if *listFlag {
+		procs := runtime.GOMAXPROCS(0)
+		if f := flag.Lookup("test.cpu"); f != nil && f.Value.String() != "" {
+			first, _, _ := strings.Cut(f.Value.String(), ",")
+			if n, err := strconv.Atoi(first); err == nil && n > 0 {
+				procs = n
+			}
+		}
+		if err := listCells(procs); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(2)
+		}
+		os.Exit(0)
+	}
 	os.Exit(runTests(m))
 }
 
@@ -28,6 +48,9 @@ func runTests(m *testing.M) int {
 		return 1
 	}
 	testServer = s
+	if f := flag.Lookup("test.bench"); f != nil && f.Value.String() != "" {
+		printRunConfig()
+	}
 	code := m.Run()
 	if err := s.Close(); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -41,6 +64,19 @@ func runTests(m *testing.M) int {
 		}
 	}
 	return code
+}
+
+// printRunConfig prints the benchfmt configuration lines that describe the
+// machine and this run, before any result: what the report shows as the
+// fingerprint and judges the run by.
+func printRunConfig() {
+	for _, l := range MachineConfig() {
+		fmt.Println(l)
+	}
+	fmt.Printf("profile: %s\n", *profileFlag)
+	speedup, cpus := Calibrate(40 * time.Millisecond)
+	fmt.Printf("calibration-speedup: %.2f\n", speedup)
+	fmt.Printf("calibration-cores: %d\n", cpus)
 }
 
 // testEnv returns an Env with the shared latency server and a private

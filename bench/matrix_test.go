@@ -1,0 +1,181 @@
+package bench
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/montanaflynn/stats"
+
+	"github.com/concbench/concbench/workloads"
+)
+
+// The matrix's own test flags; scripts/bench.sh sets them, plain go test
+// gets the standard profile.
+var (
+	profileFlag = flag.String("concbench.profile", "standard", "matrix `profile`: smoke, quick, standard or full")
+	listFlag    = flag.Bool("concbench.list", false, "print the name of every matrix cell at GOMAXPROCS=-test.cpu and exit")
+)
+
+// The six benchmarks of DESIGN.md §3. Each sub-benchmark runs one whole
+// batch per op under one model.
+
+// BenchmarkCores measures speedup against cores per workload: the headline.
+func BenchmarkCores(b *testing.B) { runSweep(b, "Cores") }
+
+// BenchmarkMix sweeps each task's compute share from 0 to 100%: where
+// concurrency stops helping and parallelism starts.
+func BenchmarkMix(b *testing.B) { runSweep(b, "Mix") }
+
+// BenchmarkFanout sweeps the number of concurrent I/O tasks, against
+// Little's law.
+func BenchmarkFanout(b *testing.B) { runSweep(b, "Fanout") }
+
+// BenchmarkGrain keeps total compute fixed and sweeps task size: where
+// per-task overhead eats the parallel gain.
+func BenchmarkGrain(b *testing.B) { runSweep(b, "Grain") }
+
+// BenchmarkOverhead runs empty tasks: the dispatch cost per task.
+func BenchmarkOverhead(b *testing.B) { runSweep(b, "Overhead") }
+
+// BenchmarkConvoy runs CPU-bound and I/O-bound tasks together; its p50-ms
+// and p99-ms are the I/O tasks' latencies (the GIL convoy effect).
+func BenchmarkConvoy(b *testing.B) { runSweep(b, "Convoy") }
+
+// matrixCache holds the matrix per GOMAXPROCS, so that a -cpu sweep in one
+// process builds each once.
+var matrixCache struct {
+	sync.Mutex
+	m map[int][]Sweep
+}
+
+func matrixFor(tb testing.TB, gomaxprocs int) []Sweep {
+	matrixCache.Lock()
+	defer matrixCache.Unlock()
+	if sw, ok := matrixCache.m[gomaxprocs]; ok {
+		return sw
+	}
+	p, err := ProfileNamed(*profileFlag)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	sw, err := Matrix(p, gomaxprocs)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if matrixCache.m == nil {
+		matrixCache.m = map[int][]Sweep{}
+	}
+	matrixCache.m[gomaxprocs] = sw
+	return sw
+}
+
+// cellName joins a batch's name parts and the model part.
+func cellName(parts, model string) string {
+	if parts == "" {
+		return "model=" + model
+	}
+	return parts + "/model=" + model
+}
+
+func runSweep(b *testing.B, name string) {
+	var sweep Sweep
+	for _, s := range matrixFor(b, runtime.GOMAXPROCS(0)) {
+		if s.Name == name {
+			sweep = s
+		}
+	}
+	for _, batch := range sweep.Batches {
+		for _, m := range Models(Config{}) {
+			b.Run(cellName(batch.Parts, m.Name()), func(b *testing.B) { runCell(b, m, batch) })
+		}
+	}
+}
+
+// runCell runs one cell: one batch per op, and the metrics of DESIGN.md §3.
+func runCell(b *testing.B, m Model, batch Batch) {
+	procs := runtime.GOMAXPROCS(0)
+	if p := Predict(m.Name(), batch.Tasks, procs); p > SkipBudget {
+		skipCell(b, fmt.Sprintf("%s would take about %v per batch of %d tasks at %d cores, over the %v budget",
+			m.Name(), p.Round(100*time.Millisecond), len(batch.Tasks), procs, SkipBudget))
+	}
+	env := &workloads.Env{Addr: testServer.Addr(), Dir: b.TempDir()}
+	var (
+		wall, cpu time.Duration
+		ops       int
+		lat       []float64
+	)
+	for b.Loop() {
+		c0, t0 := processCPU(), time.Now()
+		outs, err := m.Run(b.Context(), env, batch.Tasks)
+		wall += time.Since(t0)
+		cpu += processCPU() - c0
+		if err != nil {
+			b.Fatalf("%s: %v", m.Name(), err)
+		}
+		ops++
+		for i, o := range outs {
+			if batch.Observed == nil || batch.Observed(i) {
+				lat = append(lat, float64(o.Latency())/float64(time.Millisecond))
+			}
+		}
+	}
+	if wall <= 0 {
+		return
+	}
+	b.ReportMetric(float64(ops*len(batch.Tasks))/wall.Seconds(), "tasks/s")
+	if len(lat) > 0 {
+		p50, _ := stats.Percentile(lat, 50)
+		p99, _ := stats.Percentile(lat, 99)
+		b.ReportMetric(p50, "p50-ms")
+		b.ReportMetric(p99, "p99-ms")
+	}
+	b.ReportMetric(float64(cpu)/float64(wall), "cpu-util")
+}
+
+// skipCell skips a cell and records why as a line the report reads:
+// "--- SKIP: <name as its result line would have it>: <reason>". Printed
+// inside a -cpu sweep of several counts, the line could land in the middle
+// of a result line, so there it goes to stderr only.
+func skipCell(b *testing.B, reason string) {
+	name := b.Name()
+	if procs := runtime.GOMAXPROCS(0); procs > 1 {
+		name = fmt.Sprintf("%s-%d", name, procs)
+	}
+	out := os.Stdout
+	if f := flag.Lookup("test.cpu"); f != nil && strings.Contains(f.Value.String(), ",") {
+		out = os.Stderr
+	}
+	fmt.Fprintf(out, "--- SKIP: %s: %s\n", name, reason)
+	b.Skip(reason)
+}
+
+// listCells prints every cell name at GOMAXPROCS procs, as the result or
+// skip line would name it; scripts/bench.sh counts them for its progress.
+func listCells(procs int) error {
+	p, err := ProfileNamed(*profileFlag)
+	if err != nil {
+		return err
+	}
+	sweeps, err := Matrix(p, procs)
+	if err != nil {
+		return err
+	}
+	suffix := ""
+	if procs > 1 {
+		suffix = fmt.Sprintf("-%d", procs)
+	}
+	for _, s := range sweeps {
+		for _, batch := range s.Batches {
+			for _, m := range Models(Config{}) {
+				fmt.Printf("Benchmark%s/%s%s\n", s.Name, cellName(batch.Parts, m.Name()), suffix)
+			}
+		}
+	}
+	return nil
+}

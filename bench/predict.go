@@ -1,0 +1,73 @@
+package bench
+
+import (
+	"time"
+
+	"github.com/concbench/concbench/workloads"
+)
+
+// Rough per-task costs of the process models on a current Linux machine,
+// used only to predict which cells would be absurdly slow.
+const (
+	predictSpawn    = 3 * time.Millisecond
+	predictPipeTrip = 20 * time.Microsecond
+)
+
+// SkipBudget is the predicted batch time above which the matrix skips a
+// cell instead of running it.
+const SkipBudget = 2 * time.Second
+
+// Predict estimates one batch's makespan under the named model with
+// gomaxprocs cores, from the tasks' nominal compute and waits. It is a coarse
+// model of each scheduler, good enough to say "seq would take 100 s".
+func Predict(model string, tasks []workloads.Task, gomaxprocs int) time.Duration {
+	n := len(tasks)
+	if n == 0 {
+		return 0
+	}
+	var cpu, wait time.Duration // totals over the batch
+	var longest time.Duration   // the longest single task
+	for _, t := range tasks {
+		var c, w time.Duration
+		for _, op := range t.Ops {
+			if op.Kind == workloads.KindCompute {
+				c += opCost(op)
+			} else {
+				w += op.D
+			}
+		}
+		cpu, wait = cpu+c, wait+w
+		longest = max(longest, c+w)
+	}
+	cores := time.Duration(max(1, gomaxprocs))
+	rounds := func(workers int) time.Duration {
+		return time.Duration((n + workers - 1) / workers)
+	}
+	per := (cpu + wait) / time.Duration(n) // the mean task
+	switch model {
+	case "seq":
+		return cpu + wait
+	case "goroutines":
+		return max(cpu/cores, longest)
+	case "pool", "errgroup":
+		return max(cpu/cores, rounds(gomaxprocs)*per)
+	case "eventloop", "gil-threads":
+		return max(cpu, longest)
+	case "gil-pool":
+		return max(cpu, rounds(min(32, gomaxprocs+4))*per)
+	case "procs":
+		return rounds(gomaxprocs) * (per + predictSpawn)
+	case "procpool":
+		return time.Duration(gomaxprocs)*predictSpawn + rounds(gomaxprocs)*(per+predictPipeTrip)
+	}
+	return cpu + wait
+}
+
+// opCost is a compute op's nominal time on one core.
+func opCost(op workloads.Op) time.Duration {
+	c := time.Duration(op.Units) * workloads.UnitCost(op.Kernel)
+	if op.Size > 0 {
+		c = c * time.Duration(op.Size) / time.Duration(op.Kernel.DefaultSize())
+	}
+	return c
+}

@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# scripts/bench.sh — run the concbench matrix across core counts, the way
+# `make bench` does. See README.md ("Running the benchmarks").
+#
+# It builds the bench test binary once, then runs it COUNT rounds; each round
+# runs every core count k once, in a shuffled order, pinned to CPUs 0..k-1
+# with taskset (children inherit the mask) and with -test.cpu k. Counts above
+# the machine's CPUs run unpinned and are marked oversubscribed. Results go to
+# results/<machine>/<UTC stamp>/bench.txt, written once at the end (or on
+# Ctrl-C, marked incomplete), never over an existing file.
+#
+# Knobs (environment): PROFILE (smoke|quick|standard|full, default standard),
+# CORES (e.g. "1,2"), COUNT (rounds), MACHINE (default: hostname),
+# BENCHTIME (per cell, go test -benchtime syntax), OUT (results root).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PROFILE=${PROFILE:-standard}
+MACHINE=${MACHINE:-$(hostname)}
+OUT=${OUT:-results}
+ncpu=$(nproc --all)
+
+case "$PROFILE" in
+smoke)    count=1; benchtime=1x ;;
+quick)    count=2; benchtime=1x ;;
+standard) count=6; benchtime=1x ;;
+full)     count=10; benchtime=200ms ;;
+*) echo "bench.sh: unknown PROFILE '$PROFILE' (want smoke, quick, standard or full)" >&2; exit 2 ;;
+esac
+COUNT=${COUNT:-$count}
+BENCHTIME=${BENCHTIME:-$benchtime}
+if ! [[ "$COUNT" =~ ^[1-9][0-9]*$ ]]; then echo "bench.sh: COUNT must be a positive integer, got '$COUNT'" >&2; exit 2; fi
+
+# Default core counts: 1, 2, 4, … up to the machine's CPUs, plus the count
+# itself; the full profile adds 2× the CPUs, oversubscribed.
+if [ -z "${CORES:-}" ]; then
+	cores=()
+	for ((k = 1; k <= ncpu; k *= 2)); do cores+=("$k"); done
+	[ "${cores[-1]}" = "$ncpu" ] || cores+=("$ncpu")
+	[ "$PROFILE" = full ] && cores+=($((2 * ncpu)))
+else
+	IFS=', ' read -r -a cores <<<"$CORES"
+fi
+for k in "${cores[@]}"; do
+	if ! [[ "$k" =~ ^[1-9][0-9]*$ ]]; then echo "bench.sh: CORES must list positive integers, got '$CORES'" >&2; exit 2; fi
+done
+
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+dir="$OUT/$MACHINE/$stamp"
+n=1
+while [ -e "$dir" ]; do n=$((n + 1)); dir="$OUT/$MACHINE/$stamp-$n"; done
+mkdir -p "$dir"
+tmp=$(mktemp -d)
+partial="$tmp/partial.txt"
+: >"$partial"
+
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then commit="$commit-dirty"; fi
+
+echo "bench: building the test binary" >&2
+go test -c -o "$tmp/bench.test" ./bench
+
+# Count every cell per core count for the progress line.
+declare -A cells
+total=0
+for k in "${cores[@]}"; do
+	cells[$k]=$("$tmp/bench.test" -concbench.list -concbench.profile "$PROFILE" -test.cpu "$k" | wc -l)
+	total=$((total + cells[$k] * COUNT))
+done
+echo "bench: profile $PROFILE, cores ${cores[*]}, $COUNT round(s), $total cells, into $dir" >&2
+
+finish() {
+	local status=$1
+	{
+		echo "machine: $MACHINE"
+		echo "commit: $commit"
+		echo "rounds: $COUNT"
+		[ "$status" = complete ] || echo "incomplete: true"
+		cat "$partial"
+	} >"$tmp/bench.txt"
+	# Never overwrite: the stamp directory is new, and mv -n refuses to clobber.
+	mv -n "$tmp/bench.txt" "$dir/bench.txt"
+	rm -rf "$tmp"
+}
+
+interrupted=0
+child=""
+on_signal() {
+	interrupted=1
+	[ -n "$child" ] && kill -INT "$child" 2>/dev/null || true
+}
+trap on_signal INT TERM
+
+done_cells=0
+start=$(date +%s)
+fmt_time() { printf '%d:%02d' $(($1 / 60)) $(($1 % 60)); }
+
+for ((round = 1; round <= COUNT && !interrupted; round++)); do
+	for k in $(printf '%s\n' "${cores[@]}" | shuf); do
+		[ "$interrupted" = 1 ] && break
+		if [ "$k" -le "$ncpu" ]; then
+			pin=(taskset -c "0-$((k - 1))")
+			over=false
+		else
+			pin=()
+			over=true
+		fi
+		run="$tmp/run.txt"
+		{
+			echo "round: $round"
+			echo "cores: $k"
+			echo "oversubscribed: $over"
+			echo "load-before: $(cut -d' ' -f1 /proc/loadavg)"
+		} >"$tmp/head.txt"
+		: >"$run"
+		# The binary's stdout is both the result and the progress source.
+		exec 3< <(exec "${pin[@]}" "$tmp/bench.test" -test.run '^$' -test.bench . -test.cpu "$k" \
+			-test.count 1 -test.benchtime "$BENCHTIME" -test.timeout 0 -concbench.profile "$PROFILE" 2>>"$dir/stderr.log")
+		child=$!
+		while IFS= read -r line <&3; do
+			printf '%s\n' "$line" >>"$run"
+			case "$line" in
+			Benchmark*ns/op* | "--- SKIP: "* | "--- FAIL: "*)
+				done_cells=$((done_cells + 1))
+				name=${line%%[[:space:]]*}
+				[ "${line#--- }" != "$line" ] && name=${line#--- * }
+				now=$(date +%s)
+				el=$((now - start))
+				eta=$((done_cells > 0 ? el * (total - done_cells) / done_cells : 0))
+				printf '\rbench: [%d/%d] %s elapsed, ETA %s — round %d, cores %d: %-70.70s' \
+					"$done_cells" "$total" "$(fmt_time $el)" "$(fmt_time $eta)" "$round" "$k" "${name%%:*}" >&2
+				;;
+			esac
+		done
+		status=0
+		wait "$child" || status=$?
+		child=""
+		exec 3<&-
+		{
+			cat "$tmp/head.txt"
+			echo "load-after: $(cut -d' ' -f1 /proc/loadavg)"
+			cat "$run"
+		} >>"$partial"
+		if [ "$status" != 0 ] && [ "$interrupted" = 0 ]; then
+			echo >&2
+			echo "bench: the run at $k cores exited with status $status (see $dir/stderr.log); going on" >&2
+		fi
+	done
+done
+echo >&2
+
+if [ "$interrupted" = 1 ]; then
+	finish incomplete
+	echo "bench: interrupted; kept what was measured in $dir/bench.txt (marked incomplete)" >&2
+	exit 130
+fi
+finish complete
+echo "bench: $done_cells cells in $(fmt_time $(($(date +%s) - start))); results in $dir/bench.txt" >&2
+echo "$dir"
