@@ -46,7 +46,7 @@ func MachineConfig() []ConfigLine {
 		add("governor", strings.TrimSpace(string(b)))
 	}
 	add("affinity", Affinity())
-	add("load", LoadAverage())
+	add("load-before", LoadAverage())
 	for _, k := range workloads.Kernels() {
 		add("unit-ns-"+k.String(), strconv.FormatInt(workloads.UnitCost(k).Nanoseconds(), 10))
 	}

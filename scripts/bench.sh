@@ -93,6 +93,9 @@ trap on_signal INT TERM
 
 done_cells=0
 start=$(date +%s)
+last_print=0
+tty=0
+[ -t 2 ] && tty=1
 fmt_time() { printf '%d:%02d' $(($1 / 60)) $(($1 % 60)); }
 
 for ((round = 1; round <= COUNT && !interrupted; round++)); do
@@ -110,7 +113,6 @@ for ((round = 1; round <= COUNT && !interrupted; round++)); do
 			echo "round: $round"
 			echo "cores: $k"
 			echo "oversubscribed: $over"
-			echo "load-before: $(cut -d' ' -f1 /proc/loadavg)"
 		} >"$tmp/head.txt"
 		: >"$run"
 		# The binary's stdout is both the result and the progress source.
@@ -127,8 +129,15 @@ for ((round = 1; round <= COUNT && !interrupted; round++)); do
 				now=$(date +%s)
 				el=$((now - start))
 				eta=$((done_cells > 0 ? el * (total - done_cells) / done_cells : 0))
-				printf '\rbench: [%d/%d] %s elapsed, ETA %s — round %d, cores %d: %-70.70s' \
-					"$done_cells" "$total" "$(fmt_time $el)" "$(fmt_time $eta)" "$round" "$k" "${name%%:*}" >&2
+				msg=$(printf 'bench: [%d/%d] %s elapsed, ETA %s — round %d, cores %d: %s' \
+					"$done_cells" "$total" "$(fmt_time $el)" "$(fmt_time $eta)" "$round" "$k" "${name%%:*}")
+				if [ "$tty" = 1 ]; then
+					printf '\r%-150.150s' "$msg" >&2
+				elif [ $((now - last_print)) -ge 10 ] || [ "$done_cells" = "$total" ]; then
+					# Not a terminal (CI, a log file): a line every 10 s.
+					echo "$msg" >&2
+					last_print=$now
+				fi
 				;;
 			esac
 		done
@@ -142,12 +151,12 @@ for ((round = 1; round <= COUNT && !interrupted; round++)); do
 			cat "$run"
 		} >>"$partial"
 		if [ "$status" != 0 ] && [ "$interrupted" = 0 ]; then
-			echo >&2
+			[ "$tty" = 1 ] && echo >&2
 			echo "bench: the run at $k cores exited with status $status (see $dir/stderr.log); going on" >&2
 		fi
 	done
 done
-echo >&2
+[ "$tty" = 1 ] && echo >&2
 
 if [ "$interrupted" = 1 ]; then
 	finish incomplete
