@@ -1,0 +1,369 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/concbench/concbench/workloads"
+)
+
+// child is a child process of this test process, as /proc shows it.
+type child struct {
+	pid   int
+	state byte // R, S, Z, …
+	comm  string
+}
+
+// procChildren lists the children of this process other than the shared
+// latency server, zombies included.
+func procChildren(t testing.TB) []child {
+	t.Helper()
+	stats, err := filepath.Glob("/proc/[0-9]*/stat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	self := os.Getpid()
+	var kids []child
+	for _, path := range stats {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			continue // it exited while we looked
+		}
+		f, err := statFields(b)
+		if err != nil {
+			continue
+		}
+		ppid, _ := strconv.Atoi(string(f[4-3]))
+		pid, _ := strconv.Atoi(filepath.Base(filepath.Dir(path)))
+		if ppid != self || (testServer != nil && pid == testServer.PID()) {
+			continue
+		}
+		comm := ""
+		if i, j := bytes.IndexByte(b, '('), bytes.LastIndexByte(b, ')'); i >= 0 && j > i {
+			comm = string(b[i+1 : j])
+		}
+		kids = append(kids, child{pid: pid, state: f[0][0], comm: comm})
+	}
+	return kids
+}
+
+// checkNoChildren fails t if this process has a child left (a zombie or a
+// live one), then kills and reaps them so that one failure does not spill
+// into the next test.
+func checkNoChildren(t testing.TB) {
+	t.Helper()
+	kids := procChildren(t)
+	for _, c := range kids {
+		t.Errorf("child process left behind: pid %d (%s) state %c", c.pid, c.comm, c.state)
+		syscall.Kill(c.pid, syscall.SIGKILL)
+		var ws syscall.WaitStatus
+		syscall.Wait4(c.pid, &ws, 0, nil)
+	}
+}
+
+// assertNoChildren checks, when t ends, even by failing, that no worker
+// process is left behind.
+func assertNoChildren(t testing.TB) {
+	t.Helper()
+	checkNoChildren(t) // a leftover from elsewhere is not this test's doing
+	t.Cleanup(func() { checkNoChildren(t) })
+}
+
+// countFDs returns how many file descriptors this process has open.
+func countFDs(t testing.TB) int {
+	t.Helper()
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(ents)
+}
+
+// runChecked runs m over tasks and checks what every Run must leave
+// behind: no child process and no extra file descriptor.
+func runChecked(t *testing.T, ctx context.Context, m Model, env *workloads.Env, tasks []workloads.Task) ([]Outcome, error) {
+	t.Helper()
+	fds := countFDs(t)
+	out, err := m.Run(ctx, env, tasks)
+	checkNoChildren(t)
+	if n := countFDs(t); n != fds {
+		t.Errorf("%s: %d file descriptors open after Run, %d before", m.Name(), n, fds)
+	}
+	return out, err
+}
+
+// testProcModels returns the process models under test, with options.
+func testProcModels(cfg Config, opts procOpts) []Model {
+	return []Model{
+		&procs{cfg: cfg, opts: opts},
+		&procpool{cfg: cfg, opts: opts},
+	}
+}
+
+func TestProcModelsMatchSeq(t *testing.T) {
+	assertNoChildren(t)
+	env := testEnv(t)
+	specs := []workloads.Spec{
+		{Workload: "hash", Tasks: 5, Units: 3},
+		{Workload: "primes", Tasks: 5, Units: 3},
+		{Workload: "gzip", Tasks: 5, Units: 2},
+		{Workload: "sleep", Tasks: 5, Wait: 5 * time.Millisecond},
+		{Workload: "net", Tasks: 5, Wait: 2 * time.Millisecond, Bytes: 1000},
+		{Workload: "file", Tasks: 5, Bytes: 4096},
+		{Workload: "mix", Tasks: 5, CPUPercent: 50, Nominal: 4 * time.Millisecond},
+	}
+	const workers = 2
+	for _, spec := range specs {
+		spec.Seed = 42
+		tasks, err := workloads.Generate(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := make([]workloads.Result, len(tasks))
+		for i, task := range tasks {
+			if want[i], err = workloads.Exec(context.Background(), env, task); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, chunk := range []int{1, 2} {
+			var stats procStats
+			opts := procOpts{stats: &stats}
+			models := testProcModels(Config{Workers: workers, Chunk: chunk}, opts)
+			if chunk > 1 {
+				models = models[1:] // only procpool chunks
+			}
+			for _, m := range models {
+				t.Run(spec.Workload+"/"+m.Name()+"/chunk="+strconv.Itoa(chunk), func(t *testing.T) {
+					start := time.Now()
+					out, err := runChecked(t, context.Background(), m, env, tasks)
+					wall := time.Since(start)
+					if err != nil {
+						t.Fatal(err)
+					}
+					checkOutcomes(t, out, want, wall)
+					pids := map[int]bool{}
+					for _, o := range out {
+						pids[o.PID] = true
+					}
+					if pids[os.Getpid()] {
+						t.Errorf("a task ran in the parent, pid %d", os.Getpid())
+					}
+					if stats.maxLive > workers {
+						t.Errorf("%d workers alive at once, want at most %d", stats.maxLive, workers)
+					}
+					switch m.(type) {
+					case *procs:
+						if len(pids) != len(tasks) || stats.started != len(tasks) {
+							t.Errorf("%d tasks ran in %d pids from %d processes, want one fresh process each",
+								len(tasks), len(pids), stats.started)
+						}
+					case *procpool:
+						if len(pids) > workers || stats.started > workers {
+							t.Errorf("tasks ran in %d pids from %d processes, want at most %d", len(pids), stats.started, workers)
+						}
+					}
+				})
+			}
+		}
+	}
+}
+
+// checkOutcomes compares outcomes with the results of seq and checks their
+// times.
+func checkOutcomes(t *testing.T, out []Outcome, want []workloads.Result, wall time.Duration) {
+	t.Helper()
+	if len(out) != len(want) {
+		t.Fatalf("%d outcomes, want %d", len(out), len(want))
+	}
+	for i, o := range out {
+		if o.ID != want[i].ID || o.Sum != want[i].Sum {
+			t.Errorf("outcome %d: task %d sum %#x, want task %d sum %#x", i, o.ID, o.Sum, want[i].ID, want[i].Sum)
+		}
+		if o.Start < 0 || o.End < o.Start || o.End > wall {
+			t.Errorf("task %d: start %v end %v outside the run's %v", o.ID, o.Start, o.End, wall)
+		}
+		if o.Elapsed <= 0 || o.Elapsed > o.Latency() {
+			t.Errorf("task %d: elapsed in worker %v, latency seen by parent %v", o.ID, o.Elapsed, o.Latency())
+		}
+	}
+}
+
+func TestProcModelsEmptyBatch(t *testing.T) {
+	assertNoChildren(t)
+	for _, m := range testProcModels(Config{}, procOpts{}) {
+		out, err := runChecked(t, context.Background(), m, testEnv(t), nil)
+		if err != nil || len(out) != 0 {
+			t.Errorf("%s: empty batch gave %v, %v", m.Name(), out, err)
+		}
+	}
+}
+
+func TestProcModelsBoundWorkers(t *testing.T) {
+	assertNoChildren(t)
+	tasks, err := workloads.Generate(workloads.Spec{Workload: "sleep", Tasks: 12, Wait: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, workers := range []int{1, 3} {
+		var stats procStats
+		for _, m := range testProcModels(Config{Workers: workers}, procOpts{stats: &stats}) {
+			t.Run(m.Name()+"/workers="+strconv.Itoa(workers), func(t *testing.T) {
+				out, err := runChecked(t, context.Background(), m, testEnv(t), tasks)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if stats.maxLive != workers {
+					t.Errorf("%d workers alive at once, want %d", stats.maxLive, workers)
+				}
+				// The sleeps overlap up to the bound, so Outcome intervals do.
+				if got := maxOverlap(out); got > workers {
+					t.Errorf("%d tasks overlapped, want at most %d", got, workers)
+				}
+			})
+		}
+	}
+}
+
+// maxOverlap returns the most outcomes whose [Start, End) intervals
+// overlap at one time.
+func maxOverlap(out []Outcome) int {
+	most := 0
+	for _, o := range out {
+		n := 0
+		for _, p := range out {
+			if p.Start <= o.Start && o.Start < p.End {
+				n++
+			}
+		}
+		most = max(most, n)
+	}
+	return most
+}
+
+func TestProcDeadline(t *testing.T) {
+	o := procOpts{deadlineFloor: time.Second}
+	tests := []struct {
+		ops  []workloads.Op
+		want time.Duration
+	}{
+		{nil, time.Second},
+		{[]workloads.Op{workloads.Sleep(time.Second)}, 11010 * time.Millisecond},
+		{[]workloads.Op{workloads.Compute(workloads.Primes, 100)}, 2 * time.Second},
+		{[]workloads.Op{workloads.ComputeSized(workloads.Hash, 10, workloads.Hash.DefaultSize()*2)}, 1200 * time.Millisecond},
+	}
+	for _, tt := range tests {
+		if got := o.deadline([]workloads.Task{{Ops: tt.ops}}); got != tt.want {
+			t.Errorf("deadline of %v = %v, want %v", tt.ops, got, tt.want)
+		}
+	}
+	if got := (procOpts{}).deadline(nil); got != defaultDeadlineFloor {
+		t.Errorf("default deadline floor %v, want %v", got, defaultDeadlineFloor)
+	}
+}
+
+func TestTaskNames(t *testing.T) {
+	tests := []struct {
+		ids  []int
+		want string
+	}{
+		{[]int{3}, "task 3"},
+		{[]int{4, 5, 6}, "tasks 4, 5, 6"},
+		{[]int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, "tasks 0, 1, … 9 (10 tasks)"},
+	}
+	for _, tt := range tests {
+		if got := taskNames(tt.ids); got != tt.want {
+			t.Errorf("taskNames(%v) = %q, want %q", tt.ids, got, tt.want)
+		}
+	}
+}
+
+func TestChildCPU(t *testing.T) {
+	assertNoChildren(t)
+	// Two workers computing for about 300 ms each.
+	units := int(300*time.Millisecond/workloads.UnitCost(workloads.Primes)) + 1
+	tasks, err := workloads.Generate(workloads.Spec{Workload: "primes", Tasks: 2, Units: units})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range testProcModels(Config{Workers: 2}, procOpts{}) {
+		t.Run(m.Name(), func(t *testing.T) {
+			before := ChildCPU()
+			// Sample while the workers live: the reading must grow before
+			// any of them exits, and never shrink.
+			ctx, stop := context.WithCancel(context.Background())
+			samples := make(chan []time.Duration, 1)
+			go func() {
+				var s []time.Duration
+				tick := time.NewTicker(20 * time.Millisecond)
+				defer tick.Stop()
+				for {
+					s = append(s, ChildCPU())
+					select {
+					case <-ctx.Done():
+						samples <- s
+						return
+					case <-tick.C:
+					}
+				}
+			}()
+			out, err := runChecked(t, context.Background(), m, testEnv(t), tasks)
+			stop()
+			s := <-samples
+			if err != nil {
+				t.Fatal(err)
+			}
+			after := ChildCPU()
+			var elapsed time.Duration
+			firstEnd := out[0].End
+			for _, o := range out {
+				elapsed += o.Elapsed
+				firstEnd = min(firstEnd, o.End)
+			}
+			used := after - before
+			t.Logf("workers used %v of CPU for %v of task time; %d samples while running", used, elapsed, len(s))
+			// Wall time in a worker bounds its CPU time from below only if
+			// it was not preempted; on a noisy 2-CPU machine allow half.
+			if used < elapsed/2 || used > elapsed*2+50*time.Millisecond {
+				t.Errorf("ChildCPU grew by %v over a batch whose tasks ran %v", used, elapsed)
+			}
+			for i := 1; i < len(s); i++ {
+				if s[i] < s[i-1] {
+					t.Errorf("ChildCPU went down from %v to %v", s[i-1], s[i])
+				}
+			}
+			if len(s) > 0 && s[len(s)-1] > after {
+				t.Errorf("ChildCPU sample %v above final %v", s[len(s)-1], after)
+			}
+			if grown := s[len(s)/2] - before; len(s) >= 8 && grown < clockTick {
+				t.Errorf("ChildCPU grew only %v halfway through the batch; live workers are not counted", grown)
+			}
+		})
+	}
+}
+
+func TestProcStatCPU(t *testing.T) {
+	d, err := procStatCPU(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d < 0 {
+		t.Errorf("own CPU time %v", d)
+	}
+	if _, err := procStatCPU(-1); err == nil {
+		t.Error("no error for pid -1")
+	}
+	// A command name with spaces and parentheses must not shift fields.
+	f, err := statFields([]byte("12 (a) b (c)) S 1 12 12 0 -1 4194560 100 0 0 0 7 3 0 0 20 0 1 0 5"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(f[0]) != "S" || string(f[14-3]) != "7" || string(f[15-3]) != "3" {
+		t.Errorf("fields %q", f)
+	}
+}
