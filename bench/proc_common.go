@@ -249,7 +249,9 @@ type proc struct {
 	stdinClosed bool
 	deadline    *time.Timer
 	fired       chan struct{} // closed when the deadline's kill is done
-	state       *os.ProcessState
+	reaped      bool
+	state       *os.ProcessState // how it ended; nil if it could not be waited for
+	waitErr     error            // why not
 
 	mu    sync.Mutex
 	cause error // why we killed it; nil if we did not
@@ -410,10 +412,15 @@ func (p *proc) fault(ts []workloads.Task, err error) error {
 	}
 	p.reap()
 	werr := &WorkerError{Tasks: taskIDs(ts), PID: p.pid, State: p.state}
-	ws, _ := p.state.Sys().(syscall.WaitStatus)
+	var ws syscall.WaitStatus
+	if p.state != nil {
+		ws, _ = p.state.Sys().(syscall.WaitStatus)
+	}
 	switch cause := p.killCause(); {
 	case cause == errStopped:
 		return errStopped
+	case p.state == nil:
+		werr.Err = fmt.Errorf("lost: %v (after %v)", p.waitErr, err)
 	case cause == errDeadlineKill:
 		werr.Err = fmt.Errorf("%w of %v; killed", ErrDeadline, p.g.opts.deadline(ts))
 	case cause == errNoExit:
@@ -438,9 +445,10 @@ func (p *proc) fault(ts []workloads.Task, err error) error {
 // waits for it to exit (killing it after the exit grace), and reaps it,
 // moving its CPU time to the exited account. It is idempotent.
 func (p *proc) reap() {
-	if p.state != nil {
+	if p.reaped {
 		return
 	}
+	p.reaped = true
 	if !p.stdinClosed {
 		p.stdinClosed = true
 		p.stdin.Close()
@@ -463,8 +471,14 @@ func (p *proc) reap() {
 		<-fired
 	}
 	accountReap(p.pid, func() time.Duration {
-		p.cmd.Wait() // its error is the state, which callers read
+		err := p.cmd.Wait()
 		p.state = p.cmd.ProcessState
+		if p.state == nil {
+			// Someone else reaped it (SIGCHLD ignored, or a stray wait):
+			// its CPU time is lost with it.
+			p.waitErr = fmt.Errorf("waiting for worker: %w", err)
+			return 0
+		}
 		return p.state.UserTime() + p.state.SystemTime()
 	})
 	p.stdout.Close()
@@ -478,11 +492,14 @@ func (p *proc) reap() {
 // closes its stdin, reaps it, and reports an exit that was not clean.
 func (p *proc) shutdown() error {
 	p.reap()
-	if p.state.Success() {
-		return nil
-	}
 	if p.killCause() == errStopped {
 		return errStopped
+	}
+	if p.state == nil {
+		return &WorkerError{PID: p.pid, Err: fmt.Errorf("lost: %w", p.waitErr)}
+	}
+	if p.state.Success() {
+		return nil
 	}
 	err := fmt.Errorf("%w: worker ended with %v after its last reply", ErrProtocol, p.state)
 	if p.killCause() == errNoExit {

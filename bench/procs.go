@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -81,8 +82,10 @@ func (m *procs) Run(ctx context.Context, env *workloads.Env, tasks []workloads.T
 // so that it exits right after replying, then reads the reply and reaps it.
 func runInFreshProc(g *procGroup, t workloads.Task) (workloads.Result, error) {
 	p, err := g.start()
-	if err != nil {
+	if err == errStopped {
 		return workloads.Result{}, err
+	} else if err != nil {
+		return workloads.Result{}, fmt.Errorf("task %d: %w", t.ID, err)
 	}
 	ts := []workloads.Task{t}
 	reps, err := p.exchange(ts, g.opts.deadline(ts), true)

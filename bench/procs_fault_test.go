@@ -41,13 +41,26 @@ type runResult struct {
 	at  time.Time
 }
 
+// If the test ends first, by failing, its cleanup cancels the Run and waits
+// for it, so that its workers are gone before assertNoChildren looks.
 func runAsync(t *testing.T, ctx context.Context, m Model, tasks []workloads.Task) <-chan runResult {
 	env := testEnv(t)
+	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan runResult, 1)
+	finished := make(chan struct{})
 	go func() {
+		defer close(finished)
 		out, err := m.Run(ctx, env, tasks)
 		done <- runResult{out, err, time.Now()}
 	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-finished:
+		case <-time.After(10 * time.Second):
+			t.Errorf("%s: Run did not return within 10s of its cancel", m.Name())
+		}
+	})
 	return done
 }
 

@@ -283,27 +283,42 @@ func TestTaskNames(t *testing.T) {
 	}
 }
 
+// childrenRusage returns the CPU time of this process's reaped children,
+// as the kernel counts it: an account independent of ChildCPU.
+func childrenRusage(t *testing.T) time.Duration {
+	t.Helper()
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_CHILDREN, &ru); err != nil {
+		t.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 func TestChildCPU(t *testing.T) {
 	assertNoChildren(t)
-	// Two workers computing for about 300 ms each.
-	units := int(300*time.Millisecond/workloads.UnitCost(workloads.Primes)) + 1
-	tasks, err := workloads.Generate(workloads.Spec{Workload: "primes", Tasks: 2, Units: units})
-	if err != nil {
-		t.Fatal(err)
+	// Each task computes for about 100 ms, then sleeps while its worker
+	// lives on, so that samples taken in the sleep must see the compute.
+	units := int(100*time.Millisecond/workloads.UnitCost(workloads.Primes)) + 1
+	const nap = 300 * time.Millisecond
+	tasks := []workloads.Task{
+		{ID: 0, Seed: 1, Ops: []workloads.Op{workloads.Compute(workloads.Primes, units), workloads.Sleep(nap)}},
+		{ID: 1, Seed: 2, Ops: []workloads.Op{workloads.Compute(workloads.Primes, units), workloads.Sleep(nap)}},
+	}
+	type sample struct {
+		at  time.Time
+		cpu time.Duration
 	}
 	for _, m := range testProcModels(Config{Workers: 2}, procOpts{}) {
 		t.Run(m.Name(), func(t *testing.T) {
-			before := ChildCPU()
-			// Sample while the workers live: the reading must grow before
-			// any of them exits, and never shrink.
+			before, beforeKernel := ChildCPU(), childrenRusage(t)
 			ctx, stop := context.WithCancel(context.Background())
-			samples := make(chan []time.Duration, 1)
+			samples := make(chan []sample, 1)
 			go func() {
-				var s []time.Duration
-				tick := time.NewTicker(20 * time.Millisecond)
+				var s []sample
+				tick := time.NewTicker(10 * time.Millisecond)
 				defer tick.Stop()
 				for {
-					s = append(s, ChildCPU())
+					s = append(s, sample{time.Now(), ChildCPU()})
 					select {
 					case <-ctx.Done():
 						samples <- s
@@ -312,36 +327,39 @@ func TestChildCPU(t *testing.T) {
 					}
 				}
 			}()
+			runStart := time.Now()
 			out, err := runChecked(t, context.Background(), m, testEnv(t), tasks)
 			stop()
 			s := <-samples
 			if err != nil {
 				t.Fatal(err)
 			}
-			after := ChildCPU()
-			var elapsed time.Duration
-			firstEnd := out[0].End
-			for _, o := range out {
-				elapsed += o.Elapsed
-				firstEnd = min(firstEnd, o.End)
-			}
-			used := after - before
-			t.Logf("workers used %v of CPU for %v of task time; %d samples while running", used, elapsed, len(s))
-			// Wall time in a worker bounds its CPU time from below only if
-			// it was not preempted; on a noisy 2-CPU machine allow half.
-			if used < elapsed/2 || used > elapsed*2+50*time.Millisecond {
-				t.Errorf("ChildCPU grew by %v over a batch whose tasks ran %v", used, elapsed)
+			used, kernel := ChildCPU()-before, childrenRusage(t)-beforeKernel
+			t.Logf("workers used %v of CPU (kernel's RUSAGE_CHILDREN: %v); %d samples", used, kernel, len(s))
+			// Once every worker is reaped, the account is the kernel's.
+			if d := used - kernel; d < -time.Millisecond || d > time.Millisecond {
+				t.Errorf("ChildCPU grew by %v, RUSAGE_CHILDREN by %v", used, kernel)
 			}
 			for i := 1; i < len(s); i++ {
-				if s[i] < s[i-1] {
-					t.Errorf("ChildCPU went down from %v to %v", s[i-1], s[i])
+				if s[i].cpu < s[i-1].cpu {
+					t.Errorf("ChildCPU went down from %v to %v", s[i-1].cpu, s[i].cpu)
 				}
 			}
-			if len(s) > 0 && s[len(s)-1] > after {
-				t.Errorf("ChildCPU sample %v above final %v", s[len(s)-1], after)
+			// Every worker is alive until the first reply is read, and has
+			// done its compute by the time its sleep is half over.
+			firstEnd := runStart.Add(min(out[0].End, out[1].End))
+			var live *sample
+			for i := range s {
+				if s[i].at.Before(firstEnd.Add(-nap / 2)) {
+					live = &s[i]
+				}
 			}
-			if grown := s[len(s)/2] - before; len(s) >= 8 && grown < clockTick {
-				t.Errorf("ChildCPU grew only %v halfway through the batch; live workers are not counted", grown)
+			if live == nil {
+				t.Fatal("no sample taken while the workers slept")
+			}
+			if live.cpu-before < clockTick {
+				t.Errorf("ChildCPU grew by %v while live workers had computed (they used %v in all): live workers are not counted",
+					live.cpu-before, used)
 			}
 		})
 	}
