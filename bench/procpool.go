@@ -24,11 +24,17 @@ import (
 // task's own time in the worker.
 //
 // The cost per task, once the workers run, is one pipe round trip, a frame
-// each way: on the 2-CPU machine this was built on, about 15 µs per empty
-// task with one worker (a bare 8-byte round trip between two processes
-// costs 11 µs there), and about 10 µs per task with two. CPython's
-// ProcessPoolExecutor takes about 102 µs per task there. See
-// BenchmarkProcPoolRoundTrip.
+// each way (16 bytes out and 21 back for an empty task). Measured on the 2-CPU
+// machine this was built on, under load from other work: 8–12 µs per empty
+// task (BenchmarkProcPoolRoundTrip), where the bare floor, 8 bytes each way
+// between two Go processes over blocking pipes, is 8 µs (9–10 µs through the
+// runtime's poller, which is why the pipes here are blocking) and the
+// nominal floor 11 µs; the round trip is system calls and the two context
+// switches, the frames' coding a few percent. A batch of 1000 empty tasks
+// costs 11–14 µs per task, worker starts included, with one or two workers
+// (BenchmarkProcPoolBatch), and 3–6 µs with Chunk 16, where the workers'
+// start (2–3 ms each) dominates. CPython's ProcessPoolExecutor takes about
+// 102 µs per task there.
 type procpool struct {
 	cfg  Config
 	opts procOpts

@@ -19,13 +19,22 @@ import (
 // A task's Outcome starts when the parent begins to start its process and
 // ends when the reply has been read, so its latency includes the process
 // start; Result.PID is the worker's pid and Result.Elapsed the task's time
-// in it. The cost is the process start: on the 2-CPU machine this was
-// built on, about 2.3 ms per empty task one at a time (a small Go binary
-// starts in about 1.4 ms; the test binary spends the difference in its
-// package initialisers and page faults before reaching the worker loop;
-// under the race detector a start takes about 12 ms), and about 1.3 ms per
-// task in a batch with two alive at once. CPython forks a
-// multiprocessing.Process in about 1.5 ms there. See BenchmarkProcsSpawn.
+// in it.
+//
+// The cost is the process start. Measured on the 2-CPU machine this was
+// built on, under load from other work (BenchmarkProcsSpawn, empty tasks):
+// 2.2–2.8 ms per task for the test binary as `go test` builds it, and
+// 1.4–1.9 ms when it is built with CGO_ENABLED=0. The difference is cgo:
+// with it the binary is dynamically linked (the net package's resolver), so
+// every worker pays the dynamic loader, libc's start and the cgo runtime's
+// set-up before Go's runtime starts; without it a worker starts as fast as a
+// minimal static Go program (about 1.4 ms there, against a nominal floor of
+// 2.7 ms). Go's own package initialisers in the test binary add little
+// (0.35 ms), and the parent's side (vfork, pipes, reaping) less still.
+// Starting processes is CPU work on both sides, so two at once on two CPUs
+// barely beat one at a time. Under the race detector a start costs about
+// 12 ms. CPython forks a multiprocessing.Process in about 1.5 ms there:
+// procs matches it only in a cgo-free build.
 type procs struct {
 	cfg  Config
 	opts procOpts
