@@ -77,6 +77,7 @@ type WorkerError struct {
 	Err error
 }
 
+// Error says which tasks, which worker, and what happened.
 func (e *WorkerError) Error() string {
 	if len(e.Tasks) == 0 {
 		return fmt.Sprintf("worker pid %d: %v", e.PID, e.Err)

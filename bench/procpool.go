@@ -110,7 +110,7 @@ func (m *procpool) serve(g *procGroup, t0 time.Time, tasks []workloads.Task, out
 		for i, r := range reps {
 			if r.Err != "" {
 				p.reap()
-				return &WorkerError{Tasks: []int{r.ID}, PID: p.pid, State: p.state, Err: taskErr(r.Err)}
+				return &WorkerError{Tasks: []int{r.ID}, PID: p.pid, State: p.state, Err: remoteTaskErr(r.Err)}
 			}
 			out[lo+i] = Outcome{Result: r.Result, Start: start, End: end}
 		}

@@ -105,13 +105,13 @@ func runInFreshProc(g *procGroup, t workloads.Task) (workloads.Result, error) {
 		return workloads.Result{}, err
 	}
 	if reps[0].Err != "" {
-		return workloads.Result{}, &WorkerError{Tasks: []int{t.ID}, PID: p.pid, State: p.state, Err: taskErr(reps[0].Err)}
+		return workloads.Result{}, &WorkerError{Tasks: []int{t.ID}, PID: p.pid, State: p.state, Err: remoteTaskErr(reps[0].Err)}
 	}
 	return reps[0].Result, nil
 }
 
-// taskErr is the error a task reported from its worker, where only its
+// remoteTaskErr is the error a task reported from its worker, where only its
 // text crossed the pipe.
-type taskErr string
+type remoteTaskErr string
 
-func (e taskErr) Error() string { return string(e) }
+func (e remoteTaskErr) Error() string { return string(e) }

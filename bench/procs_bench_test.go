@@ -9,9 +9,9 @@ import (
 	"github.com/concbench/concbench/workloads"
 )
 
-// reportPerTask reports the time per task of a benchmark whose every
+// procReportPerTask reports the time per task of a benchmark whose every
 // iteration ran n tasks.
-func reportPerTask(b *testing.B, n int) {
+func procReportPerTask(b *testing.B, n int) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/task")
 }
 
@@ -29,7 +29,7 @@ func BenchmarkProcsSpawn(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			reportPerTask(b, len(tasks))
+			procReportPerTask(b, len(tasks))
 		})
 	}
 }
@@ -73,7 +73,7 @@ func BenchmarkProcPoolBatch(b *testing.B) {
 						b.Fatal(err)
 					}
 				}
-				reportPerTask(b, len(tasks))
+				procReportPerTask(b, len(tasks))
 			})
 		}
 	}

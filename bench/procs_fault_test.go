@@ -12,9 +12,9 @@ import (
 	"github.com/concbench/concbench/workloads"
 )
 
-// waitForWorkers waits until n worker processes of this test are alive,
+// procWaitForWorkers waits until n worker processes of this test are alive,
 // and returns their pids.
-func waitForWorkers(t *testing.T, n int) []int {
+func procWaitForWorkers(t *testing.T, n int) []int {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
@@ -33,9 +33,9 @@ func waitForWorkers(t *testing.T, n int) []int {
 	return nil
 }
 
-// runAsync runs m in a goroutine, so that a test can act on its workers.
+// procRunAsync runs m in a goroutine, so that a test can act on its workers.
 // The result arrives on the returned channel with the time Run returned.
-type runResult struct {
+type procRunResult struct {
 	out []Outcome
 	err error
 	at  time.Time
@@ -43,15 +43,15 @@ type runResult struct {
 
 // If the test ends first, by failing, its cleanup cancels the Run and waits
 // for it, so that its workers are gone before assertNoChildren looks.
-func runAsync(t *testing.T, ctx context.Context, m Model, tasks []workloads.Task) <-chan runResult {
+func procRunAsync(t *testing.T, ctx context.Context, m Model, tasks []workloads.Task) <-chan procRunResult {
 	env := testEnv(t)
 	ctx, cancel := context.WithCancel(ctx)
-	done := make(chan runResult, 1)
+	done := make(chan procRunResult, 1)
 	finished := make(chan struct{})
 	go func() {
 		defer close(finished)
 		out, err := m.Run(ctx, env, tasks)
-		done <- runResult{out, err, time.Now()}
+		done <- procRunResult{out, err, time.Now()}
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -64,19 +64,19 @@ func runAsync(t *testing.T, ctx context.Context, m Model, tasks []workloads.Task
 	return done
 }
 
-// awaitRun waits for an async Run, failing the test if it hangs.
-func awaitRun(t *testing.T, done <-chan runResult, limit time.Duration) runResult {
+// procAwaitRun waits for an async Run, failing the test if it hangs.
+func procAwaitRun(t *testing.T, done <-chan procRunResult, limit time.Duration) procRunResult {
 	t.Helper()
 	select {
 	case r := <-done:
 		return r
 	case <-time.After(limit):
 		t.Fatalf("Run did not return within %v", limit)
-		return runResult{}
+		return procRunResult{}
 	}
 }
 
-func sleepTasks(t *testing.T, n int, d time.Duration) []workloads.Task {
+func procSleepTasks(t *testing.T, n int, d time.Duration) []workloads.Task {
 	t.Helper()
 	tasks, err := workloads.Generate(workloads.Spec{Workload: "sleep", Tasks: n, Wait: d})
 	if err != nil {
@@ -90,15 +90,15 @@ func TestProcWorkerKilled(t *testing.T) {
 	for _, m := range testProcModels(Config{Workers: 2}, procOpts{}) {
 		t.Run(m.Name(), func(t *testing.T) {
 			// Sleeps far longer than the test: only the kill can end them.
-			done := runAsync(t, context.Background(), m, sleepTasks(t, 4, time.Minute))
-			pids := waitForWorkers(t, 2)
+			done := procRunAsync(t, context.Background(), m, procSleepTasks(t, 4, time.Minute))
+			pids := procWaitForWorkers(t, 2)
 			time.Sleep(50 * time.Millisecond) // let the victim read its task
 			victim := pids[0]
 			if err := syscall.Kill(victim, syscall.SIGKILL); err != nil {
 				t.Fatal(err)
 			}
 			killed := time.Now()
-			r := awaitRun(t, done, 10*time.Second)
+			r := procAwaitRun(t, done, 10*time.Second)
 			t.Logf("Run returned %v after the kill: %v", r.at.Sub(killed), r.err)
 			checkNoChildren(t)
 			var werr *WorkerError
@@ -151,9 +151,9 @@ func TestProcWorkerFaults(t *testing.T) {
 			t.Run(tt.fault+"/"+m.Name()+"/chunk="+string(rune('0'+tt.chunk)), func(t *testing.T) {
 				// The other worker is busy when the fault strikes, so it
 				// must be stopped too.
-				tasks := sleepTasks(t, 6, 40*time.Millisecond)
+				tasks := procSleepTasks(t, 6, 40*time.Millisecond)
 				start := time.Now()
-				_, err := runChecked(t, context.Background(), m, testEnv(t), tasks)
+				_, err := procRunChecked(t, context.Background(), m, testEnv(t), tasks)
 				took := time.Since(start)
 				t.Logf("Run returned after %v: %v", took, err)
 				var werr *WorkerError
@@ -183,12 +183,12 @@ func TestProcCancel(t *testing.T) {
 		t.Run(m.Name(), func(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			done := runAsync(t, ctx, m, sleepTasks(t, 4, time.Minute))
-			waitForWorkers(t, 2)
+			done := procRunAsync(t, ctx, m, procSleepTasks(t, 4, time.Minute))
+			procWaitForWorkers(t, 2)
 			time.Sleep(20 * time.Millisecond)
 			cancelled := time.Now()
 			cancel()
-			r := awaitRun(t, done, 10*time.Second)
+			r := procAwaitRun(t, done, 10*time.Second)
 			took := r.at.Sub(cancelled)
 			t.Logf("cancel to every child killed and reaped: %v", took)
 			checkNoChildren(t)
@@ -212,14 +212,14 @@ func TestProcCancelWhileStarting(t *testing.T) {
 			t.Run(m.Name()+"/after="+after.String(), func(t *testing.T) {
 				ctx, cancel := context.WithCancel(context.Background())
 				defer cancel()
-				fds := countFDs(t)
-				done := runAsync(t, ctx, m, make([]workloads.Task, 200))
+				fds := procCountFDs(t)
+				done := procRunAsync(t, ctx, m, make([]workloads.Task, 200))
 				time.Sleep(after)
 				cancelled := time.Now()
 				cancel()
-				r := awaitRun(t, done, 10*time.Second)
+				r := procAwaitRun(t, done, 10*time.Second)
 				checkNoChildren(t)
-				if n := countFDs(t); n != fds {
+				if n := procCountFDs(t); n != fds {
 					t.Errorf("%d file descriptors after Run, %d before", n, fds)
 				}
 				if r.err != nil && !errors.Is(r.err, context.Canceled) {
@@ -238,7 +238,7 @@ func TestProcCancelledBeforeRun(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	for _, m := range testProcModels(Config{}, procOpts{}) {
-		if _, err := runChecked(t, ctx, m, testEnv(t), sleepTasks(t, 2, time.Millisecond)); !errors.Is(err, context.Canceled) {
+		if _, err := procRunChecked(t, ctx, m, testEnv(t), procSleepTasks(t, 2, time.Millisecond)); !errors.Is(err, context.Canceled) {
 			t.Errorf("%s: error %v, want context.Canceled", m.Name(), err)
 		}
 	}
@@ -250,7 +250,7 @@ func TestProcTaskError(t *testing.T) {
 	// error comes back over the pipe and names the task.
 	tasks := []workloads.Task{{ID: 0, Ops: nil}, {ID: 1, Ops: []workloads.Op{workloads.Net(0, 1)}}}
 	for _, m := range testProcModels(Config{Workers: 1}, procOpts{}) {
-		_, err := runChecked(t, context.Background(), m, &workloads.Env{Dir: t.TempDir()}, tasks)
+		_, err := procRunChecked(t, context.Background(), m, &workloads.Env{Dir: t.TempDir()}, tasks)
 		var werr *WorkerError
 		if !errors.As(err, &werr) || !slices.Equal(werr.Tasks, []int{1}) || !strings.Contains(err.Error(), "latency server") {
 			t.Errorf("%s: error %v, want a WorkerError for task 1 about the latency server", m.Name(), err)

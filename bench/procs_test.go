@@ -13,8 +13,8 @@ import (
 	"github.com/concbench/concbench/workloads"
 )
 
-// child is a child process of this test process, as /proc shows it.
-type child struct {
+// procChild is a procChild process of this test process, as /proc shows it.
+type procChild struct {
 	pid   int
 	state byte // R, S, Z, …
 	comm  string
@@ -22,14 +22,14 @@ type child struct {
 
 // procChildren lists the children of this process other than the shared
 // latency server, zombies included.
-func procChildren(t testing.TB) []child {
+func procChildren(t testing.TB) []procChild {
 	t.Helper()
 	stats, err := filepath.Glob("/proc/[0-9]*/stat")
 	if err != nil {
 		t.Fatal(err)
 	}
 	self := os.Getpid()
-	var kids []child
+	var kids []procChild
 	for _, path := range stats {
 		b, err := os.ReadFile(path)
 		if err != nil {
@@ -48,19 +48,19 @@ func procChildren(t testing.TB) []child {
 		if i, j := bytes.IndexByte(b, '('), bytes.LastIndexByte(b, ')'); i >= 0 && j > i {
 			comm = string(b[i+1 : j])
 		}
-		kids = append(kids, child{pid: pid, state: f[0][0], comm: comm})
+		kids = append(kids, procChild{pid: pid, state: f[0][0], comm: comm})
 	}
 	return kids
 }
 
-// checkNoChildren fails t if this process has a child left (a zombie or a
+// checkNoChildren fails t if this process has a procChild left (a zombie or a
 // live one), then kills and reaps them so that one failure does not spill
 // into the next test.
 func checkNoChildren(t testing.TB) {
 	t.Helper()
 	kids := procChildren(t)
 	for _, c := range kids {
-		t.Errorf("child process left behind: pid %d (%s) state %c", c.pid, c.comm, c.state)
+		t.Errorf("procChild process left behind: pid %d (%s) state %c", c.pid, c.comm, c.state)
 		syscall.Kill(c.pid, syscall.SIGKILL)
 		var ws syscall.WaitStatus
 		syscall.Wait4(c.pid, &ws, 0, nil)
@@ -75,8 +75,8 @@ func assertNoChildren(t testing.TB) {
 	t.Cleanup(func() { checkNoChildren(t) })
 }
 
-// countFDs returns how many file descriptors this process has open.
-func countFDs(t testing.TB) int {
+// procCountFDs returns how many file descriptors this process has open.
+func procCountFDs(t testing.TB) int {
 	t.Helper()
 	ents, err := os.ReadDir("/proc/self/fd")
 	if err != nil {
@@ -85,14 +85,14 @@ func countFDs(t testing.TB) int {
 	return len(ents)
 }
 
-// runChecked runs m over tasks and checks what every Run must leave
-// behind: no child process and no extra file descriptor.
-func runChecked(t *testing.T, ctx context.Context, m Model, env *workloads.Env, tasks []workloads.Task) ([]Outcome, error) {
+// procRunChecked runs m over tasks and checks what every Run must leave
+// behind: no procChild process and no extra file descriptor.
+func procRunChecked(t *testing.T, ctx context.Context, m Model, env *workloads.Env, tasks []workloads.Task) ([]Outcome, error) {
 	t.Helper()
-	fds := countFDs(t)
+	fds := procCountFDs(t)
 	out, err := m.Run(ctx, env, tasks)
 	checkNoChildren(t)
-	if n := countFDs(t); n != fds {
+	if n := procCountFDs(t); n != fds {
 		t.Errorf("%s: %d file descriptors open after Run, %d before", m.Name(), n, fds)
 	}
 	return out, err
@@ -141,12 +141,12 @@ func TestProcModelsMatchSeq(t *testing.T) {
 			for _, m := range models {
 				t.Run(spec.Workload+"/"+m.Name()+"/chunk="+strconv.Itoa(chunk), func(t *testing.T) {
 					start := time.Now()
-					out, err := runChecked(t, context.Background(), m, env, tasks)
+					out, err := procRunChecked(t, context.Background(), m, env, tasks)
 					wall := time.Since(start)
 					if err != nil {
 						t.Fatal(err)
 					}
-					checkOutcomes(t, out, want, wall)
+					procCheckOutcomes(t, out, want, wall)
 					pids := map[int]bool{}
 					for _, o := range out {
 						pids[o.PID] = true
@@ -174,9 +174,9 @@ func TestProcModelsMatchSeq(t *testing.T) {
 	}
 }
 
-// checkOutcomes compares outcomes with the results of seq and checks their
+// procCheckOutcomes compares outcomes with the results of seq and checks their
 // times.
-func checkOutcomes(t *testing.T, out []Outcome, want []workloads.Result, wall time.Duration) {
+func procCheckOutcomes(t *testing.T, out []Outcome, want []workloads.Result, wall time.Duration) {
 	t.Helper()
 	if len(out) != len(want) {
 		t.Fatalf("%d outcomes, want %d", len(out), len(want))
@@ -197,7 +197,7 @@ func checkOutcomes(t *testing.T, out []Outcome, want []workloads.Result, wall ti
 func TestProcModelsEmptyBatch(t *testing.T) {
 	assertNoChildren(t)
 	for _, m := range testProcModels(Config{}, procOpts{}) {
-		out, err := runChecked(t, context.Background(), m, testEnv(t), nil)
+		out, err := procRunChecked(t, context.Background(), m, testEnv(t), nil)
 		if err != nil || len(out) != 0 {
 			t.Errorf("%s: empty batch gave %v, %v", m.Name(), out, err)
 		}
@@ -214,7 +214,7 @@ func TestProcModelsBoundWorkers(t *testing.T) {
 		var stats procStats
 		for _, m := range testProcModels(Config{Workers: workers}, procOpts{stats: &stats}) {
 			t.Run(m.Name()+"/workers="+strconv.Itoa(workers), func(t *testing.T) {
-				out, err := runChecked(t, context.Background(), m, testEnv(t), tasks)
+				out, err := procRunChecked(t, context.Background(), m, testEnv(t), tasks)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -222,7 +222,7 @@ func TestProcModelsBoundWorkers(t *testing.T) {
 					t.Errorf("%d workers alive at once, want %d", stats.maxLive, workers)
 				}
 				// The sleeps overlap up to the bound, so Outcome intervals do.
-				if got := maxOverlap(out); got > workers {
+				if got := procMaxOverlap(out); got > workers {
 					t.Errorf("%d tasks overlapped, want at most %d", got, workers)
 				}
 			})
@@ -230,9 +230,9 @@ func TestProcModelsBoundWorkers(t *testing.T) {
 	}
 }
 
-// maxOverlap returns the most outcomes whose [Start, End) intervals
+// procMaxOverlap returns the most outcomes whose [Start, End) intervals
 // overlap at one time.
-func maxOverlap(out []Outcome) int {
+func procMaxOverlap(out []Outcome) int {
 	most := 0
 	for _, o := range out {
 		n := 0
@@ -283,9 +283,9 @@ func TestTaskNames(t *testing.T) {
 	}
 }
 
-// childrenRusage returns the CPU time of this process's reaped children,
+// procChildrenRusage returns the CPU time of this process's reaped children,
 // as the kernel counts it: an account independent of ChildCPU.
-func childrenRusage(t *testing.T) time.Duration {
+func procChildrenRusage(t *testing.T) time.Duration {
 	t.Helper()
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_CHILDREN, &ru); err != nil {
@@ -310,7 +310,7 @@ func TestChildCPU(t *testing.T) {
 	}
 	for _, m := range testProcModels(Config{Workers: 2}, procOpts{}) {
 		t.Run(m.Name(), func(t *testing.T) {
-			before, beforeKernel := ChildCPU(), childrenRusage(t)
+			before, beforeKernel := ChildCPU(), procChildrenRusage(t)
 			ctx, stop := context.WithCancel(context.Background())
 			samples := make(chan []sample, 1)
 			go func() {
@@ -328,13 +328,13 @@ func TestChildCPU(t *testing.T) {
 				}
 			}()
 			runStart := time.Now()
-			out, err := runChecked(t, context.Background(), m, testEnv(t), tasks)
+			out, err := procRunChecked(t, context.Background(), m, testEnv(t), tasks)
 			stop()
 			s := <-samples
 			if err != nil {
 				t.Fatal(err)
 			}
-			used, kernel := ChildCPU()-before, childrenRusage(t)-beforeKernel
+			used, kernel := ChildCPU()-before, procChildrenRusage(t)-beforeKernel
 			t.Logf("workers used %v of CPU (kernel's RUSAGE_CHILDREN: %v); %d samples", used, kernel, len(s))
 			// Once every worker is reaped, the account is the kernel's.
 			if d := used - kernel; d < -time.Millisecond || d > time.Millisecond {
