@@ -13,7 +13,7 @@ import (
 	"github.com/concbench/concbench/workloads"
 )
 
-// procChild is a procChild process of this test process, as /proc shows it.
+// procChild is a child process of this test process, as /proc shows it.
 type procChild struct {
 	pid   int
 	state byte // R, S, Z, …
