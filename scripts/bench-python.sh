@@ -110,12 +110,17 @@ if [ -z "$addr" ]; then
 	fi
 fi
 
-args=(--profile "$profile" --addr "$addr" --bench "$bench" --count 1 --verbose)
+# Calibrate once, on one pinned CPU, so every run of the set has the same mix
+# tasks (their unit count follows the calibrated cost of a Python primes unit).
+cal=()
+command -v taskset >/dev/null 2>&1 && cal=(taskset -c 0)
+unit_ns=$("${cal[@]}" "$py" "$here/pyref/concbench_py.py" --calibrate)
+args=(--profile "$profile" --addr "$addr" --bench "$bench" --count 1 --unit-ns "$unit_ns" --verbose)
 [ -n "$models" ] && args+=(--models "$models")
 ncells=$(($(echo $cores | wc -w) * count))
 done_=0
 start=$(date +%s)
-echo "bench-python: $("$py" -V 2>&1), profile $profile, cores [$cores], $count round(s), server $addr" >&2
+echo "bench-python: $("$py" -V 2>&1), profile $profile, cores [$cores], $count round(s), server $addr, unit ns $unit_ns" >&2
 for r in $(seq "$count"); do
 	for k in $cores; do
 		[ "$interrupted" = 1 ] && break 2

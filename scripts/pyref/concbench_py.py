@@ -300,9 +300,11 @@ async def exec_task_async(env, task):
 
 def generate(workload, tasks, seed, units=0, size=0, wait_ns=0, nbytes=0,
              cpu_percent=0, nominal_ns=0, unit_cost_ns=None):
-    """Deterministic tasks, as workloads.Generate. For mix, the unit count
-    follows unit_cost_ns (this process's calibrated Python primes unit), so the
-    nominal time split is kept rather than the work (see README)."""
+    """Deterministic tasks, as workloads.Generate. For mix, the compute is
+    primes units of MIX_UNIT_SIZE integers, as many as take the compute share
+    of nominal_ns at unit_cost_ns (default: this process's calibrated cost of
+    such a unit): the nominal time split is kept rather than the work, since
+    one Python primes unit costs ~15 Go units (see README)."""
     if workload in KERNELS:
         if units <= 0:
             raise ValueError("generate %s: units must be positive" % workload)
@@ -315,7 +317,7 @@ def generate(workload, tasks, seed, units=0, size=0, wait_ns=0, nbytes=0,
         ops = [op_file(nbytes)]
     elif workload == "mix":
         cpu = nominal_ns * cpu_percent / 100
-        cost = unit_cost_ns if unit_cost_ns else unit_cost(PRIMES)
+        cost = unit_cost_ns if unit_cost_ns else unit_cost(PRIMES, MIX_UNIT_SIZE)
         n = int(round(cpu / cost))
         if cpu_percent > 0 and n == 0:
             n = 1
@@ -323,29 +325,38 @@ def generate(workload, tasks, seed, units=0, size=0, wait_ns=0, nbytes=0,
         first = n // 2
         ops = []
         if first > 0:
-            ops.append(op_compute(PRIMES, first))
+            ops.append(op_compute(PRIMES, first, MIX_UNIT_SIZE))
         if wait > 0:
             ops.append(op_sleep(wait))
         if n - first > 0:
-            ops.append(op_compute(PRIMES, n - first))
+            ops.append(op_compute(PRIMES, n - first, MIX_UNIT_SIZE))
     else:
         raise ValueError("generate: unknown workload %r" % workload)
     return [(i, mix64((seed + i) & M64), list(ops)) for i in range(tasks)]
 
 
+# A mix task's primes units test 20 integers each (~35 µs in CPython), so
+# that the compute share of a 2 ms task is hit within a few per cent; a
+# default unit (200 integers, ~350 µs) would round 1 ms to 0.7 or 1.05 ms.
+MIX_UNIT_SIZE = 20
+
 _costs = {}
 
 
-def unit_cost(kernel):
-    """ns per unit of kernel on one core, calibrated once (median of 7)."""
-    if kernel in _costs:
-        return _costs[kernel]
-    unit(kernel, 0, 0, 0)
+def unit_cost(kernel, size=0):
+    """ns per unit of kernel (of the given size, 0 the default) on one core,
+    calibrated once per process (median of 7) unless set with set_unit_cost."""
+    if size == {HASH: HASH_BUF_SIZE, PRIMES: PRIMES_WINDOW}.get(kernel):
+        size = 0
+    key = (kernel, size)
+    if key in _costs:
+        return _costs[key]
+    unit(kernel, size, 0, 0)
     n = 1
     while True:
         t = time.perf_counter_ns()
         for i in range(n):
-            unit(kernel, 0, 1, i)
+            unit(kernel, size, 1, i)
         if time.perf_counter_ns() - t >= 8_000_000 or n >= 1 << 20:
             break
         n *= 2
@@ -353,11 +364,15 @@ def unit_cost(kernel):
     for trial in range(7):
         t = time.perf_counter_ns()
         for i in range(n):
-            unit(kernel, 0, trial, i)
+            unit(kernel, size, trial, i)
         per.append((time.perf_counter_ns() - t) / n)
     per.sort()
-    _costs[kernel] = max(per[3], 1.0)
-    return _costs[kernel]
+    _costs[key] = max(per[3], 1.0)
+    return _costs[key]
+
+
+def set_unit_cost(kernel, size, ns):
+    _costs[(kernel, size)] = float(ns)
 
 
 # ---------------------------------------------------------------------------
@@ -637,7 +652,7 @@ def task_costs(tasks):
     comp, wait, hashc = 0.0, 0.0, 0.0
     for op in tasks[0][2]:
         if op[0] == KIND_COMPUTE:
-            c = op[2] * unit_cost(op[1]) / 1e9
+            c = op[2] * unit_cost(op[1], op[3]) / 1e9
             comp += c
             if op[1] == HASH:
                 hashc += c
@@ -760,6 +775,7 @@ def config_lines(args, ctx):
         "profile: %s" % args.profile,
         "unit-ns-hash-py: %d" % round(unit_cost(HASH)),
         "unit-ns-primes-py: %d" % round(unit_cost(PRIMES)),
+        "unit-ns-primes%d-py: %d" % (MIX_UNIT_SIZE, round(unit_cost(PRIMES, MIX_UNIT_SIZE))),
         "load-before: %.2f" % os.getloadavg()[0],
     ]
     if args.round:
@@ -789,6 +805,10 @@ def parse_args(argv):
     p.add_argument("--models", default=",".join(MODEL_ORDER), help="comma-separated models")
     p.add_argument("--max-op", type=float, default=0.0,
                    help="skip cells predicted slower than this many seconds per batch (default 2, full profile 10)")
+    p.add_argument("--unit-ns", default="",
+                   help="calibrated costs to use instead of calibrating, as printed by --calibrate "
+                        "(e.g. hash=38000,primes=370000,primes20=37000), so every run of a set has the same mix tasks")
+    p.add_argument("--calibrate", action="store_true", help="print the unit costs for --unit-ns and exit")
     p.add_argument("--switch-interval", type=float, default=0.0, help="sys.setswitchinterval, in ms")
     p.add_argument("--start-method", default="", help="multiprocessing start method (default: the platform's)")
     p.add_argument("--affinity", default="", help="value of the affinity config line (e.g. unpinned)")
@@ -819,6 +839,17 @@ def main(argv=None):
         json.dump({"profile": args.profile, "models": MODEL_ORDER, "go_counterpart": GO_COUNTERPART,
                    "cells": matrix(args.profile)}, sys.stdout, indent=1, sort_keys=True)
         print()
+        return 0
+    for kv in filter(None, args.unit_ns.split(",")):
+        k, _, v = kv.partition("=")
+        m = re.fullmatch(r"(hash|primes)(\d*)", k.strip())
+        if not m or not v.strip().isdigit():
+            print("pyref: bad --unit-ns entry %r" % kv, file=sys.stderr)
+            return 2
+        set_unit_cost(KERNELS[m.group(1)], int(m.group(2) or 0), int(v))
+    if args.calibrate:
+        print("hash=%d,primes=%d,primes%d=%d" % (round(unit_cost(HASH)), round(unit_cost(PRIMES)), MIX_UNIT_SIZE,
+                                                round(unit_cost(PRIMES, MIX_UNIT_SIZE))))
         return 0
     if args.switch_interval > 0:
         sys.setswitchinterval(args.switch_interval / 1e3)

@@ -143,6 +143,7 @@ class GoldenTest(unittest.TestCase):
         self.assertEqual([o[0] for o in ops], [cb.KIND_COMPUTE, cb.KIND_SLEEP, cb.KIND_COMPUTE])
         self.assertEqual(ops[0][2] + ops[2][2], 3)  # round(1 ms / 300 µs)
         self.assertEqual(ops[1][4], MS)
+        self.assertEqual({ops[0][3], ops[2][3]}, {cb.MIX_UNIT_SIZE})
         # a unit dearer than the compute share still computes once, sleep first
         ops = cb.generate("mix", 1, 1, cpu_percent=10, nominal_ns=2 * MS, unit_cost_ns=900_000)[0][2]
         self.assertEqual([o[0] for o in ops], [cb.KIND_SLEEP, cb.KIND_COMPUTE])
@@ -308,6 +309,15 @@ class OutputTest(unittest.TestCase):
         self.assertEqual(code, 0)
         self.assertEqual(out, "--- SKIP: BenchmarkCores/workload=net/model=py-seq-2: "
                               "no latency server address (--addr)\n")
+
+    def test_unit_ns_fixes_the_mix_tasks(self):
+        code, out = self.run_main("--unit-ns", "hash=40000,primes=350000,primes20=50000", "--calibrate")
+        self.assertEqual((code, out), (0, "hash=40000,primes=350000,primes20=50000\n"))
+        self.assertEqual(cb.unit_cost(cb.PRIMES, cb.PRIMES_WINDOW), 350000)
+        c = [c for c in cb.matrix() if c["workload"] == "mix50"][0]
+        ops = cb.cell_tasks(c)[0][2]
+        self.assertEqual(ops[0][2] + ops[2][2], 20)  # 1 ms / 50 µs
+        cb._costs.clear()
 
     def test_print_matrix(self):
         code, out = self.run_main("--print-matrix")
