@@ -804,7 +804,7 @@ def parse_args(argv):
     p.add_argument("--bench", default=".", help="regexp on result names (without -N), like -test.bench")
     p.add_argument("--models", default=",".join(MODEL_ORDER), help="comma-separated models")
     p.add_argument("--max-op", type=float, default=0.0,
-                   help="skip cells predicted slower than this many seconds per batch (default 2, full profile 10)")
+                   help="skip cells predicted slower than this many seconds per batch (default 5, full profile 20)")
     p.add_argument("--unit-ns", default="",
                    help="calibrated costs to use instead of calibrating, as printed by --calibrate "
                         "(e.g. hash=38000,primes=370000,primes20=37000), so every run of a set has the same mix tasks")
@@ -823,7 +823,7 @@ def parse_args(argv):
         except AttributeError:
             a.cores = os.cpu_count() or 1
     if a.max_op <= 0:
-        a.max_op = 10.0 if a.profile == "full" else 2.0
+        a.max_op = 20.0 if a.profile == "full" else 5.0
     for m in a.models.split(","):
         if m not in MODELS:
             p.error("unknown model %r (want %s)" % (m, ", ".join(MODEL_ORDER)))

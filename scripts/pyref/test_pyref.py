@@ -301,7 +301,7 @@ class OutputTest(unittest.TestCase):
                                   "--bench", "workload=sleep/tasks=10000/model=py-seq$")
         self.assertEqual(code, 0)
         self.assertRegex(out, r"^--- SKIP: BenchmarkFanout/workload=sleep/tasks=10000/model=py-seq: "
-                              r"predicted 100s per batch .*> 2s limit\n$")
+                              r"predicted 100s per batch .*> 5s limit\n$")
 
     def test_net_without_address_is_skipped(self):
         code, out = self.run_main("--cores", "2", "--no-config", "--addr", "",
