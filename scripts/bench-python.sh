@@ -47,8 +47,13 @@ if ! command -v "$py" >/dev/null 2>&1; then
 	echo "bench-python: $py not found; skipping the Python reference suite (needs Python >= 3.9)"
 	exit 0
 fi
+pyver=$("$py" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])' 2>/dev/null || true)
+if [ -z "$pyver" ]; then
+	echo "bench-python: $py does not run; skipping the Python reference suite (needs Python >= 3.9)"
+	exit 0
+fi
 if ! "$py" -c 'import sys; sys.exit(sys.version_info < (3, 9))' 2>/dev/null; then
-	echo "bench-python: $("$py" -V 2>&1) is older than 3.9; skipping the Python reference suite"
+	echo "bench-python: $py is Python $pyver, older than 3.9; skipping the Python reference suite"
 	exit 0
 fi
 
@@ -120,7 +125,7 @@ args=(--profile "$profile" --addr "$addr" --bench "$bench" --count 1 --unit-ns "
 ncells=$(($(echo $cores | wc -w) * count))
 done_=0
 start=$(date +%s)
-echo "bench-python: $("$py" -V 2>&1), profile $profile, cores [$cores], $count round(s), server $addr, unit ns $unit_ns" >&2
+echo "bench-python: Python $pyver, profile $profile, cores [$cores], $count round(s), server $addr, unit ns $unit_ns" >&2
 for r in $(seq "$count"); do
 	for k in $cores; do
 		[ "$interrupted" = 1 ] && break 2
