@@ -1,0 +1,15 @@
+package bench
+
+// Models returns every in-process model configured by cfg, in the order of
+// reports: the baseline, Go's native models, then Python's.
+func Models(cfg Config) []Model {
+	return []Model{
+		NewSeq(cfg),
+		NewGoroutines(cfg),
+		NewPool(cfg),
+		NewErrGroup(cfg),
+		NewEventLoop(cfg),
+		NewGILThreads(cfg),
+		NewGILPool(cfg),
+	}
+}
