@@ -1,7 +1,8 @@
 package bench
 
-// Models returns every in-process model configured by cfg, in the order of
-// reports: the baseline, Go's native models, then Python's.
+// Models returns every model configured by cfg, in the order of reports:
+// the baseline, Go's native models, then Python's in-process ones, then the
+// process models.
 func Models(cfg Config) []Model {
 	return []Model{
 		NewSeq(cfg),
@@ -11,5 +12,7 @@ func Models(cfg Config) []Model {
 		NewEventLoop(cfg),
 		NewGILThreads(cfg),
 		NewGILPool(cfg),
+		newProcs(cfg),
+		newProcPool(cfg),
 	}
 }
