@@ -1,7 +1,7 @@
 # concbench — see README.md. Two commands: `make bench` and `make test`.
 GO      ?= go
 PROFILE ?= standard
-export PROFILE CORES COUNT MACHINE BENCHTIME
+export PROFILE CORES COUNT MACHINE BENCHTIME PYTHON_SUITE
 
 .PHONY: all deps test bench report compare bench-python fmt-check vet
 
@@ -21,7 +21,15 @@ vet: deps
 
 test: deps fmt-check vet
 	$(GO) test -race ./...
+	@if python3 -c 'import sys; sys.exit(sys.version_info < (3, 9))' 2>/dev/null; then \
+		python3 -m unittest discover -s scripts/pyref -t scripts/pyref; \
+	else echo "skipping the Python reference suite's self-tests: no python3 >= 3.9"; fi
 
 # The matrix across core counts, then the report beside the results.
 bench: deps
 	scripts/bench.sh
+
+# CPython's real models on the same workloads, appended to a result file:
+# make bench-python OUT=results/<machine>/<stamp>/bench.txt
+bench-python: deps
+	scripts/bench-python.sh $(if $(OUT),-o "$(OUT)") -p $(PROFILE) $(if $(CORES),-c "$(CORES)") $(if $(COUNT),-n $(COUNT))

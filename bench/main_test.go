@@ -5,9 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"runtime"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -25,14 +22,7 @@ func TestMain(m *testing.M) {
 	workloads.ChildMain()
 	flag.Parse()
 	if *listFlag {
-		procs := runtime.GOMAXPROCS(0)
-		if f := flag.Lookup("test.cpu"); f != nil && f.Value.String() != "" {
-			first, _, _ := strings.Cut(f.Value.String(), ",")
-			if n, err := strconv.Atoi(first); err == nil && n > 0 {
-				procs = n
-			}
-		}
-		if err := listCells(procs); err != nil {
+		if err := listCells(firstCPU()); err != nil {
 			fmt.Fprintln(os.Stderr, "bench:", err)
 			os.Exit(2)
 		}

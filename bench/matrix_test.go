@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -84,17 +85,41 @@ func cellName(parts, model string) string {
 }
 
 func runSweep(b *testing.B, name string) {
-	var sweep Sweep
-	for _, s := range matrixFor(b, runtime.GOMAXPROCS(0)) {
-		if s.Name == name {
-			sweep = s
-		}
-	}
-	for _, batch := range sweep.Batches {
+	// testing measures a b.Loop benchmark in its first run, which for the
+	// first -cpu value happens before testing sets GOMAXPROCS; set it here
+	// so every cell runs at the core count its name says.
+	procs := firstCPU()
+	sweep := findSweep(b, name, procs)
+	for i, batch := range sweep.Batches {
 		for _, m := range Models(Config{}) {
-			b.Run(cellName(batch.Parts, m.Name()), func(b *testing.B) { runCell(b, m, batch) })
+			runtime.GOMAXPROCS(procs)
+			b.Run(cellName(batch.Parts, m.Name()), func(b *testing.B) {
+				// Batches may depend on GOMAXPROCS (Convoy's CPU tasks).
+				runCell(b, m, findSweep(b, name, runtime.GOMAXPROCS(0)).Batches[i])
+			})
 		}
 	}
+}
+
+func findSweep(tb testing.TB, name string, procs int) Sweep {
+	for _, s := range matrixFor(tb, procs) {
+		if s.Name == name {
+			return s
+		}
+	}
+	tb.Fatalf("no sweep %q in the matrix", name)
+	return Sweep{}
+}
+
+// firstCPU returns the first count of -test.cpu, or GOMAXPROCS without one.
+func firstCPU() int {
+	if f := flag.Lookup("test.cpu"); f != nil && f.Value.String() != "" {
+		first, _, _ := strings.Cut(f.Value.String(), ",")
+		if n, err := strconv.Atoi(strings.TrimSpace(first)); err == nil && n > 0 {
+			return n
+		}
+	}
+	return runtime.GOMAXPROCS(0)
 }
 
 // runCell runs one cell: one batch per op, and the metrics of DESIGN.md §3.

@@ -11,7 +11,8 @@
 #
 # Knobs (environment): PROFILE (smoke|quick|standard|full, default standard),
 # CORES (e.g. "1,2"), COUNT (rounds), MACHINE (default: hostname),
-# BENCHTIME (per cell, go test -benchtime syntax), OUT (results root).
+# BENCHTIME (per cell, go test -benchtime syntax), OUT (results root),
+# PYTHON_SUITE=0 (leave out the Python reference suite).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -118,7 +119,9 @@ for ((round = 1; round <= COUNT && !interrupted; round++)); do
 		} >"$tmp/head.txt"
 		: >"$run"
 		# The binary's stdout is both the result and the progress source.
-		exec 3< <(exec "${pin[@]}" "$tmp/bench.test" -test.run '^$' -test.bench . -test.cpu "$k" \
+		# GOMAXPROCS=k too: unpinned (oversubscribed) runs would default to
+		# the machine's CPU count.
+		exec 3< <(GOMAXPROCS=$k exec "${pin[@]}" "$tmp/bench.test" -test.run '^$' -test.bench . -test.cpu "$k" \
 			-test.count 1 -test.benchtime "$BENCHTIME" -test.timeout 0 -concbench.profile "$PROFILE" 2>>"$dir/stderr.log")
 		child=$!
 		while IFS= read -r line <&3; do
@@ -159,6 +162,16 @@ for ((round = 1; round <= COUNT && !interrupted; round++)); do
 	done
 done
 [ "$tty" = 1 ] && echo >&2
+
+# The Python reference suite (CPython's real models) joins the result set
+# when python3 >= 3.9 is here; bench-python.sh says so in one line if not.
+if [ "$interrupted" = 0 ] && [ "${PYTHON_SUITE:-1}" != 0 ]; then
+	echo "bench: the Python reference suite (PYTHON_SUITE=0 to leave it out)" >&2
+	scripts/bench-python.sh -o "$partial" -p "$PROFILE" -c "${cores[*]}" -n "$COUNT" 2>>"$dir/stderr.log" >&2 &
+	child=$!
+	wait "$child" || echo "bench: the Python suite failed (see $dir/stderr.log); the Go results stand" >&2
+	child=""
+fi
 
 if [ "$interrupted" = 1 ]; then
 	finish incomplete
