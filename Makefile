@@ -1,7 +1,7 @@
 # concbench — see README.md. Two commands: `make bench` and `make test`.
 GO      ?= go
 PROFILE ?= standard
-export PROFILE CORES COUNT MACHINE BENCHTIME PYTHON_SUITE
+export PROFILE CORES COUNT MACHINE BENCHTIME PYTHON_SUITE OUT
 
 .PHONY: all deps test bench report compare bench-python fmt-check vet
 
