@@ -29,7 +29,11 @@ test: deps fmt-check vet
 bench: deps
 	scripts/bench.sh
 
-# CPython's real models on the same workloads, appended to a result file:
-# make bench-python OUT=results/<machine>/<stamp>/bench.txt
+# CPython's real models on the same workloads, appended to a result set
+# (default: the newest under results/): make bench-python [RESULTS=dir]
 bench-python: deps
-	scripts/bench-python.sh $(if $(OUT),-o "$(OUT)") -p $(PROFILE) $(if $(CORES),-c "$(CORES)") $(if $(COUNT),-n $(COUNT))
+	@set -e; dir="$(RESULTS)"; \
+	if [ -z "$$dir" ]; then dir=$$(ls -dt results/*/*/ 2>/dev/null | head -1); fi; \
+	if [ ! -f "$$dir/bench.txt" ]; then echo "bench-python: no result set (give RESULTS=dir, or run make bench first)"; exit 2; fi; \
+	scripts/bench-python.sh -o "$$dir/bench.txt" -p $(PROFILE) $(if $(CORES),-c "$(CORES)") $(if $(COUNT),-n $(COUNT)); \
+	echo "bench-python: appended to $$dir/bench.txt"
