@@ -114,7 +114,7 @@ func (a *Analysis) speedupChart(w *Workload) *Chart {
 	c.plot.X.Tick.Marker = pow2Ticks{}
 	c.plot.X.Min, c.plot.X.Max = 0.9, maxX*1.1
 	c.autoY(math.Min(lo, 0.5), math.Max(hi, 2), true, nil)
-	c.addRef("ideal (speedup = cores)", color.Gray{40}, []vg.Length{vg.Points(1), vg.Points(3)}, vg.Points(1.2),
+	c.addRef("ideal (linear)", color.Gray{40}, []vg.Length{vg.Points(1), vg.Points(3)}, vg.Points(1.2),
 		plotter.XYs{{X: 1, Y: 1}, {X: maxX, Y: maxX}})
 	for i, s := range series {
 		c.addSeries(s.Model, ModelStyle(s.Model, i), s.Points, true)
@@ -610,7 +610,7 @@ func (a *Analysis) genericCharts(g *GenericGroup) []*Chart {
 		c.plot.X.Tick.Marker = pow2Ticks{}
 		c.plot.X.Min, c.plot.X.Max = 0.9, maxX*1.1
 		c.autoY(math.Min(lo, 0.5), math.Max(hi, 2), true, nil)
-		c.addRef("ideal (speedup = GOMAXPROCS)", color.Gray{40}, []vg.Length{vg.Points(1), vg.Points(3)}, vg.Points(1.2),
+		c.addRef("ideal (linear)", color.Gray{40}, []vg.Length{vg.Points(1), vg.Points(3)}, vg.Points(1.2),
 			plotter.XYs{{X: 1, Y: 1}, {X: maxX, Y: maxX}})
 		for i, s := range series {
 			st := Style{Color: genericColor(i), Glyph: glyphs[(i+1)%len(glyphs)]}

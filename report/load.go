@@ -277,6 +277,7 @@ type loader struct {
 	runs     map[int]*Run
 	machines map[string]bool
 	conflict map[string]bool
+	skipped  map[string]bool
 	reader   benchfmt.Reader
 }
 
@@ -287,6 +288,7 @@ func newLoader(opt LoadOptions) *loader {
 		runs:     map[int]*Run{},
 		machines: map[string]bool{},
 		conflict: map[string]bool{},
+		skipped:  map[string]bool{},
 	}
 }
 
@@ -376,6 +378,10 @@ func (l *loader) scanLines(name string, data []byte) (incomplete bool) {
 			full = full[:i]
 		}
 		nm, cores := splitCores(full)
+		if l.skipped[nm+"|"+strconv.Itoa(cores)] {
+			continue // the same cell skipped again in a later round
+		}
+		l.skipped[nm+"|"+strconv.Itoa(cores)] = true
 		sk := &Skip{File: name, Line: line, Name: nm, Cores: cores, Reason: strings.TrimSpace(reason)}
 		if !hasReason {
 			sk.Reason = "skipped"
