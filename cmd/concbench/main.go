@@ -19,6 +19,8 @@ func main() {
 const usage = `usage: concbench <command> [arguments]
 
 commands:
+  report           charts, tables and verdicts from benchmark results:
+                   concbench report [-o DIR] [-lax] FILE|DIR...
   latency-server   run the latency server in the foreground (prints its address)
 `
 
@@ -36,6 +38,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		return 0
+	case "report":
+		return reportCmd(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -1,0 +1,890 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The benchmarks of concbench's matrix (contract.md); anything else in the
+// input is analysed in generic mode.
+const (
+	BenchCores    = "BenchmarkCores"
+	BenchMix      = "BenchmarkMix"
+	BenchFanout   = "BenchmarkFanout"
+	BenchGrain    = "BenchmarkGrain"
+	BenchOverhead = "BenchmarkOverhead"
+	BenchConvoy   = "BenchmarkConvoy"
+)
+
+var concbenchBenches = []string{BenchCores, BenchMix, BenchFanout, BenchGrain, BenchOverhead, BenchConvoy}
+
+// contractParams are the parameter values of the matrix, to list what a
+// partial run is missing.
+var contractParams = map[string][][]Part{
+	BenchCores:    product("workload", "hash", "primes", "gzip", "sleep", "net", "file", "mix50"),
+	BenchMix:      product("cpu", "0", "10", "25", "50", "75", "90", "100"),
+	BenchFanout:   cross(product("workload", "sleep", "net"), product("tasks", "1", "10", "100", "1000", "10000")),
+	BenchGrain:    product("grain", "1us", "10us", "100us", "1ms", "10ms"),
+	BenchOverhead: {nil},
+	BenchConvoy:   {nil},
+}
+
+func product(key string, vals ...string) [][]Part {
+	var out [][]Part
+	for _, v := range vals {
+		out = append(out, []Part{{key, v}})
+	}
+	return out
+}
+
+func cross(a, b [][]Part) [][]Part {
+	var out [][]Part
+	for _, x := range a {
+		for _, y := range b {
+			out = append(out, append(append([]Part(nil), x...), y...))
+		}
+	}
+	return out
+}
+
+// Unit names of the contract's metrics.
+const (
+	UnitTime    = "ns/op"
+	UnitTasks   = "tasks/s"
+	UnitP50     = "p50-ms"
+	UnitP99     = "p99-ms"
+	UnitCPUUtil = "cpu-util"
+)
+
+// An Analysis is everything a report shows, computed from a Set: scaling
+// per workload and model, the other benchmarks' series, claims with their
+// corrected significance, verdicts and what is missing.
+type Analysis struct {
+	Set      *Set
+	Machine  string
+	CPUs     int   // the machine's CPUs (from config, else the largest core count)
+	Cores    []int // every core count measured
+	MaxCores int   // the largest core count within the machine's CPUs
+
+	Claims    Claims
+	Workloads []*Workload // BenchmarkCores, in contract order
+	Mix       *Sweep      // BenchmarkMix at MaxCores
+	Fanout    []*Sweep    // BenchmarkFanout per workload at MaxCores
+	Grain     *Sweep      // BenchmarkGrain at MaxCores
+	Overhead  *Dots       // BenchmarkOverhead: ns/task per model and cores
+	Convoy    *Dots       // BenchmarkConvoy: I/O p99 per model and cores
+	Python    []*PyRow    // Go model beside its Python counterpart
+	Verdicts  []*Verdict  // one per workload and core count
+	Generic   []*GenericGroup
+	NoSweep   []string // generic benchmarks measured at one core count only
+
+	Missing  []Missing
+	Warnings []string
+	Findings []string // one-line results of the charts other than speedup
+
+	index map[string]*Cell
+}
+
+// A Workload is BenchmarkCores for one workload: each model's scaling.
+type Workload struct {
+	Name   string
+	Kind   string // CPU-bound, I/O-bound, mixed
+	Base   *Cell  // seq at 1 core
+	PyBase *Cell  // py-seq at 1 core, if any
+	Models []*Scaling
+}
+
+// Scaling is one model's speedup over the sequential baseline at each core
+// count, split into its two factors, with fitted scaling laws.
+type Scaling struct {
+	Model  string
+	One    *Cell // the model at 1 core
+	Points []*CorePoint
+	Amdahl *Fit
+	USL    *Fit
+	// FitNote says why a law was not fitted, if one was not.
+	FitNote string
+}
+
+// A CorePoint is one model at one core count.
+type CorePoint struct {
+	Cores   int
+	Oversub bool
+	Cell    *Cell
+	Speedup Estimate // baseline at 1 core / model at k
+	Conc    Estimate // concurrency gain: baseline at 1 core / model at 1 core
+	Par     Estimate // parallel gain: model at 1 core / model at k
+	CPUUtil float64  // median cpu-util, NaN if absent
+	// KarpFlatt is the serial fraction implied by Par at k > 1.
+	KarpFlatt float64
+	VsBase    *Claim // the model at k against the baseline at 1 core
+	VsOne     *Claim // the model at k against itself at 1 core
+	ConcClaim *Claim // the model at 1 core against the baseline at 1 core
+}
+
+// Fit returns the law drawn for the model: the USL when it could be fitted,
+// else Amdahl's, else nil.
+func (s *Scaling) Fit() *Fit {
+	if s.USL != nil {
+		return s.USL
+	}
+	return s.Amdahl
+}
+
+// Point returns the model's point at k cores, or nil.
+func (s *Scaling) Point(k int) *CorePoint {
+	for _, p := range s.Points {
+		if p.Cores == k {
+			return p
+		}
+	}
+	return nil
+}
+
+// A Sweep is a family of series over one parameter, one series per model.
+type Sweep struct {
+	Name   string // e.g. "sleep" for a fanout sweep
+	Cores  int
+	Series []*Series
+	// Ideal is a reference line (Little's law for fanout), if any.
+	Ideal     []XY
+	IdealNote string
+	// Crossover is the parameter value where the best concurrency-only
+	// model and the best process model cross (mix), NaN if none.
+	Crossover     float64
+	CrossoverNote string
+}
+
+// XY is a plain point.
+type XY struct{ X, Y float64 }
+
+// A Series is one model's points in a chart.
+type Series struct {
+	Model  string
+	Points []SeriesPoint
+}
+
+// A SeriesPoint is a value with its interval at one x.
+type SeriesPoint struct {
+	X       float64
+	Y       Estimate
+	Oversub bool
+}
+
+// Dots are one value per model and core count (overhead, convoy).
+type Dots struct {
+	Unit   string
+	Models []string
+	Cores  []int
+	Values map[string]map[int]Estimate // model → cores → value
+}
+
+// A PyRow puts a Python model beside its Go counterpart in one cell.
+type PyRow struct {
+	Benchmark, Param string // e.g. "workload=primes"
+	Cores            int
+	Py, Go           string
+	Ratio            Estimate // Python makespan / Go makespan
+	PySpeedup        Estimate // over py-seq at 1 core
+	GoSpeedup        Estimate // over seq at 1 core
+	Differs          bool     // the speedups' intervals do not overlap
+}
+
+// A Verdict is the plain-words result for one workload at one core count.
+type Verdict struct {
+	Workload string
+	Kind     string
+	Cores    int
+	Oversub  bool
+	Winner   string   // best model, "" if none beats the baseline
+	Gain     string   // "concurrency", "parallelism", "both", "overall" or "none"
+	Speedup  Estimate // winner over the baseline
+	Text     string
+}
+
+// A Missing entry is a cell or analysis the input lacks, and why.
+type Missing struct {
+	What, Why string
+}
+
+// A GenericGroup is a foreign benchmark swept over GOMAXPROCS: one series
+// per sub-benchmark, speedups relative to its smallest GOMAXPROCS.
+type GenericGroup struct {
+	Bench   string
+	Benches []*GenericBench
+}
+
+// A GenericBench is one foreign benchmark's scaling.
+type GenericBench struct {
+	Name    string
+	BaseK   int // the GOMAXPROCS speedups are relative to
+	Points  []*CorePoint
+	Amdahl  *Fit
+	USL     *Fit
+	FitNote string
+	Text    string
+}
+
+// Options tune an analysis.
+type Options struct {
+	// Title heads the pages; empty means "concbench report: <machine>".
+	Title string
+}
+
+func (a *Analysis) key(bench string, cores int, parts []Part) string {
+	kv := make([]string, 0, len(parts))
+	for _, p := range parts {
+		kv = append(kv, p.Key+"="+p.Value)
+	}
+	sort.Strings(kv)
+	return bench + "|" + strings.Join(kv, "/") + "|" + strconv.Itoa(cores)
+}
+
+// cell finds a cell by benchmark, core count and key=value parts.
+func (a *Analysis) cell(bench string, cores int, kv ...string) *Cell {
+	parts := make([]Part, 0, len(kv)/2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		parts = append(parts, Part{kv[i], kv[i+1]})
+	}
+	return a.index[a.key(bench, cores, parts)]
+}
+
+// values lists the distinct values of a name part among a benchmark's
+// cells, in numeric or duration order when they are numbers or durations.
+func (a *Analysis) values(bench, key string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, c := range a.Set.Cells {
+		if c.Bench == bench {
+			if v := c.Get(key); v != "" && !seen[v] {
+				seen[v] = true
+				out = append(out, v)
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		x, okx := paramNumber(out[i])
+		y, oky := paramNumber(out[j])
+		if okx && oky {
+			return x < y
+		}
+		return out[i] < out[j]
+	})
+	return out
+}
+
+// paramNumber reads a parameter as a number: an integer, a float or a Go
+// duration (in seconds).
+func paramNumber(s string) (float64, bool) {
+	if f, err := strconv.ParseFloat(s, 64); err == nil {
+		return f, true
+	}
+	if d, err := time.ParseDuration(s); err == nil {
+		return d.Seconds(), true
+	}
+	return 0, false
+}
+
+func (a *Analysis) models(bench string, extra ...string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, c := range a.Set.Cells {
+		if c.Bench != bench {
+			continue
+		}
+		if m := c.Model(); m != "" && !seen[m] {
+			seen[m] = true
+			out = append(out, m)
+		}
+	}
+	SortModels(out)
+	return out
+}
+
+func median(c *Cell, unit string) float64 {
+	if c == nil {
+		return math.NaN()
+	}
+	if s, ok := c.Stats[unit]; ok {
+		return s.Median
+	}
+	return math.NaN()
+}
+
+// Analyze computes a report's numbers from a set of one machine's results.
+func Analyze(s *Set, opt Options) (*Analysis, error) {
+	if len(s.Machines) > 1 {
+		return nil, &InputError{File: strings.Join(s.Files, ", "),
+			Msg: fmt.Sprintf("results from %d machines (%s): a report covers one machine; compare machines with concbench compare",
+				len(s.Machines), strings.Join(s.Machines, ", "))}
+	}
+	a := &Analysis{Set: s, Machine: s.Machines[0], CPUs: s.CPUs, Cores: s.Cores(), index: map[string]*Cell{}}
+	for _, c := range s.Cells {
+		a.index[a.key(c.Bench, c.Cores, c.Parts)] = c
+	}
+	if a.CPUs == 0 {
+		a.CPUs = a.Cores[len(a.Cores)-1]
+	}
+	for _, k := range a.Cores {
+		if !s.Oversubscribed(k) {
+			a.MaxCores = k
+		}
+	}
+	if a.MaxCores == 0 {
+		a.MaxCores = a.Cores[0]
+	}
+	a.cores()
+	a.python()
+	a.mix()
+	a.fanout()
+	a.grain()
+	a.dots()
+	a.generic()
+	a.missing()
+	a.runnerUpClaims()
+	a.Claims.Holm()
+	a.verdicts()
+	a.findings()
+	a.warnings()
+	return a, nil
+}
+
+func (a *Analysis) has(bench string) bool {
+	for _, c := range a.Set.Cells {
+		if c.Bench == bench {
+			return true
+		}
+	}
+	return false
+}
+
+// scaling computes one model's points against a baseline cell.
+func (a *Analysis) scaling(model string, base *Cell, at func(k int) *Cell) *Scaling {
+	sc := &Scaling{Model: model, One: at(1)}
+	var fitPts []ScalePoint
+	for _, k := range a.Cores {
+		c := at(k)
+		if c == nil {
+			continue
+		}
+		p := &CorePoint{Cores: k, Oversub: a.Set.Oversubscribed(k), Cell: c, CPUUtil: median(c, UnitCPUUtil), KarpFlatt: math.NaN()}
+		t := c.Stats[UnitTime]
+		p.Speedup, p.Conc, p.Par = nanEst(), nanEst(), nanEst()
+		if base != nil {
+			p.Speedup = Ratio(base.Stats[UnitTime], t)
+			p.VsBase = a.Claims.Add(c, base, UnitTime)
+		}
+		if sc.One != nil {
+			one := sc.One.Stats[UnitTime]
+			p.Par = Ratio(one, t)
+			if base != nil {
+				p.Conc = Ratio(base.Stats[UnitTime], one)
+				p.ConcClaim = a.Claims.Add(sc.One, base, UnitTime)
+			}
+			if k > 1 {
+				p.VsOne = a.Claims.Add(c, sc.One, UnitTime)
+				p.KarpFlatt = KarpFlatt(p.Par.Value, float64(k))
+			}
+			if !p.Oversub {
+				fitPts = append(fitPts, ScalePoint{float64(k), p.Par.Value})
+			}
+		}
+		sc.Points = append(sc.Points, p)
+	}
+	sc.Amdahl, sc.USL, sc.FitNote = fits(fitPts, sc.One != nil)
+	return sc
+}
+
+func fits(pts []ScalePoint, haveOne bool) (amdahl, usl *Fit, note string) {
+	if !haveOne {
+		return nil, nil, "no 1-core run: no fit"
+	}
+	n := distinctCores(pts)
+	if f, ok := FitAmdahl(pts); ok {
+		amdahl = &f
+	} else {
+		return nil, nil, fmt.Sprintf("too few core counts to fit (%d within the CPUs; Amdahl needs 2, USL %d)", n, MinUSLPoints)
+	}
+	if f, ok := FitUSL(pts); ok {
+		usl = &f
+	} else {
+		note = fmt.Sprintf("USL not fitted: %d core counts within the CPUs, it needs %d", n, MinUSLPoints)
+	}
+	return amdahl, usl, note
+}
+
+func nanEst() Estimate { return Estimate{math.NaN(), math.NaN(), math.NaN()} }
+
+func (a *Analysis) cores() {
+	for _, w := range a.values(BenchCores, "workload") {
+		wl := &Workload{Name: w, Kind: workloadKind(w)}
+		wl.Base = a.cell(BenchCores, 1, "workload", w, "model", "seq")
+		wl.PyBase = a.cell(BenchCores, 1, "workload", w, "model", "py-seq")
+		for _, m := range a.models(BenchCores) {
+			if m == "seq" || m == "py-seq" {
+				continue
+			}
+			at := func(k int) *Cell { return a.cell(BenchCores, k, "workload", w, "model", m) }
+			found := false
+			for _, k := range a.Cores {
+				found = found || at(k) != nil
+			}
+			if !found {
+				continue
+			}
+			base := wl.Base
+			if IsPython(m) {
+				base = wl.PyBase
+			}
+			wl.Models = append(wl.Models, a.scaling(m, base, at))
+		}
+		// seq itself: its own scaling, drawn but never claimed against.
+		seq := &Scaling{Model: "seq"}
+		for _, k := range a.Cores {
+			if c := a.cell(BenchCores, k, "workload", w, "model", "seq"); c != nil && wl.Base != nil {
+				seq.Points = append(seq.Points, &CorePoint{Cores: k, Oversub: a.Set.Oversubscribed(k), Cell: c,
+					Speedup: Ratio(wl.Base.Stats[UnitTime], c.Stats[UnitTime]), CPUUtil: median(c, UnitCPUUtil), KarpFlatt: math.NaN()})
+			}
+		}
+		if len(seq.Points) > 0 {
+			wl.Models = append([]*Scaling{seq}, wl.Models...)
+		}
+		a.Workloads = append(a.Workloads, wl)
+	}
+	sort.SliceStable(a.Workloads, func(i, j int) bool {
+		return orderOf(contractParams[BenchCores], a.Workloads[i].Name) < orderOf(contractParams[BenchCores], a.Workloads[j].Name)
+	})
+}
+
+func orderOf(params [][]Part, v string) int {
+	for i, p := range params {
+		if len(p) > 0 && p[0].Value == v {
+			return i
+		}
+	}
+	return len(params)
+}
+
+// python pairs each py-* cell with its Go counterpart.
+func (a *Analysis) python() {
+	for _, c := range a.Set.Cells {
+		g, ok := Counterpart(c.Model())
+		if !ok || (c.Bench != BenchCores && c.Bench != BenchFanout) {
+			continue
+		}
+		var kv []string
+		for _, p := range c.Parts {
+			v := p.Value
+			if p.Key == "model" {
+				v = g
+			}
+			kv = append(kv, p.Key, v)
+		}
+		gc := a.cell(c.Bench, c.Cores, kv...)
+		if gc == nil {
+			continue
+		}
+		row := &PyRow{Benchmark: c.Bench, Param: c.Param(), Cores: c.Cores, Py: c.Model(), Go: g,
+			Ratio: Ratio(c.Stats[UnitTime], gc.Stats[UnitTime]), PySpeedup: nanEst(), GoSpeedup: nanEst()}
+		if c.Bench == BenchCores {
+			row.Param = "workload=" + c.Workload()
+		}
+		baseKV := func(model string) []string {
+			out := append([]string(nil), kv...)
+			for i := 0; i+1 < len(out); i += 2 {
+				if out[i] == "model" {
+					out[i+1] = model
+				}
+			}
+			return out
+		}
+		if pb := a.cell(c.Bench, 1, baseKV("py-seq")...); pb != nil {
+			row.PySpeedup = Ratio(pb.Stats[UnitTime], c.Stats[UnitTime])
+		}
+		if gb := a.cell(c.Bench, 1, baseKV("seq")...); gb != nil {
+			row.GoSpeedup = Ratio(gb.Stats[UnitTime], gc.Stats[UnitTime])
+		}
+		p, q := row.PySpeedup, row.GoSpeedup
+		row.Differs = p.Finite() && q.Finite() && (p.Lo > q.Hi || q.Lo > p.Hi) && math.Abs(p.Value/q.Value-1) > 0.1
+		a.Python = append(a.Python, row)
+	}
+	sort.SliceStable(a.Python, func(i, j int) bool {
+		x, y := a.Python[i], a.Python[j]
+		if x.Benchmark != y.Benchmark {
+			return x.Benchmark < y.Benchmark
+		}
+		if x.Param != y.Param {
+			return paramLess(x.Param, y.Param)
+		}
+		if x.Cores != y.Cores {
+			return x.Cores < y.Cores
+		}
+		return modelRank(x.Py) < modelRank(y.Py)
+	})
+}
+
+// paramLess orders "workload=hash" and "workload=sleep/tasks=100" strings by
+// contract order of workloads and numerically by counts.
+func paramLess(x, y string) bool {
+	xs, ys := strings.Split(x, "/"), strings.Split(y, "/")
+	for i := 0; i < len(xs) && i < len(ys); i++ {
+		if xs[i] == ys[i] {
+			continue
+		}
+		_, xv, _ := strings.Cut(xs[i], "=")
+		_, yv, _ := strings.Cut(ys[i], "=")
+		if ox, oy := orderOf(contractParams[BenchCores], xv), orderOf(contractParams[BenchCores], yv); ox != oy {
+			return ox < oy
+		}
+		if nx, ok := paramNumber(xv); ok {
+			if ny, ok := paramNumber(yv); ok {
+				return nx < ny
+			}
+		}
+		return xs[i] < ys[i]
+	}
+	return len(xs) < len(ys)
+}
+
+// sweep builds one series per model over a parameter at a core count;
+// y computes the point from the cell at k and the cell at 1 core of seq.
+func (a *Analysis) sweep(bench, key string, fixed []string, k int, y func(c, seq1 *Cell) Estimate) []*Series {
+	var out []*Series
+	for _, m := range a.models(bench) {
+		s := &Series{Model: m}
+		for _, v := range a.values(bench, key) {
+			x, ok := paramNumber(v)
+			if !ok {
+				continue
+			}
+			kv := append(append([]string(nil), fixed...), key, v, "model", m)
+			c := a.cell(bench, k, kv...)
+			if c == nil {
+				continue
+			}
+			seq1 := a.cell(bench, 1, append(append([]string(nil), fixed...), key, v, "model", Baseline(m))...)
+			e := y(c, seq1)
+			if math.IsNaN(e.Value) || math.IsInf(e.Value, 0) {
+				continue
+			}
+			s.Points = append(s.Points, SeriesPoint{X: x, Y: e, Oversub: a.Set.Oversubscribed(k)})
+		}
+		if len(s.Points) > 0 {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func speedupOver(c, seq1 *Cell) Estimate {
+	if seq1 == nil {
+		return nanEst()
+	}
+	return Ratio(seq1.Stats[UnitTime], c.Stats[UnitTime])
+}
+
+func (a *Analysis) mix() {
+	if !a.has(BenchMix) {
+		return
+	}
+	k := a.MaxCores
+	sw := &Sweep{Name: "mix", Cores: k, Crossover: math.NaN()}
+	sw.Series = a.sweep(BenchMix, "cpu", nil, k, speedupOver)
+	a.Mix = sw
+	// The crossover: where the best process model overtakes the best
+	// concurrency-only model (event loop, GIL), the question Python users
+	// face when choosing between asyncio/threads and multiprocessing.
+	best := func(family string) map[float64]float64 {
+		out := map[float64]float64{}
+		for _, s := range sw.Series {
+			if Family(s.Model) != family || IsPython(s.Model) {
+				continue
+			}
+			for _, p := range s.Points {
+				if p.Y.Value > out[p.X] {
+					out[p.X] = p.Y.Value
+				}
+			}
+		}
+		return out
+	}
+	conc, proc := best("concurrency"), best("processes")
+	var xs []float64
+	for x := range conc {
+		if _, ok := proc[x]; ok {
+			xs = append(xs, x)
+		}
+	}
+	sort.Float64s(xs)
+	if len(xs) < 2 {
+		sw.CrossoverNote = "no crossover: the mix sweep lacks concurrency-only or process models"
+		return
+	}
+	for i := 1; i < len(xs); i++ {
+		d0 := proc[xs[i-1]] - conc[xs[i-1]]
+		d1 := proc[xs[i]] - conc[xs[i]]
+		if (d0 < 0) != (d1 < 0) {
+			t := d0 / (d0 - d1)
+			sw.Crossover = xs[i-1] + t*(xs[i]-xs[i-1])
+			lead := "processes overtake the event loop and GIL threads"
+			if d0 > 0 {
+				lead = "the event loop and GIL threads overtake processes"
+			}
+			sw.CrossoverNote = fmt.Sprintf("at %d cores, %s from ≈ %.0f%% compute", k, lead, sw.Crossover)
+			return
+		}
+	}
+	if proc[xs[0]] > conc[xs[0]] {
+		sw.CrossoverNote = fmt.Sprintf("no crossover at %d cores: processes beat the event loop and GIL threads at every compute share", k)
+	} else {
+		sw.CrossoverNote = fmt.Sprintf("no crossover at %d cores: the event loop and GIL threads beat processes at every compute share", k)
+	}
+}
+
+func (a *Analysis) fanout() {
+	if !a.has(BenchFanout) {
+		return
+	}
+	k := a.MaxCores
+	for _, w := range a.values(BenchFanout, "workload") {
+		sw := &Sweep{Name: w, Cores: k, Crossover: math.NaN()}
+		sw.Series = a.sweep(BenchFanout, "tasks", []string{"workload", w}, k, func(c, _ *Cell) Estimate {
+			s, ok := c.Stats[UnitTasks]
+			if !ok {
+				return nanEst()
+			}
+			return Estimate{s.Median, s.Lo, s.Hi}
+		})
+		// Little's law: throughput = concurrency / latency, with the
+		// latency of one task alone (tasks=1), measured.
+		var lats []float64
+		for _, m := range a.models(BenchFanout) {
+			if v := median(a.cell(BenchFanout, k, "workload", w, "tasks", "1", "model", m), UnitP50); v > 0 {
+				lats = append(lats, v)
+			}
+		}
+		lat := 10.0
+		sw.IdealNote = "Little's law with the nominal 10 ms per task"
+		if len(lats) > 0 {
+			sort.Float64s(lats)
+			lat = lats[len(lats)/2]
+			sw.IdealNote = fmt.Sprintf("Little's law: N tasks / %.3g ms (one task's latency alone, measured)", lat)
+		}
+		for _, v := range a.values(BenchFanout, "tasks") {
+			if n, ok := paramNumber(v); ok && n > 0 {
+				sw.Ideal = append(sw.Ideal, XY{n, n / (lat / 1e3)})
+			}
+		}
+		a.Fanout = append(a.Fanout, sw)
+	}
+}
+
+func (a *Analysis) grain() {
+	if !a.has(BenchGrain) {
+		return
+	}
+	k := a.MaxCores
+	sw := &Sweep{Name: "grain", Cores: k, Crossover: math.NaN()}
+	sw.Series = a.sweep(BenchGrain, "grain", nil, k, func(c, seq1 *Cell) Estimate {
+		e := speedupOver(c, seq1)
+		kf := float64(k)
+		return Estimate{e.Value / kf, e.Lo / kf, e.Hi / kf}
+	})
+	a.Grain = sw
+}
+
+func (a *Analysis) dots() {
+	build := func(bench, unit string, f func(Summary) Estimate) *Dots {
+		if !a.has(bench) {
+			return nil
+		}
+		d := &Dots{Unit: unit, Models: a.models(bench), Values: map[string]map[int]Estimate{}}
+		seen := map[int]bool{}
+		for _, m := range d.Models {
+			d.Values[m] = map[int]Estimate{}
+			for _, k := range a.Cores {
+				c := a.cell(bench, k, "model", m)
+				if c == nil {
+					continue
+				}
+				src := UnitTasks
+				if unit != "ns/task" {
+					src = unit
+				}
+				s, ok := c.Stats[src]
+				if !ok {
+					continue
+				}
+				d.Values[m][k] = f(s)
+				if !seen[k] {
+					seen[k] = true
+					d.Cores = append(d.Cores, k)
+				}
+			}
+		}
+		sort.Ints(d.Cores)
+		return d
+	}
+	a.Overhead = build(BenchOverhead, "ns/task", func(s Summary) Estimate {
+		// ns per task = 1e9 / tasks/s, monotone: the interval maps over.
+		e := Estimate{1e9 / s.Median, 1e9 / s.Hi, math.Inf(1)}
+		if s.Lo > 0 {
+			e.Hi = 1e9 / s.Lo
+		}
+		return e
+	})
+	a.Convoy = build(BenchConvoy, UnitP99, func(s Summary) Estimate { return Estimate{s.Median, s.Lo, s.Hi} })
+}
+
+// generic analyses every benchmark that is not part of concbench's matrix.
+func (a *Analysis) generic() {
+	groups := map[string]*GenericGroup{}
+	var order []string
+	names := map[string]bool{}
+	var nameOrder []string
+	for _, c := range a.Set.Cells {
+		if isConcbench(c.Bench) {
+			continue
+		}
+		if _, ok := c.Stats[UnitTime]; !ok {
+			continue
+		}
+		if !names[c.Name] {
+			names[c.Name] = true
+			nameOrder = append(nameOrder, c.Name)
+		}
+	}
+	for _, name := range nameOrder {
+		var cells []*Cell
+		for _, k := range a.Cores {
+			if c := a.Set.Cell(a.Machine, name, k); c != nil {
+				cells = append(cells, c)
+			}
+		}
+		if len(cells) < 2 {
+			a.NoSweep = append(a.NoSweep, name)
+			continue
+		}
+		base := cells[0]
+		gb := &GenericBench{Name: name, BaseK: base.Cores}
+		var pts []ScalePoint
+		for _, c := range cells {
+			p := &CorePoint{Cores: c.Cores, Oversub: a.Set.Oversubscribed(c.Cores), Cell: c,
+				Par: Ratio(base.Stats[UnitTime], c.Stats[UnitTime]), CPUUtil: math.NaN(), KarpFlatt: math.NaN()}
+			p.Speedup = p.Par
+			if c != base {
+				p.VsOne = a.Claims.Add(c, base, UnitTime)
+				if base.Cores == 1 {
+					p.KarpFlatt = KarpFlatt(p.Par.Value, float64(c.Cores))
+				}
+			}
+			if !p.Oversub {
+				pts = append(pts, ScalePoint{float64(c.Cores), p.Par.Value})
+			}
+			gb.Points = append(gb.Points, p)
+		}
+		gb.Amdahl, gb.USL, gb.FitNote = fits(pts, base.Cores == 1)
+		if base.Cores != 1 {
+			gb.FitNote = fmt.Sprintf("no GOMAXPROCS=1 run: speedups are relative to %d and not fitted", base.Cores)
+		}
+		g := groups[base.Bench]
+		if g == nil {
+			g = &GenericGroup{Bench: base.Bench}
+			groups[base.Bench] = g
+			order = append(order, base.Bench)
+		}
+		g.Benches = append(g.Benches, gb)
+	}
+	for _, b := range order {
+		a.Generic = append(a.Generic, groups[b])
+	}
+}
+
+func isConcbench(bench string) bool {
+	for _, b := range concbenchBenches {
+		if b == bench {
+			return true
+		}
+	}
+	return false
+}
+
+// missing lists what the report cannot show: cells of the contract absent
+// from the input (with the runner's reason when it skipped them), baselines
+// and 1-core runs that speedups need.
+func (a *Analysis) missing() {
+	skips := map[string]string{}
+	for _, s := range a.Set.Skips {
+		skips[s.Name+"|"+strconv.Itoa(s.Cores)] = s.Reason
+	}
+	present := false
+	for _, b := range concbenchBenches {
+		present = present || a.has(b)
+	}
+	if !present {
+		return
+	}
+	for _, b := range concbenchBenches {
+		if !a.has(b) {
+			a.Missing = append(a.Missing, Missing{b, "not in the input: its chart is left out"})
+			continue
+		}
+		models := a.models(b)
+		for _, m := range goModels {
+			if !contains(models, m) {
+				models = append(models, m)
+			}
+		}
+		SortModels(models)
+		for _, params := range contractParams[b] {
+			for _, m := range models {
+				for _, k := range a.Cores {
+					kv := []string{}
+					name := b
+					for _, p := range params {
+						kv = append(kv, p.Key, p.Value)
+						name += "/" + p.Key + "=" + p.Value
+					}
+					name += "/model=" + m
+					if a.cell(b, k, append(kv, "model", m)...) != nil {
+						continue
+					}
+					if IsPython(m) && a.cell(b, k, append(kv, "model", Baseline(m))...) == nil {
+						continue // Python runs only some workloads
+					}
+					why := "not in the input"
+					if r, ok := skips[name+"|"+strconv.Itoa(k)]; ok {
+						why = "skipped: " + r
+					}
+					a.Missing = append(a.Missing, Missing{fmt.Sprintf("%s at %d %s", name, k, plural(k, "core")), why})
+				}
+			}
+		}
+	}
+	for _, w := range a.Workloads {
+		if w.Base == nil {
+			a.Missing = append(a.Missing, Missing{"BenchmarkCores/workload=" + w.Name + "/model=seq at 1 core",
+				"the baseline is missing: no speedups, attribution or verdicts for " + w.Name})
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}

@@ -1,0 +1,645 @@
+package report
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// Charts builds every chart the analysis supports, in page order: speedup
+// per workload, mix, fanout, grain, overhead, convoy, the winner map, then
+// the generic speedup charts.
+func (a *Analysis) Charts() []*Chart {
+	var out []*Chart
+	for _, w := range a.Workloads {
+		out = append(out, a.speedupChart(w))
+	}
+	if a.Mix != nil {
+		out = append(out, a.mixChart())
+	}
+	for _, f := range a.Fanout {
+		out = append(out, a.fanoutChart(f))
+	}
+	if a.Grain != nil {
+		out = append(out, a.grainChart())
+	}
+	if a.Overhead != nil {
+		out = append(out, a.dotChart("overhead", "Dispatch overhead: cost per empty task (ns/task = 1e9 / tasks/s)",
+			"time per task (log scale)", a.Overhead, 0, tickDuration))
+	}
+	if a.Convoy != nil {
+		out = append(out, a.dotChart("convoy", "Convoy: I/O task p99 latency under CPU load (ms)",
+			"I/O task p99 latency, ms (log scale)", a.Convoy, 4, func(v float64) string { return trimNum(v) + " ms" }))
+	}
+	if len(a.Workloads) > 0 {
+		out = append(out, a.winnerChart())
+	}
+	for _, g := range a.Generic {
+		out = append(out, a.genericCharts(g)...)
+	}
+	return out
+}
+
+const ciNote = "Error bars: 95% CI of the ratio of medians (bounds of both medians' CIs combined, conservative)."
+
+func (a *Analysis) speedupChart(w *Workload) *Chart {
+	kind := ""
+	if w.Kind != "" {
+		kind = " (" + w.Kind + ")"
+	}
+	c := newChart("speedup-"+w.Name, fmt.Sprintf("%s%s: speedup over seq at 1 core (×) vs cores", w.Name, kind),
+		"cores (GOMAXPROCS, log scale)", "speedup over seq at 1 core (×, log scale)")
+	c.Caption = fmt.Sprintf("BenchmarkCores/workload=%s: each model's batch makespan at 1 core divided into seq's, by core count, with the ideal linear speedup and fitted scaling laws extrapolated to %d cores.", w.Name, Predictions[len(Predictions)-1])
+	if w.Base == nil {
+		c.empty("no seq baseline at 1 core, so no speedups")
+		return c
+	}
+	maxX := float64(a.Cores[len(a.Cores)-1])
+	var series []*Series
+	var fitted, unfit []string
+	fitNote := ""
+	for _, s := range w.Models {
+		ser := &Series{Model: s.Model}
+		for _, p := range s.Points {
+			ser.Points = append(ser.Points, SeriesPoint{X: float64(p.Cores), Y: p.Speedup, Oversub: p.Oversub})
+		}
+		series = append(series, ser)
+	}
+	extra := []float64{1}
+	// Fitted laws: drawn for models whose extra cores pay off
+	// significantly; a flat model's fit is a flat line that adds clutter.
+	drawFit := bestPerFamily(w, a.MaxCores)
+	type curve struct {
+		st  Style
+		xys plotter.XYs
+	}
+	var curves []curve
+	for _, s := range w.Models {
+		f := s.Fit()
+		if f == nil {
+			if s.FitNote != "" && fitNote == "" && s.Model != "seq" {
+				fitNote = s.FitNote
+			}
+			continue
+		}
+		if s.USL == nil && s.FitNote != "" {
+			fitNote = s.FitNote
+		}
+		if !scales(s) || !drawFit[s.Model] {
+			unfit = append(unfit, s.Model)
+			continue
+		}
+		p1 := s.Point(1)
+		if p1 == nil || !p1.Conc.Finite() && math.IsNaN(p1.Conc.Value) {
+			continue
+		}
+		conc := p1.Speedup.Value
+		var xys plotter.XYs
+		for x := 1.0; x <= float64(Predictions[len(Predictions)-1])*1.0001; x *= math.Pow(2, 0.125) {
+			xys = append(xys, plotter.XY{X: x, Y: conc * f.Predict(x)})
+			extra = append(extra, conc*f.Predict(x))
+		}
+		curves = append(curves, curve{ModelStyle(s.Model, 0), xys})
+		fitted = append(fitted, fmt.Sprintf("%s %s", s.Model, f))
+		maxX = float64(Predictions[len(Predictions)-1])
+	}
+	lo, hi := yRange(series, extra...)
+	c.plot.X.Scale = plot.LogScale{}
+	c.plot.X.Tick.Marker = pow2Ticks{}
+	c.plot.X.Min, c.plot.X.Max = 0.9, maxX*1.1
+	c.autoY(math.Min(lo, 0.5), math.Max(hi, 2), true, nil)
+	c.addRef("ideal (linear)", color.Gray{40}, []vg.Length{vg.Points(1), vg.Points(3)}, vg.Points(1.2),
+		plotter.XYs{{X: 1, Y: 1}, {X: maxX, Y: maxX}})
+	for i, s := range series {
+		c.addSeries(s.Model, ModelStyle(s.Model, i), s.Points, true)
+	}
+	for _, cv := range curves {
+		c.addRef("", cv.st.Color, fitDashes, vg.Points(1.3), cv.xys)
+	}
+	if len(curves) > 0 {
+		c.legend.Add("fitted law, extrapolated", fitThumb{})
+	}
+	c.note("%s Dash-dot: CPython (py-*). Rings: oversubscribed, drawn but not fitted.", ciNote)
+	switch {
+	case len(fitted) > 0:
+		c.note("Dashed: %s; extrapolated to %d cores.", strings.Join(fitted, "; "), Predictions[len(Predictions)-1])
+	case len(unfit) > 0:
+		c.note("No fit drawn: no model gains significantly from more cores.")
+	}
+	if fitNote != "" {
+		c.note("Fits: %s.", fitNote)
+	}
+	if len(a.Cores) == 1 {
+		c.partial("one core count only: no scaling to show")
+	}
+	a.missingModels(c, BenchCores, w.Models)
+	return c
+}
+
+// bestPerFamily picks, per model family and language, the model with the
+// highest speedup at k: the ones whose fitted laws a chart draws.
+func bestPerFamily(w *Workload, k int) map[string]bool {
+	best := map[string]*Scaling{}
+	for _, s := range w.Models {
+		p := s.Point(k)
+		if p == nil || s.Fit() == nil {
+			continue
+		}
+		key := Family(s.Model)
+		if IsPython(s.Model) {
+			key += "-py"
+		}
+		if b := best[key]; b == nil || p.Speedup.Value > b.Point(k).Speedup.Value {
+			best[key] = s
+		}
+	}
+	out := map[string]bool{}
+	for _, s := range best {
+		out[s.Model] = true
+	}
+	return out
+}
+
+// fitThumb is the legend thumbnail of fitted curves.
+type fitThumb struct{}
+
+func (fitThumb) Thumbnail(c *draw.Canvas) {
+	y := c.Center().Y
+	c.StrokeLine2(draw.LineStyle{Color: color.Gray{80}, Width: vg.Points(1.3), Dashes: fitDashes}, c.Min.X, y, c.Max.X, y)
+}
+
+// scales reports whether a model's parallel gain is significant at some
+// core count.
+func scales(s *Scaling) bool {
+	for _, p := range s.Points {
+		if p.VsOne.Lower(p.Cell) {
+			return true
+		}
+	}
+	return false
+}
+
+// missingModels notes in a chart which Go models it lacks.
+func (a *Analysis) missingModels(c *Chart, bench string, have []*Scaling) {
+	var miss []string
+	for _, m := range goModels {
+		found := false
+		for _, s := range have {
+			found = found || s.Model == m
+		}
+		if !found {
+			miss = append(miss, m)
+		}
+	}
+	if len(miss) > 0 {
+		c.partial("no %s", joinAnd(miss))
+	}
+}
+
+func (a *Analysis) missingSeries(c *Chart, series []*Series) {
+	var have []*Scaling
+	for _, s := range series {
+		have = append(have, &Scaling{Model: s.Model})
+	}
+	a.missingModels(c, "", have)
+}
+
+func (a *Analysis) mixChart() *Chart {
+	sw := a.Mix
+	c := newChart("mix", fmt.Sprintf("Mix crossover at %d %s: speedup over seq at 1 core (×) vs compute share", sw.Cores, plural(sw.Cores, "core")),
+		"compute share of each task (%)", "speedup over seq at 1 core (×)")
+	c.Caption = "BenchmarkMix: 64 tasks of 2 ms, a share of it compute (primes) and the rest sleep; where the best process model crosses the best concurrency-only model (event loop, GIL threads) is marked."
+	if len(sw.Series) == 0 {
+		c.empty("no BenchmarkMix cells with a seq baseline")
+		return c
+	}
+	lo, hi := yRange(sw.Series)
+	logY := c.autoY(lo, hi, false, nil)
+	c.plot.X.Min, c.plot.X.Max = -2, 102
+	for i, s := range sw.Series {
+		c.addSeries(s.Model, ModelStyle(s.Model, i), s.Points, logY)
+	}
+	if !math.IsNaN(sw.Crossover) {
+		c.addRef(fmt.Sprintf("crossover ≈ %.0f%%", sw.Crossover), color.Black, []vg.Length{vg.Points(5), vg.Points(3)}, vg.Points(1.5),
+			plotter.XYs{{X: sw.Crossover, Y: c.plot.Y.Min}, {X: sw.Crossover, Y: c.plot.Y.Max}})
+		if l, err := plotter.NewLabels(plotter.XYLabels{XYs: plotter.XYs{{X: sw.Crossover, Y: c.plot.Y.Max}},
+			Labels: []string{fmt.Sprintf(" crossover ≈ %.0f%% compute", sw.Crossover)}}); err == nil {
+			l.TextStyle[0].YAlign = draw.YTop
+			l.TextStyle[0].Font.Size = vg.Points(10)
+			l.TextStyle[0].Font.Variant = "Sans"
+			c.plot.Add(l)
+		}
+	}
+	c.note("%s", ciNote)
+	c.note("Crossover: %s.", sw.CrossoverNote)
+	a.missingSeries(c, sw.Series)
+	return c
+}
+
+func (a *Analysis) fanoutChart(sw *Sweep) *Chart {
+	c := newChart("fanout-"+sw.Name, fmt.Sprintf("Fanout, %s, %d %s: throughput (tasks/s) vs concurrent tasks", sw.Name, sw.Cores, plural(sw.Cores, "core")),
+		"tasks in the batch (log scale)", "throughput, tasks/s (log scale)")
+	c.Caption = fmt.Sprintf("BenchmarkFanout/workload=%s: throughput as the batch grows from 1 to 10000 tasks of 10 ms waiting, against Little's law (throughput = tasks in flight / latency).", sw.Name)
+	if len(sw.Series) == 0 {
+		c.empty("no BenchmarkFanout cells for " + sw.Name)
+		return c
+	}
+	var idealY []float64
+	for _, p := range sw.Ideal {
+		idealY = append(idealY, p.Y)
+	}
+	lo, hi := yRange(sw.Series, idealY...)
+	c.autoY(lo, hi, true, nil)
+	c.plot.X.Scale = plot.LogScale{}
+	c.plot.X.Tick.Marker = logTicks{}
+	c.plot.X.Min, c.plot.X.Max = 0.7, 15000
+	var ideal plotter.XYs
+	for _, p := range sw.Ideal {
+		ideal = append(ideal, plotter.XY{X: p.X, Y: p.Y})
+	}
+	c.addRef("Little's law ideal", color.Black, []vg.Length{vg.Points(1), vg.Points(3)}, vg.Points(1.5), ideal)
+	for i, s := range sw.Series {
+		c.addSeries(s.Model, ModelStyle(s.Model, i), s.Points, true)
+	}
+	c.note("%s", strings.Replace(ciNote, "ratio of medians (bounds of both medians' CIs combined, conservative)", "median tasks/s", 1))
+	c.note("Ideal: %s.", sw.IdealNote)
+	a.missingSeries(c, sw.Series)
+	if n := a.skipsOf(BenchFanout, "workload="+sw.Name, sw.Cores); n > 0 {
+		c.partial("%d cells skipped by the runner as too slow (see Missing)", n)
+	}
+	return c
+}
+
+// skipsOf counts the runner's skips of a benchmark with a name part at k.
+func (a *Analysis) skipsOf(bench, part string, k int) int {
+	n := 0
+	for _, s := range a.Set.Skips {
+		if s.Cores == k && strings.HasPrefix(s.Name, bench+"/") && strings.Contains(s.Name, "/"+part) {
+			n++
+		}
+	}
+	return n
+}
+
+func (a *Analysis) grainChart() *Chart {
+	sw := a.Grain
+	c := newChart("grain", fmt.Sprintf("Grain at %d %s: parallel efficiency (speedup / cores) vs task size", sw.Cores, plural(sw.Cores, "core")),
+		"compute per task (log scale)", "parallel efficiency = speedup over seq at 1 core / cores")
+	c.Caption = "BenchmarkGrain: 80 ms of compute per batch cut into tasks of 1 µs to 10 ms; efficiency 1 means every core busy with useful work, and per-task overhead pulls small grains down."
+	if len(sw.Series) == 0 {
+		c.empty("no BenchmarkGrain cells with a seq baseline")
+		return c
+	}
+	_, hi := yRange(sw.Series)
+	c.plot.Y.Min, c.plot.Y.Max = 0, math.Max(1.15, math.Min(hi*1.05, 3))
+	c.plot.X.Scale = plot.LogScale{}
+	c.plot.X.Tick.Marker = logTicks{unit: func(v float64) string { return tickDuration(v * 1e9) }}
+	c.plot.X.Min, c.plot.X.Max = 0.7e-6, 14e-3
+	c.addRef("ideal (efficiency 1)", color.Gray{40}, []vg.Length{vg.Points(1), vg.Points(3)}, vg.Points(1.2),
+		plotter.XYs{{X: 0.7e-6, Y: 1}, {X: 14e-3, Y: 1}})
+	for i, s := range sw.Series {
+		c.addSeries(s.Model, ModelStyle(s.Model, i), s.Points, false)
+	}
+	c.note("%s", ciNote)
+	a.missingSeries(c, sw.Series)
+	if n := a.skipsOf(BenchGrain, "", sw.Cores); n > 0 {
+		c.partial("%d cells skipped by the runner (see Missing)", n)
+	}
+	return c
+}
+
+// dotChart draws one marker per model and core count on a nominal x axis:
+// overhead and convoy. ref, when > 0, is a labelled horizontal reference.
+func (a *Analysis) dotChart(file, title, ylabel string, d *Dots, ref float64, unit func(float64) string) *Chart {
+	c := newChart(file, title, "model (left to right in each group: "+coresList(d.Cores)+")", ylabel)
+	switch file {
+	case "overhead":
+		c.Caption = "BenchmarkOverhead: 1000 tasks with no work; what remains is the cost of handing a task to the model and getting its result back."
+	case "convoy":
+		c.Caption = "BenchmarkConvoy: one 100 ms CPU task per core beside 8 I/O tasks of 20 × 200 µs sleeps; the I/O tasks' p99 latency shows who makes waits queue behind compute (the GIL convoy)."
+	}
+	if len(d.Cores) == 0 {
+		c.empty("no cells")
+		return c
+	}
+	c.plot.NominalX(d.Models...)
+	c.plot.X.Tick.Label.Rotation = 0.35
+	c.plot.X.Tick.Label.XAlign = draw.XRight
+	c.plot.X.Min, c.plot.X.Max = -0.6, float64(len(d.Models))-0.4
+	lo, hi := math.Inf(1), 0.0
+	for _, m := range d.Models {
+		for _, e := range d.Values[m] {
+			for _, v := range []float64{e.Value, e.Lo, e.Hi} {
+				if v > 0 && !math.IsInf(v, 0) {
+					lo, hi = math.Min(lo, v), math.Max(hi, v)
+				}
+			}
+		}
+	}
+	if ref > 0 {
+		lo, hi = math.Min(lo, ref), math.Max(hi, ref)
+	}
+	c.autoY(lo, hi, true, unit)
+	if ref > 0 {
+		c.addRef(fmt.Sprintf("no-load I/O time, %s ms", trimNum(ref)), color.Gray{40}, []vg.Length{vg.Points(4), vg.Points(3)}, vg.Points(1.2),
+			plotter.XYs{{X: c.plot.X.Min, Y: ref}, {X: c.plot.X.Max, Y: ref}})
+	}
+	width := 0.5
+	for i, m := range d.Models {
+		var pts []SeriesPoint
+		var labels plotter.XYLabels
+		for j, k := range d.Cores {
+			e, ok := d.Values[m][k]
+			if !ok {
+				continue
+			}
+			x := float64(i)
+			if len(d.Cores) > 1 {
+				x += width * (float64(j)/float64(len(d.Cores)-1) - 0.5)
+			}
+			pts = append(pts, SeriesPoint{X: x, Y: e, Oversub: a.Set.Oversubscribed(k)})
+			labels.XYs = append(labels.XYs, plotter.XY{X: x, Y: e.Value})
+			labels.Labels = append(labels.Labels, fmt.Sprint(k))
+		}
+		st := ModelStyle(m, i)
+		c.addDots(m, st, pts)
+		if l, err := plotter.NewLabels(labels); err == nil && len(d.Cores) > 1 {
+			for t := range l.TextStyle {
+				l.TextStyle[t].Font.Size = vg.Points(8)
+				l.TextStyle[t].Font.Variant = "Sans"
+				l.TextStyle[t].Color = color.Gray{90}
+				l.TextStyle[t].XAlign = draw.XCenter
+			}
+			l.Offset = vg.Point{X: 0, Y: vg.Points(6)}
+			c.plot.Add(l)
+		}
+	}
+	c.note("Error bars: 95%% CI of the median. Small numbers above the markers: cores.")
+	var miss []string
+	for _, m := range goModels {
+		if !contains(d.Models, m) {
+			miss = append(miss, m)
+		}
+	}
+	if len(miss) > 0 {
+		c.partial("no %s", joinAnd(miss))
+	}
+	return c
+}
+
+// addDots is addSeries without the connecting line.
+func (c *Chart) addDots(label string, st Style, pts []SeriesPoint) {
+	var xys plotter.XYs
+	var errs plotter.YErrors
+	for _, p := range pts {
+		if p.Y.Value <= 0 || math.IsNaN(p.Y.Value) {
+			continue
+		}
+		xys = append(xys, plotter.XY{X: p.X, Y: p.Y.Value})
+		lo, hi := p.Y.Lo, p.Y.Hi
+		if !p.Y.Finite() || lo <= 0 {
+			lo, hi = p.Y.Value, p.Y.Value
+		}
+		errs = append(errs, struct{ Low, High float64 }{p.Y.Value - lo, hi - p.Y.Value})
+	}
+	if len(xys) == 0 {
+		return
+	}
+	sc, err := plotter.NewScatter(xys)
+	if err != nil {
+		return
+	}
+	sc.GlyphStyle = draw.GlyphStyle{Color: st.Color, Radius: vg.Points(4.5), Shape: st.Glyph}
+	if eb, err := plotter.NewYErrorBars(errXY{xys, errs}); err == nil {
+		eb.LineStyle.Color = st.Color
+		eb.LineStyle.Width = vg.Points(1.2)
+		eb.CapWidth = vg.Points(6)
+		c.plot.Add(eb)
+	}
+	c.plot.Add(sc)
+	c.legend.Add(label, sc)
+	c.Series = append(c.Series, label)
+}
+
+func coresList(cores []int) string {
+	var s []string
+	for _, k := range cores {
+		s = append(s, fmt.Sprint(k))
+	}
+	return strings.Join(s, ", ") + " " + plural(cores[len(cores)-1], "core")
+}
+
+// winnerChart draws the winner map: a cell per workload and core count,
+// coloured by the winning model, labelled with where its gain came from.
+func (a *Analysis) winnerChart() *Chart {
+	c := newChart("winner", "Winner map: fastest model per workload and core count, and the source of its gain",
+		"cores", "workload")
+	c.Caption = "For each workload and core count, the model with the lowest median makespan, if it beats seq significantly, and whether its speedup came from overlapping waits (concurrency), from more cores (parallelism), or both."
+	var names []string
+	for _, w := range a.Workloads {
+		names = append(names, w.Name)
+	}
+	// Workloads top to bottom in contract order.
+	rev := make([]string, len(names))
+	for i, n := range names {
+		rev[len(names)-1-i] = n
+	}
+	var cols []string
+	for _, k := range a.Cores {
+		l := fmt.Sprint(k)
+		if a.Set.Oversubscribed(k) {
+			l += " (over)"
+		}
+		cols = append(cols, l)
+	}
+	c.plot.NominalX(cols...)
+	c.plot.NominalY(rev...)
+	c.plot.X.Min, c.plot.X.Max = -0.5, float64(len(cols))-0.5
+	c.plot.Y.Min, c.plot.Y.Max = -0.5, float64(len(rev))-0.5
+	for _, ax := range []*plot.Axis{&c.plot.X, &c.plot.Y} {
+		ax.LineStyle.Width = 0
+		ax.Tick.LineStyle.Width = 0
+	}
+	c.plot.X.Tick.Label.Font.Size = vg.Points(11)
+	c.plot.Y.Tick.Label.Font.Size = vg.Points(11)
+	verdict := map[string]*Verdict{}
+	for _, v := range a.Verdicts {
+		verdict[fmt.Sprintf("%s|%d", v.Workload, v.Cores)] = v
+	}
+	inLegend := map[string]bool{}
+	var legendModels []string
+	var lbl plotter.XYLabels
+	for wi, w := range rev {
+		y := float64(wi)
+		for ki, k := range a.Cores {
+			x := float64(ki)
+			v := verdict[fmt.Sprintf("%s|%d", w, k)]
+			fill := color.RGBA{235, 235, 235, 255}
+			text := "no data"
+			if v != nil {
+				text = "tie with seq"
+				if v.Winner != "" {
+					fill = lighten(ModelStyle(v.Winner, 0).Color, 0.55)
+					text = fmt.Sprintf("%s %s\n%s", v.Winner, short(v.Speedup), gainWord(v.Gain))
+					if !inLegend[v.Winner] {
+						inLegend[v.Winner] = true
+						legendModels = append(legendModels, v.Winner)
+					}
+				}
+			}
+			poly, err := plotter.NewPolygon(plotter.XYs{{X: x - 0.48, Y: y - 0.46}, {X: x + 0.48, Y: y - 0.46}, {X: x + 0.48, Y: y + 0.46}, {X: x - 0.48, Y: y + 0.46}})
+			if err != nil {
+				continue
+			}
+			poly.Color = fill
+			poly.LineStyle.Color = color.White
+			c.plot.Add(poly)
+			lbl.XYs = append(lbl.XYs, plotter.XY{X: x, Y: y})
+			lbl.Labels = append(lbl.Labels, text)
+		}
+	}
+	if l, err := plotter.NewLabels(lbl); err == nil {
+		for i := range l.TextStyle {
+			l.TextStyle[i].XAlign, l.TextStyle[i].YAlign = draw.XCenter, -0.5
+			l.TextStyle[i].Font.Size = vg.Points(11)
+			l.TextStyle[i].Font.Variant = "Sans"
+		}
+		c.plot.Add(l)
+	}
+	SortModels(legendModels)
+	for _, m := range legendModels {
+		c.legend.Add(m, swatch{lighten(ModelStyle(m, 0).Color, 0.55)})
+		c.Series = append(c.Series, m)
+	}
+	c.note("concurrency: the gain at 1 core, from overlapping waits; parallelism: the gain from more cores; significance by U test, Holm-corrected.")
+	if len(a.Verdicts) == 0 {
+		c.partial("no verdicts: every workload lacks its seq baseline")
+	}
+	return c
+}
+
+func gainWord(g string) string {
+	switch g {
+	case "concurrency":
+		return "concurrency"
+	case "parallelism":
+		return "parallelism"
+	case "both":
+		return "concurrency + parallelism"
+	case "overall":
+		return "neither alone"
+	}
+	return ""
+}
+
+// swatch is a filled square legend thumbnail.
+type swatch struct{ c color.Color }
+
+func (s swatch) Thumbnail(c *draw.Canvas) {
+	r := c.Rectangle
+	h := r.Max.Y - r.Min.Y
+	c.SetColor(s.c)
+	c.Fill(vg.Rectangle{Min: vg.Point{X: r.Min.X, Y: r.Min.Y}, Max: vg.Point{X: r.Min.X + h*1.6, Y: r.Max.Y}}.Path())
+}
+
+func lighten(c color.RGBA, f float64) color.RGBA {
+	l := func(v uint8) uint8 { return uint8(float64(v) + (255-float64(v))*f) }
+	return color.RGBA{l(c.R), l(c.G), l(c.B), 255}
+}
+
+// maxGenericLines is the most sub-benchmarks one generic chart draws; more
+// go to further charts of the same benchmark.
+const maxGenericLines = 8
+
+func (a *Analysis) genericCharts(g *GenericGroup) []*Chart {
+	var out []*Chart
+	benches := g.Benches
+	for part := 0; len(benches) > 0; part++ {
+		n := min(len(benches), maxGenericLines)
+		chunk := benches[:n]
+		benches = benches[n:]
+		file := "speedup-" + sanitize(g.Bench)
+		title := g.Bench + ": speedup (×) vs GOMAXPROCS"
+		if part > 0 || len(benches) > 0 {
+			file += fmt.Sprintf("-%d", part+1)
+			title += fmt.Sprintf(" (part %d)", part+1)
+		}
+		c := newChart(file, title, "GOMAXPROCS (log scale)", "speedup over the lowest GOMAXPROCS (×, log scale)")
+		c.Caption = fmt.Sprintf("%s swept with -cpu: each sub-benchmark's ns/op at its lowest GOMAXPROCS divided by its ns/op at each GOMAXPROCS, with the ideal and fitted laws.", g.Bench)
+		var series []*Series
+		maxX := float64(a.Cores[len(a.Cores)-1])
+		var extra []float64
+		var fitted []string
+		var curves []plotter.XYs
+		fitNote := ""
+		for _, b := range chunk {
+			s := &Series{Model: strings.TrimPrefix(b.Name, g.Bench+"/")}
+			if s.Model == b.Name {
+				s.Model = b.Name
+			}
+			for _, p := range b.Points {
+				s.Points = append(s.Points, SeriesPoint{X: float64(p.Cores), Y: p.Par, Oversub: p.Oversub})
+			}
+			series = append(series, s)
+			f := fitOf(b.Amdahl, b.USL)
+			if f == nil {
+				fitNote = b.FitNote
+				curves = append(curves, nil)
+				continue
+			}
+			if b.USL == nil {
+				fitNote = b.FitNote
+			}
+			var xys plotter.XYs
+			for x := 1.0; x <= 64.0001; x *= math.Pow(2, 0.125) {
+				xys = append(xys, plotter.XY{X: x, Y: f.Predict(x)})
+				extra = append(extra, f.Predict(x))
+			}
+			curves = append(curves, xys)
+			fitted = append(fitted, fmt.Sprintf("%s %s", s.Model, f))
+			maxX = 64
+		}
+		lo, hi := yRange(series, append(extra, 1)...)
+		c.plot.X.Scale = plot.LogScale{}
+		c.plot.X.Tick.Marker = pow2Ticks{}
+		c.plot.X.Min, c.plot.X.Max = 0.9, maxX*1.1
+		c.autoY(math.Min(lo, 0.5), math.Max(hi, 2), true, nil)
+		c.addRef("ideal (linear)", color.Gray{40}, []vg.Length{vg.Points(1), vg.Points(3)}, vg.Points(1.2),
+			plotter.XYs{{X: 1, Y: 1}, {X: maxX, Y: maxX}})
+		for i, s := range series {
+			st := Style{Color: genericColor(i), Glyph: glyphs[(i+1)%len(glyphs)]}
+			c.addSeries(s.Model, st, s.Points, true)
+			c.addRef("", genericColor(i), fitDashes, vg.Points(1.3), curves[i])
+		}
+		c.note("%s", ciNote)
+		if len(fitted) > 0 {
+			c.note("Dashed: fitted laws extrapolated to 64: %s.", list(fitted, 3))
+		}
+		if fitNote != "" {
+			c.note("Fits: %s.", fitNote)
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// sanitize makes a benchmark name a file name.
+func sanitize(s string) string {
+	s = strings.TrimPrefix(s, "Benchmark")
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('_')
+		}
+	}
+	return strings.ToLower(b.String())
+}

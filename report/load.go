@@ -1,0 +1,598 @@
+package report
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"golang.org/x/perf/benchfmt"
+)
+
+// LoadOptions control how Load treats malformed input.
+type LoadOptions struct {
+	// Lax keeps malformed lines (syntax errors, non-finite values) as
+	// warnings and reports on the rest. Without it they are errors, except
+	// in a file marked "incomplete: true", whose last result may be cut.
+	Lax bool
+}
+
+// An InputError is bad input: the file, the line where one applies (0 for
+// the file as a whole), and what is wrong with it.
+type InputError struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *InputError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+}
+
+// A Set is everything read from a group of result files: cells of samples,
+// skipped cells, and the configuration that describes the runs.
+type Set struct {
+	Files      []string
+	Config     []Config // file-level config, first value of each key, in order seen
+	Machines   []string // distinct "machine" values (or "cpu" when absent)
+	CPUs       int      // the machine's CPUs from the "cpus" key; 0 if unknown
+	Runs       []*Run   // one per core count, ascending
+	Cells      []*Cell  // sorted by name, then cores
+	Skips      []*Skip
+	Incomplete bool    // some run says "incomplete: true"
+	Warnings   []error // problems that did not stop the load
+
+	byKey map[cellKey]*Cell
+}
+
+// Config is one key: value configuration line.
+type Config struct{ Key, Value string }
+
+// A Run describes the runs at one core count (GOMAXPROCS), over all rounds.
+type Run struct {
+	Cores              int
+	Oversubscribed     bool      // more cores than CPUs, or said so by the runner
+	CalibrationSpeedup []float64 // one per round that reported it
+	CalibrationCores   int
+	Affinity           string
+	Rounds             int // distinct "round" values seen (0 when none)
+
+	rounds map[string]bool
+	calib  map[string]bool // file#round already counted
+}
+
+// A Skip is a cell that the runner skipped on purpose, with its reason.
+type Skip struct {
+	File   string
+	Line   int
+	Name   string // full name without the GOMAXPROCS suffix
+	Cores  int
+	Reason string
+}
+
+// A Part is one /key=value element of a benchmark name. Positional parts
+// (no '=') have an empty Key.
+type Part struct{ Key, Value string }
+
+// A Cell is one benchmark at one core count: every sample of every unit.
+type Cell struct {
+	Machine string
+	Name    string // full name without the GOMAXPROCS suffix
+	Bench   string // base name, e.g. "BenchmarkCores"
+	Parts   []Part
+	Cores   int
+	Pos     string // file:line of the first sample
+
+	Units   []string             // units in order of first appearance
+	Samples map[string][]float64 // unit → values, sorted ascending after Load
+	Stats   map[string]Summary   // unit → summary, filled by Load
+}
+
+type cellKey struct {
+	machine, name string
+	cores         int
+}
+
+// Get returns the value of the name part key, or "".
+func (c *Cell) Get(key string) string {
+	for _, p := range c.Parts {
+		if p.Key == key {
+			return p.Value
+		}
+	}
+	return ""
+}
+
+// Workload is the workload=… part, or "".
+func (c *Cell) Workload() string { return c.Get("workload") }
+
+// Model is the model=… part, or "".
+func (c *Cell) Model() string { return c.Get("model") }
+
+// Param joins the name parts other than workload and model, e.g.
+// "tasks=100" or "cpu=50"; for a foreign benchmark, all its parts.
+func (c *Cell) Param() string {
+	var b strings.Builder
+	for _, p := range c.Parts {
+		if p.Key == "workload" || p.Key == "model" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('/')
+		}
+		if p.Key != "" {
+			b.WriteString(p.Key)
+			b.WriteByte('=')
+		}
+		b.WriteString(p.Value)
+	}
+	return b.String()
+}
+
+// Summary returns the summary of unit, and whether the cell has that unit.
+func (c *Cell) Summary(unit string) (Summary, bool) {
+	s, ok := c.Stats[unit]
+	return s, ok
+}
+
+// Cell returns the cell of machine with the given name and core count, or
+// nil. An empty machine matches the set's only machine.
+func (s *Set) Cell(machine, name string, cores int) *Cell {
+	if machine == "" && len(s.Machines) == 1 {
+		machine = s.Machines[0]
+	}
+	return s.byKey[cellKey{machine, name, cores}]
+}
+
+// Run returns the run information at a core count, or nil.
+func (s *Set) Run(cores int) *Run {
+	for _, r := range s.Runs {
+		if r.Cores == cores {
+			return r
+		}
+	}
+	return nil
+}
+
+// ConfigValue returns the first value of a file-level config key, or "".
+func (s *Set) ConfigValue(key string) string {
+	for _, c := range s.Config {
+		if c.Key == key {
+			return c.Value
+		}
+	}
+	return ""
+}
+
+// Cores lists the distinct core counts of the cells, ascending.
+func (s *Set) Cores() []int {
+	seen := map[int]bool{}
+	var out []int
+	for _, c := range s.Cells {
+		if !seen[c.Cores] {
+			seen[c.Cores] = true
+			out = append(out, c.Cores)
+		}
+	}
+	sort.Ints(out)
+	return out
+}
+
+// Oversubscribed reports whether the runs at cores used more cores than
+// the machine has CPUs.
+func (s *Set) Oversubscribed(cores int) bool {
+	if r := s.Run(cores); r != nil && r.Oversubscribed {
+		return true
+	}
+	return s.CPUs > 0 && cores > s.CPUs
+}
+
+// perRunKeys vary from run to run by design; they are not part of the
+// machine's fingerprint.
+var perRunKeys = map[string]bool{
+	"round": true, "cores": true, "affinity": true, "oversubscribed": true,
+	"load-before": true, "load-after": true, "calibration-speedup": true,
+	"calibration-cores": true, "incomplete": true, "pkg": true, ".file": true,
+}
+
+// Load reads benchmark results from files and directories. A directory is
+// searched recursively for *.txt and *.bench files. Bad input returns an
+// error that wraps one or more *InputError.
+func Load(paths []string, opt LoadOptions) (*Set, error) {
+	if len(paths) == 0 {
+		return nil, errors.New("no input files")
+	}
+	l := newLoader(opt)
+	for _, p := range paths {
+		fi, err := os.Stat(p)
+		if err != nil {
+			return nil, &InputError{File: p, Msg: "cannot read: " + errMsg(err)}
+		}
+		if !fi.IsDir() {
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return nil, &InputError{File: p, Msg: "cannot read: " + errMsg(err)}
+			}
+			l.file(p, data, false)
+			continue
+		}
+		var files []string
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			ext := filepath.Ext(path)
+			if !d.IsDir() && (ext == ".txt" || ext == ".bench") {
+				files = append(files, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, &InputError{File: p, Msg: "cannot read directory: " + errMsg(err)}
+		}
+		before := l.results
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				return nil, &InputError{File: f, Msg: "cannot read: " + errMsg(err)}
+			}
+			l.file(f, data, true)
+		}
+		if l.results == before {
+			return nil, &InputError{File: p, Msg: "directory holds no benchmark results (looked for *.txt and *.bench files)"}
+		}
+	}
+	return l.finish()
+}
+
+// LoadBytes reads one file's content as Load would, naming it name.
+func LoadBytes(name string, data []byte, opt LoadOptions) (*Set, error) {
+	l := newLoader(opt)
+	l.file(name, data, false)
+	return l.finish()
+}
+
+func errMsg(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+type loader struct {
+	opt      LoadOptions
+	set      *Set
+	errs     []error
+	results  int
+	runs     map[int]*Run
+	machines map[string]bool
+	conflict map[string]bool
+	skipped  map[string]bool
+	reader   benchfmt.Reader
+}
+
+func newLoader(opt LoadOptions) *loader {
+	return &loader{
+		opt:      opt,
+		set:      &Set{byKey: map[cellKey]*Cell{}},
+		runs:     map[int]*Run{},
+		machines: map[string]bool{},
+		conflict: map[string]bool{},
+		skipped:  map[string]bool{},
+	}
+}
+
+// bad records a malformed line: an error, or a warning when the load is
+// lax or the file says it was cut short.
+func (l *loader) bad(e *InputError, tolerate bool) {
+	if l.opt.Lax || tolerate {
+		l.set.Warnings = append(l.set.Warnings, e)
+		return
+	}
+	l.errs = append(l.errs, e)
+}
+
+// file reads one file. inDir says it was found in a directory: a file there
+// without results is a warning, not an error.
+func (l *loader) file(name string, data []byte, inDir bool) {
+	l.set.Files = append(l.set.Files, name)
+	if len(bytes.TrimSpace(data)) == 0 {
+		e := &InputError{File: name, Msg: "empty file"}
+		if inDir {
+			l.set.Warnings = append(l.set.Warnings, e)
+		} else {
+			l.errs = append(l.errs, e)
+		}
+		return
+	}
+	incomplete := l.scanLines(name, data)
+	n := 0
+	l.reader.Reset(bytes.NewReader(data), name)
+	for l.reader.Scan() {
+		switch rec := l.reader.Result().(type) {
+		case *benchfmt.SyntaxError:
+			l.bad(&InputError{File: rec.FileName, Line: rec.Line, Msg: rec.Msg}, incomplete)
+		case *benchfmt.Result:
+			if l.result(rec, incomplete) {
+				n++
+			}
+		}
+	}
+	if err := l.reader.Err(); err != nil {
+		l.errs = append(l.errs, &InputError{File: name, Msg: err.Error()})
+		return
+	}
+	l.results += n
+	if n == 0 && len(l.errs) == 0 {
+		first, _, _ := bytes.Cut(bytes.TrimLeft(data, "\r\n\t "), []byte("\n"))
+		if len(first) > 60 {
+			first = append(first[:57:57], "..."...)
+		}
+		e := &InputError{File: name, Line: 1, Msg: fmt.Sprintf("no benchmark results (not go test -bench output?); it starts %q", first)}
+		if inDir {
+			l.set.Warnings = append(l.set.Warnings, e)
+		} else {
+			l.errs = append(l.errs, e)
+		}
+	}
+}
+
+// scanLines finds what benchfmt ignores: skip lines, and whether the file
+// says its run was interrupted.
+func (l *loader) scanLines(name string, data []byte) (incomplete bool) {
+	line := 0
+	var pending *Skip
+	for len(data) > 0 {
+		var ln []byte
+		ln, data, _ = bytes.Cut(data, []byte("\n"))
+		line++
+		t := bytes.TrimRight(bytes.TrimLeft(ln, " \t"), "\r")
+		if pending != nil {
+			// go test prints b.Skip's reason on the next, indented line.
+			if len(t) > 0 && len(ln) > len(t) && ln[0] == ' ' {
+				pending.Reason = stripFileLine(string(t))
+			}
+			pending = nil
+		}
+		if bytes.HasPrefix(t, []byte("incomplete:")) && bytes.Equal(bytes.TrimSpace(t[len("incomplete:"):]), []byte("true")) {
+			incomplete = true
+			continue
+		}
+		rest, ok := bytes.CutPrefix(t, []byte("--- SKIP: "))
+		if !ok || !bytes.HasPrefix(rest, []byte("Benchmark")) {
+			continue
+		}
+		full, reason, hasReason := strings.Cut(string(rest), ": ")
+		full = strings.TrimSpace(strings.TrimSuffix(full, ":"))
+		if i := strings.Index(full, " ("); i > 0 { // "--- SKIP: Name (0.00s)"
+			full = full[:i]
+		}
+		nm, cores := splitCores(full)
+		if l.skipped[nm+"|"+strconv.Itoa(cores)] {
+			continue // the same cell skipped again in a later round
+		}
+		l.skipped[nm+"|"+strconv.Itoa(cores)] = true
+		sk := &Skip{File: name, Line: line, Name: nm, Cores: cores, Reason: strings.TrimSpace(reason)}
+		if !hasReason {
+			sk.Reason = "skipped"
+			pending = sk
+		}
+		l.set.Skips = append(l.set.Skips, sk)
+	}
+	if incomplete {
+		l.set.Incomplete = true
+	}
+	return incomplete
+}
+
+// stripFileLine drops a leading "file.go:12: " from a test log line.
+func stripFileLine(s string) string {
+	if i := strings.Index(s, ".go:"); i > 0 {
+		if j := strings.Index(s[i+4:], ": "); j >= 0 {
+			if _, err := strconv.Atoi(s[i+4 : i+4+j]); err == nil {
+				return s[i+4+j+2:]
+			}
+		}
+	}
+	return s
+}
+
+// splitCores splits a benchmark name into the name without its GOMAXPROCS
+// suffix and that GOMAXPROCS; no suffix means 1.
+func splitCores(full string) (string, int) {
+	_, parts := benchfmt.Name(full).Parts()
+	if n := len(parts); n > 0 && len(parts[n-1]) > 1 && parts[n-1][0] == '-' {
+		if k, err := strconv.Atoi(string(parts[n-1][1:])); err == nil && k > 0 {
+			return full[:len(full)-len(parts[n-1])], k
+		}
+	}
+	return full, 1
+}
+
+// result adds one benchfmt result to its cell; it reports whether the
+// result was kept.
+func (l *loader) result(r *benchfmt.Result, incomplete bool) bool {
+	file, line := r.Pos()
+	for _, v := range r.Values {
+		val, unit := v.Value, v.Unit
+		if v.OrigUnit != "" {
+			val, unit = v.OrigValue, v.OrigUnit
+		}
+		msg := ""
+		switch {
+		case math.IsNaN(val) || math.IsInf(val, 0):
+			msg = fmt.Sprintf("non-finite value %v %s", val, unit)
+		case val <= 0 && (unit == "ns/op" || unit == "sec/op"):
+			msg = fmt.Sprintf("non-positive time %v %s", val, unit)
+		}
+		if msg != "" {
+			l.bad(&InputError{File: file, Line: line, Msg: msg}, incomplete)
+			return false
+		}
+	}
+	// benchfmt drops the "Benchmark" prefix; names here keep it, as go test
+	// and the skip lines print them.
+	full := "Benchmark" + string(r.Name.Full())
+	name, cores := splitCores(full)
+	machine := l.config(r, cores)
+	k := cellKey{machine, name, cores}
+	c := l.set.byKey[k]
+	if c == nil {
+		base, parts := benchfmt.Name(name).Parts()
+		c = &Cell{Machine: machine, Name: name, Bench: string(base), Cores: cores,
+			Pos: fmt.Sprintf("%s:%d", file, line), Samples: map[string][]float64{}}
+		for _, p := range parts {
+			s := strings.TrimPrefix(string(p), "/")
+			key, val, ok := strings.Cut(s, "=")
+			if !ok {
+				key, val = "", s
+			}
+			c.Parts = append(c.Parts, Part{key, val})
+		}
+		l.set.byKey[k] = c
+		l.set.Cells = append(l.set.Cells, c)
+	}
+	for _, v := range r.Values {
+		val, unit := v.Value, v.Unit
+		if v.OrigUnit != "" {
+			val, unit = v.OrigValue, v.OrigUnit
+		}
+		if _, ok := c.Samples[unit]; !ok {
+			c.Units = append(c.Units, unit)
+		}
+		c.Samples[unit] = append(c.Samples[unit], val)
+	}
+	return true
+}
+
+// config reads the configuration of a result: the fingerprint, the run at
+// its core count, and the machine name, which it returns.
+func (l *loader) config(r *benchfmt.Result, cores int) string {
+	run := l.runs[cores]
+	if run == nil {
+		run = &Run{Cores: cores, rounds: map[string]bool{}, calib: map[string]bool{}}
+		l.runs[cores] = run
+	}
+	machine, cpuName, round, calib := "", "", "", ""
+	for _, c := range r.Config {
+		if !c.File {
+			continue
+		}
+		switch c.Key {
+		case "machine":
+			machine = string(c.Value)
+		case "cpu":
+			cpuName = string(c.Value)
+		case "oversubscribed":
+			if string(c.Value) == "true" {
+				run.Oversubscribed = true
+			}
+		case "calibration-speedup":
+			calib = string(c.Value)
+		case "calibration-cores":
+			run.CalibrationCores, _ = strconv.Atoi(string(c.Value))
+		case "affinity":
+			run.Affinity = string(c.Value)
+		case "round":
+			round = string(c.Value)
+			if !run.rounds[string(c.Value)] {
+				run.rounds[string(c.Value)] = true
+				run.Rounds = len(run.rounds)
+			}
+		case "cpus":
+			if n, err := strconv.Atoi(string(c.Value)); err == nil && n > 0 {
+				l.set.CPUs = n
+			}
+		}
+		if perRunKeys[c.Key] {
+			continue
+		}
+		l.fingerprint(c.Key, string(c.Value), r)
+	}
+	if calib != "" {
+		file, _ := r.Pos()
+		if k := file + "#" + round; !run.calib[k] {
+			run.calib[k] = true
+			if f, err := strconv.ParseFloat(calib, 64); err == nil && f > 0 && !math.IsInf(f, 0) {
+				run.CalibrationSpeedup = append(run.CalibrationSpeedup, f)
+			}
+		}
+	}
+	if machine == "" {
+		machine = cpuName
+	}
+	if machine == "" {
+		machine = "unknown"
+	}
+	if !l.machines[machine] {
+		l.machines[machine] = true
+		l.set.Machines = append(l.set.Machines, machine)
+	}
+	return machine
+}
+
+func (l *loader) fingerprint(key, val string, r *benchfmt.Result) {
+	for _, c := range l.set.Config {
+		if c.Key == key {
+			if c.Value != val && !l.conflict[key] {
+				l.conflict[key] = true
+				file, line := r.Pos()
+				l.set.Warnings = append(l.set.Warnings, &InputError{File: file, Line: line,
+					Msg: fmt.Sprintf("config %s changes from %q to %q; the report shows the first", key, c.Value, val)})
+			}
+			return
+		}
+	}
+	l.set.Config = append(l.set.Config, Config{key, val})
+}
+
+// finish checks what was read, computes every cell's summaries and sorts.
+func (l *loader) finish() (*Set, error) {
+	if len(l.errs) > 0 {
+		const max = 20
+		errs := l.errs
+		if len(errs) > max {
+			errs = append(errs[:max:max], fmt.Errorf("… and %d more errors", len(l.errs)-max))
+		}
+		return nil, errors.Join(errs...)
+	}
+	s := l.set
+	if len(s.Cells) == 0 {
+		name := "input"
+		if len(s.Files) > 0 {
+			name = strings.Join(s.Files, ", ")
+		}
+		return nil, &InputError{File: name, Msg: "no benchmark results"}
+	}
+	for _, r := range l.runs {
+		s.Runs = append(s.Runs, r)
+	}
+	sort.Slice(s.Runs, func(i, j int) bool { return s.Runs[i].Cores < s.Runs[j].Cores })
+	sort.SliceStable(s.Cells, func(i, j int) bool {
+		a, b := s.Cells[i], s.Cells[j]
+		if a.Machine != b.Machine {
+			return a.Machine < b.Machine
+		}
+		if a.Name != b.Name {
+			return a.Name < b.Name
+		}
+		return a.Cores < b.Cores
+	})
+	for _, c := range s.Cells {
+		c.Stats = make(map[string]Summary, len(c.Units))
+		for _, u := range c.Units {
+			c.Stats[u] = Summarize(c.Samples[u])
+		}
+	}
+	return s, nil
+}

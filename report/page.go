@@ -1,0 +1,361 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"strings"
+)
+
+// A page is the report's content, independent of its format: index.html
+// and summary.md render the same page, so they say the same things.
+type page struct {
+	title  string
+	blocks []block
+}
+
+type block interface{}
+
+type heading struct {
+	level int
+	text  string
+	id    string
+}
+
+type para struct {
+	text  string
+	class string // "warn" for warnings
+}
+
+type bullets struct {
+	items []string
+	class string
+}
+
+type table struct {
+	head []string
+	rows [][]string
+	// numeric marks right-aligned columns.
+	numeric []bool
+	// fold collapses a long table in HTML (<details>).
+	fold string
+}
+
+type figure struct {
+	chart *Chart
+	svg   []byte
+}
+
+func (p *page) h(level int, text string) {
+	p.blocks = append(p.blocks, heading{level, text, anchor(text)})
+}
+
+func (p *page) p(format string, args ...any) {
+	p.blocks = append(p.blocks, para{text: fmt.Sprintf(format, args...)})
+}
+
+func anchor(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r == ' ' || r == '-':
+			b.WriteByte('-')
+		}
+	}
+	return b.String()
+}
+
+// fingerprintKeys are shown first, in this order, in the machine table.
+var fingerprintKeys = []string{"machine", "cpu", "cpus", "memory", "goos", "goarch", "go-version", "kernel", "governor", "commit", "profile"}
+
+// buildPage lays out the report: machine, warnings, verdicts, charts,
+// tables, what is missing and how the numbers were computed.
+func (a *Analysis) buildPage(charts []*Chart, svgs [][]byte, opt Options) *page {
+	title := opt.Title
+	if title == "" {
+		title = "concbench report: " + a.Machine
+	}
+	pg := &page{title: title}
+	s := a.Set
+	pg.p("From %s: %d cells at %s, %d samples per cell (median).", list(s.Files, 4), len(s.Cells), coresList(a.Cores), a.medianN())
+
+	pg.h(2, "Machine")
+	var rows [][]string
+	shown := map[string]bool{}
+	for _, k := range fingerprintKeys {
+		if v := s.ConfigValue(k); v != "" {
+			rows = append(rows, []string{k, v})
+			shown[k] = true
+		}
+	}
+	for _, c := range s.Config {
+		if !shown[c.Key] {
+			rows = append(rows, []string{c.Key, c.Value})
+		}
+	}
+	pg.blocks = append(pg.blocks, table{head: []string{"key", "value"}, rows: rows})
+	if len(s.Runs) > 0 && (len(s.Runs) > 1 || len(s.Runs[0].CalibrationSpeedup) > 0) {
+		var rr [][]string
+		for _, r := range s.Runs {
+			cal := "—"
+			if len(r.CalibrationSpeedup) > 0 {
+				cal = fmt.Sprintf("%.2f", medianOf(r.CalibrationSpeedup))
+			}
+			aff := r.Affinity
+			if aff == "" {
+				aff = "—"
+			}
+			rr = append(rr, []string{fmt.Sprint(r.Cores), fmt.Sprint(r.Rounds), aff, yesNo(a.Set.Oversubscribed(r.Cores)), cal})
+		}
+		pg.blocks = append(pg.blocks, table{head: []string{"cores", "rounds", "affinity", "oversubscribed", "calibration speedup"},
+			rows: rr, numeric: []bool{true, true, false, false, true}})
+	}
+
+	if len(a.Warnings) > 0 {
+		pg.h(2, "Warnings")
+		pg.blocks = append(pg.blocks, bullets{items: a.Warnings, class: "warn"})
+	}
+
+	if len(a.Verdicts) > 0 || len(a.Findings) > 0 {
+		pg.h(2, "Verdicts")
+		var items []string
+		for _, v := range a.Verdicts {
+			items = append(items, v.Text+".")
+		}
+		if len(items) > 0 {
+			pg.blocks = append(pg.blocks, bullets{items: items})
+		}
+		if len(a.Findings) > 0 {
+			pg.blocks = append(pg.blocks, bullets{items: a.Findings})
+		}
+	}
+	if len(a.Generic) > 0 || len(a.NoSweep) > 0 {
+		pg.h(2, "Benchmarks swept over GOMAXPROCS")
+		var items []string
+		for _, g := range a.Generic {
+			for _, b := range g.Benches {
+				items = append(items, b.Text+".")
+			}
+		}
+		if len(items) > 0 {
+			pg.blocks = append(pg.blocks, bullets{items: items})
+		}
+		if len(a.NoSweep) > 0 {
+			pg.p("%d %s ran at one GOMAXPROCS only (no -cpu sweep), so %s no speedup: %s.", len(a.NoSweep),
+				verb(len(a.NoSweep), "benchmark", "benchmarks"), verb(len(a.NoSweep), "it has", "they have"), list(a.NoSweep, 8))
+		}
+	}
+
+	if len(charts) > 0 {
+		pg.h(2, "Charts")
+		for i, c := range charts {
+			pg.blocks = append(pg.blocks, figure{chart: c, svg: svgs[i]})
+		}
+	}
+
+	for _, w := range a.Workloads {
+		if w.Base == nil {
+			continue
+		}
+		if !pg.has("Speedup and its two factors") {
+			pg.h(2, "Speedup and its two factors")
+			pg.p("speedup = concurrency gain (seq → model, both at 1 core) × parallel gain (model at 1 core → model at k cores). " +
+				"Intervals are 95%%; p is the U test of the model at k cores against seq at 1 core, Holm-corrected; * marks a significant difference.")
+		}
+		pg.h(3, w.Name)
+		pg.blocks = append(pg.blocks, a.speedupTable(w))
+	}
+	if ft := a.fitTable(); len(ft.rows) > 0 {
+		pg.h(2, "Scaling laws")
+		pg.p("Fitted to each model's parallel gain at core counts within the machine's %d CPUs (oversubscribed points excluded): Amdahl's serial fraction s by least squares; "+
+			"the USL's σ (contention) and κ (coherency), both ≥ 0, when there are at least %d core counts; Karp–Flatt's serial fraction at each k > 1. "+
+			"Predictions are the fitted law times the model's concurrency gain.", a.CPUs, MinUSLPoints)
+		pg.blocks = append(pg.blocks, ft)
+	}
+	if len(a.Python) > 0 {
+		pg.h(2, "Go emulation vs CPython")
+		pg.p("Each Python model beside the Go model that emulates it, in the same cell: the makespan ratio (Python / Go, > 1 means CPython is slower), and each one's speedup over its own sequential baseline at 1 core. " +
+			"\"differs\" marks speedups whose intervals do not overlap and differ by more than 10%%.")
+		pg.blocks = append(pg.blocks, a.pythonTable())
+	}
+	if len(a.Generic) > 0 {
+		pg.h(2, "GOMAXPROCS sweep")
+		pg.blocks = append(pg.blocks, a.genericTable())
+	}
+	if len(a.Missing) > 0 {
+		pg.h(2, "Missing")
+		pg.p("%d %s of the benchmark matrix %s not in this report.", len(a.Missing), verb(len(a.Missing), "entry", "entries"), verb(len(a.Missing), "is", "are"))
+		var rows [][]string
+		for _, m := range a.Missing {
+			rows = append(rows, []string{m.What, m.Why})
+		}
+		pg.blocks = append(pg.blocks, table{head: []string{"what", "why"}, rows: rows, fold: fmt.Sprintf("%d missing cells", len(rows))})
+	}
+	pg.h(2, "Method")
+	pg.p("Medians with distribution-free 95%% confidence intervals (golang.org/x/perf/benchmath, AssumeNothing: the numbers benchstat prints). "+
+		"A claim that one cell beats another is a two-sided Mann–Whitney U test; the %d claims of this report are corrected together with Holm's method at α = %.2g, "+
+		"and a difference that does not survive is called a tie. Ratios' intervals combine the bounds of the two medians' intervals (conservative). "+
+		"CV and percentiles come from github.com/montanaflynn/stats; a cell warns below %d samples or above %.0f%% CV. Every cell is in results.csv.",
+		a.Claims.Len(), Alpha, MinSamples, MaxCV*100)
+	return pg
+}
+
+func (p *page) has(text string) bool {
+	for _, b := range p.blocks {
+		if h, ok := b.(heading); ok && h.text == text {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *Analysis) medianN() int {
+	var ns []float64
+	for _, c := range a.Set.Cells {
+		if s, ok := c.Stats[UnitTime]; ok {
+			ns = append(ns, float64(s.N))
+		}
+	}
+	if len(ns) == 0 {
+		return 0
+	}
+	return int(medianOf(ns))
+}
+
+func medianOf(xs []float64) float64 {
+	c := append([]float64(nil), xs...)
+	for i := 1; i < len(c); i++ {
+		for j := i; j > 0 && c[j] < c[j-1]; j-- {
+			c[j], c[j-1] = c[j-1], c[j]
+		}
+	}
+	if len(c)%2 == 1 {
+		return c[len(c)/2]
+	}
+	return (c[len(c)/2-1] + c[len(c)/2]) / 2
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func sig(c *Claim) string {
+	if c == nil {
+		return ""
+	}
+	if c.Significant {
+		return c.PString() + " *"
+	}
+	return c.PString()
+}
+
+func (a *Analysis) speedupTable(w *Workload) table {
+	t := table{head: []string{"model", "cores", "makespan (median)", "speedup", "p (vs seq)", "concurrency gain", "parallel gain", "cpu-util", "Karp–Flatt"},
+		numeric: []bool{false, true, true, true, true, true, true, true, true}}
+	for _, s := range w.Models {
+		for _, p := range s.Points {
+			ks := fmt.Sprint(p.Cores)
+			if p.Oversub {
+				ks += " (over)"
+			}
+			conc, par := p.Conc.String(), p.Par.String()
+			if s.Model == "seq" {
+				conc, par = "1×", p.Speedup.String()
+			}
+			if p.Cores == 1 {
+				par = "1×"
+			}
+			kf := ""
+			if !math.IsNaN(p.KarpFlatt) {
+				kf = fmt.Sprintf("%.3f", p.KarpFlatt)
+			}
+			util := ""
+			if !math.IsNaN(p.CPUUtil) {
+				util = fmt.Sprintf("%.2f", p.CPUUtil)
+			}
+			t.rows = append(t.rows, []string{s.Model, ks, duration(median(p.Cell, UnitTime)), p.Speedup.String(), sig(p.VsBase), conc, par, util, kf})
+		}
+	}
+	return t
+}
+
+func (a *Analysis) fitTable() table {
+	head := []string{"benchmark", "model", "Amdahl s", "USL σ, κ"}
+	for _, n := range Predictions {
+		head = append(head, fmt.Sprintf("@%d", n))
+	}
+	head = append(head, "note")
+	t := table{head: head, numeric: []bool{false, false, true, true, true, true, true, true, false}}
+	row := func(bench, model string, amdahl, usl *Fit, conc float64, note string) {
+		r := []string{bench, model, "—", "—"}
+		if amdahl != nil {
+			r[2] = fmt.Sprintf("%.3f", amdahl.Serial)
+		}
+		if usl != nil {
+			r[3] = fmt.Sprintf("%.3g, %.3g", usl.Sigma, usl.Kappa)
+		}
+		f := fitOf(amdahl, usl)
+		for _, n := range Predictions {
+			if f == nil || math.IsNaN(conc) {
+				r = append(r, "—")
+				continue
+			}
+			r = append(r, num(conc*f.Predict(float64(n)))+"×")
+		}
+		r = append(r, note)
+		t.rows = append(t.rows, r)
+	}
+	for _, w := range a.Workloads {
+		for _, s := range w.Models {
+			if s.Model == "seq" || w.Base == nil {
+				continue
+			}
+			conc := math.NaN()
+			if p := s.Point(1); p != nil {
+				conc = p.Speedup.Value
+			}
+			row("workload="+w.Name, s.Model, s.Amdahl, s.USL, conc, s.FitNote)
+		}
+	}
+	for _, g := range a.Generic {
+		for _, b := range g.Benches {
+			row(b.Name, "", b.Amdahl, b.USL, 1, b.FitNote)
+		}
+	}
+	return t
+}
+
+func (a *Analysis) pythonTable() table {
+	t := table{head: []string{"benchmark", "cores", "Python", "Go", "makespan ratio Py/Go", "Python speedup", "Go speedup", ""},
+		numeric: []bool{false, true, false, false, true, true, true, false}}
+	for _, r := range a.Python {
+		d := ""
+		if r.Differs {
+			d = "differs"
+		}
+		t.rows = append(t.rows, []string{strings.TrimPrefix(r.Benchmark, "Benchmark") + "/" + r.Param, fmt.Sprint(r.Cores), r.Py, r.Go,
+			r.Ratio.String(), r.PySpeedup.String(), r.GoSpeedup.String(), d})
+	}
+	return t
+}
+
+func (a *Analysis) genericTable() table {
+	t := table{head: []string{"benchmark", "GOMAXPROCS", "ns/op (median)", "speedup", "p", "Karp–Flatt"},
+		numeric: []bool{false, true, true, true, true, true}}
+	for _, g := range a.Generic {
+		for _, b := range g.Benches {
+			for _, p := range b.Points {
+				kf := ""
+				if !math.IsNaN(p.KarpFlatt) {
+					kf = fmt.Sprintf("%.3f", p.KarpFlatt)
+				}
+				t.rows = append(t.rows, []string{b.Name, fmt.Sprint(p.Cores), duration(median(p.Cell, UnitTime)), p.Par.String(), sig(p.VsOne), kf})
+			}
+		}
+	}
+	return t
+}

@@ -1,0 +1,281 @@
+package report
+
+import (
+	"bytes"
+	"encoding/csv"
+	"flag"
+	"image/png"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"golang.org/x/perf/benchfmt"
+	"golang.org/x/perf/benchmath"
+)
+
+var regen = flag.Bool("regen", false, "rewrite the golden files in testdata/")
+
+// goldenSets are the result sets whose summary.md and results.csv are
+// golden files: testdata/<name>.summary.md and testdata/<name>.results.csv.
+var goldenSets = map[string]string{
+	"synthetic": "testdata/synthetic/bench.txt",
+	"partial":   "testdata/partial/bench.txt",
+	"generic":   "testdata/generic.txt",
+	"nosweep":   "testdata/nosweep.txt",
+}
+
+// reports caches the report of each golden set: rendering is slow under
+// the race detector and several tests look at the same output.
+var reports = map[string]string{}
+
+func reportOf(t *testing.T, name string) string {
+	t.Helper()
+	if dir, ok := reports[name]; ok {
+		return dir
+	}
+	dir, err := os.MkdirTemp("", "report-"+name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Report(dir, []string{goldenSets[name]}, false, Options{}); err != nil {
+		t.Fatalf("Report(%s): %v", goldenSets[name], err)
+	}
+	reports[name] = dir
+	return dir
+}
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	code := m.Run()
+	for _, dir := range reports {
+		os.RemoveAll(dir)
+	}
+	os.Exit(code)
+}
+
+func TestGolden(t *testing.T) {
+	for name := range goldenSets {
+		t.Run(name, func(t *testing.T) {
+			dir := reportOf(t, name)
+			for _, f := range []string{"summary.md", "results.csv"} {
+				got, err := os.ReadFile(filepath.Join(dir, f))
+				if err != nil {
+					t.Fatal(err)
+				}
+				golden := filepath.Join("testdata", name+"."+f)
+				if *regen {
+					if err := os.WriteFile(golden, got, 0o644); err != nil {
+						t.Fatal(err)
+					}
+					continue
+				}
+				want, err := os.ReadFile(golden)
+				if err != nil {
+					t.Fatalf("%v (run go test ./report -regen to create it)", err)
+				}
+				if !bytes.Equal(got, want) {
+					t.Errorf("%s differs from %s; rerun with -regen if the change is intended:\n%s", f, golden, firstDiff(string(got), string(want)))
+				}
+			}
+		})
+	}
+}
+
+func firstDiff(got, want string) string {
+	g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
+	for i := 0; i < len(g) || i < len(w); i++ {
+		var gl, wl string
+		if i < len(g) {
+			gl = g[i]
+		}
+		if i < len(w) {
+			wl = w[i]
+		}
+		if gl != wl {
+			return "line " + strconv.Itoa(i+1) + ":\n got: " + gl + "\nwant: " + wl
+		}
+	}
+	return ""
+}
+
+// TestCSVMatchesBenchmath reads the input with benchfmt directly, computes
+// each cell's median and interval with benchmath as benchstat does, and
+// checks results.csv holds exactly those numbers.
+func TestCSVMatchesBenchmath(t *testing.T) {
+	dir := reportOf(t, "synthetic")
+	f, err := os.Open(goldenSets["synthetic"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	samples := map[string][]float64{}
+	r := benchfmt.NewReader(f, goldenSets["synthetic"])
+	for r.Scan() {
+		res, ok := r.Result().(*benchfmt.Result)
+		if !ok {
+			continue
+		}
+		base, parts := res.Name.Parts()
+		name, cores := "Benchmark"+string(base), "1"
+		for _, p := range parts {
+			if p[0] == '-' {
+				cores = string(p[1:])
+				continue
+			}
+			name += string(p)
+		}
+		for _, v := range res.Values {
+			unit, val := v.Unit, v.Value
+			if v.OrigUnit != "" {
+				unit, val = v.OrigUnit, v.OrigValue
+			}
+			k := name + "|" + cores + "|" + unit
+			samples[k] = append(samples[k], val)
+		}
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "results.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(rows[0], ","); got != "machine,benchmark,workload,model,cores,param,unit,median,ci_lo,ci_hi,n" {
+		t.Fatalf("header %q", got)
+	}
+	if len(rows)-1 != len(samples) {
+		t.Errorf("got %d rows, want %d (one per cell and unit)", len(rows)-1, len(samples))
+	}
+	checked := 0
+	for _, row := range rows[1:] {
+		bench, workload, model, cores, param, unit := row[1], row[2], row[3], row[4], row[5], row[6]
+		name := bench
+		if workload != "" {
+			name += "/workload=" + workload
+		}
+		if param != "" {
+			name += "/" + param
+		}
+		if model != "" {
+			name += "/model=" + model
+		}
+		vals, ok := samples[name+"|"+cores+"|"+unit]
+		if !ok {
+			// BenchmarkFanout orders workload, tasks, model: rebuild.
+			name = bench + "/workload=" + workload + "/" + param + "/model=" + model
+			vals, ok = samples[name+"|"+cores+"|"+unit]
+		}
+		if !ok {
+			t.Errorf("row %v: no such cell in the input", row)
+			continue
+		}
+		s := benchmath.NewSample(vals, &benchmath.DefaultThresholds)
+		sum := benchmath.AssumeNothing.Summary(s, 0.95)
+		f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+		want := []string{f(sum.Center), f(sum.Lo), f(sum.Hi), strconv.Itoa(len(vals))}
+		if got := row[7:11]; strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Errorf("%s-%s %s: got %v, want %v", name, cores, unit, got, want)
+		}
+		checked++
+	}
+	if checked < 1000 {
+		t.Errorf("checked only %d rows", checked)
+	}
+}
+
+func TestChartFiles(t *testing.T) {
+	dir := reportOf(t, "synthetic")
+	want := []string{"speedup-hash", "speedup-primes", "speedup-gzip", "speedup-sleep", "speedup-net", "speedup-file", "speedup-mix50",
+		"mix", "fanout-sleep", "fanout-net", "grain", "overhead", "convoy", "winner"}
+	for _, name := range want {
+		t.Run(name, func(t *testing.T) {
+			f, err := os.Open(filepath.Join(dir, "charts", name+".png"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			img, err := png.Decode(f)
+			if err != nil {
+				t.Fatalf("decoding %s.png: %v", name, err)
+			}
+			if b := img.Bounds(); b.Dx() != ChartWidth || b.Dy() != ChartHeight {
+				t.Errorf("%s.png is %dx%d, want %dx%d", name, b.Dx(), b.Dy(), ChartWidth, ChartHeight)
+			}
+			svg, err := os.ReadFile(filepath.Join(dir, "charts", name+".svg"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var series []string
+			switch {
+			case strings.HasPrefix(name, "speedup-hash"), strings.HasPrefix(name, "speedup-primes"):
+				series = append(append(series, goModels...), "py-threading", "py-processpool", "ideal")
+			case strings.HasPrefix(name, "speedup-"), name == "mix", name == "overhead", name == "convoy":
+				series = append(series, goModels...)
+			case strings.HasPrefix(name, "fanout"):
+				series = []string{"goroutines", "eventloop", "py-asyncio", "Little"}
+			case name == "grain":
+				series = []string{"goroutines", "pool", "procpool", "ideal"}
+			case name == "winner":
+				series = []string{"pool", "goroutines", "hash", "mix50", "parallelism", "concurrency"}
+			}
+			for _, s := range series {
+				if !bytes.Contains(svg, []byte(">"+s)) {
+					t.Errorf("%s.svg lacks the series %q", name, s)
+				}
+			}
+		})
+	}
+}
+
+func TestPages(t *testing.T) {
+	dir := reportOf(t, "synthetic")
+	html, err := os.ReadFile(filepath.Join(dir, "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Namespace names are URIs, not fetches.
+	bare := regexp.MustCompile(`xmlns(:\w+)?="[^"]*"`).ReplaceAll(html, nil)
+	for _, bad := range []string{"<script", "http://", "https://", "<img", "<link", "@import"} {
+		if bytes.Contains(bare, []byte(bad)) {
+			t.Errorf("index.html contains %q: it must be self-contained", bad)
+		}
+	}
+	if n := bytes.Count(html, []byte("<svg")); n != 14 {
+		t.Errorf("index.html has %d inline SVGs, want 14", n)
+	}
+	for _, s := range []string{"Verdicts", "parallelism wins: pool", "concurrency wins: goroutines", "Go emulation vs CPython", "ci-2cpu", "AMD EPYC 7B13"} {
+		if !bytes.Contains(html, []byte(s)) {
+			t.Errorf("index.html lacks %q", s)
+		}
+	}
+	md, err := os.ReadFile(filepath.Join(dir, "summary.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := bytes.Count(md, []byte("](charts/")); n < 14 {
+		t.Errorf("summary.md links %d charts, want 14", n)
+	}
+}
+
+func TestPartialReportSaysWhatIsMissing(t *testing.T) {
+	dir := reportOf(t, "partial")
+	md, err := os.ReadFile(filepath.Join(dir, "summary.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{
+		"BenchmarkGrain | not in the input",
+		"BenchmarkCores/workload=hash/model=seq at 1 core | the baseline is missing",
+		"Partial: no seq baseline at 1 core",
+		"Partial: no procpool",
+		"skipped: would take about",
+	} {
+		if !bytes.Contains(md, []byte(mdEscape(s))) && !bytes.Contains(md, []byte(s)) {
+			t.Errorf("summary.md lacks %q", s)
+		}
+	}
+}
