@@ -29,6 +29,11 @@ test: deps fmt-check vet
 bench: deps
 	scripts/bench.sh
 
+# Regenerate a report: make report RESULTS=results/<machine>/<stamp>
+report: deps
+	@if [ -z "$(RESULTS)" ]; then echo "report: give RESULTS=dir (a result set or a bench.txt)"; exit 2; fi
+	$(GO) run ./cmd/concbench report -o "$(if $(filter %.txt,$(RESULTS)),$(dir $(RESULTS)),$(RESULTS))" "$(RESULTS)"
+
 # CPython's real models on the same workloads, appended to a result set
 # (default: the newest under results/): make bench-python [RESULTS=dir]
 bench-python: deps

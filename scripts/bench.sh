@@ -176,8 +176,16 @@ fi
 if [ "$interrupted" = 1 ]; then
 	finish incomplete
 	echo "bench: interrupted; kept what was measured in $dir/bench.txt (marked incomplete)" >&2
+	# A partial report of what was measured; it says what is missing.
+	go run ./cmd/concbench report -o "$dir" "$dir/bench.txt" >/dev/null 2>&1 || true
 	exit 130
 fi
 finish complete
 echo "bench: $done_cells cells in $(fmt_time $(($(date +%s) - start))); results in $dir/bench.txt" >&2
-echo "$dir"
+echo "bench: writing the report" >&2
+if go run ./cmd/concbench report -o "$dir" "$dir/bench.txt"; then
+	echo "bench: report in $dir/index.html (and summary.md, results.csv, charts/)" >&2
+else
+	echo "bench: the report failed; the results stand in $dir/bench.txt (make report RESULTS=$dir)" >&2
+	exit 1
+fi
