@@ -42,7 +42,7 @@ func (m *ErrGroup) Run(ctx context.Context, env *workloads.Env, tasks []workload
 			if err != nil {
 				return err
 			}
-			b.done(i, t.ID, sum, start)
+			b.done(i, t.ID, sum, start, b.now())
 			return nil
 		})
 	}

@@ -115,6 +115,9 @@ type loop struct {
 	t0    time.Time
 	poll  *poller
 	exec  *executor // started at the first File op
+	// conns holds the state of each task's Net op in flight, made at the
+	// first Net op so that batches without any keep their tasks' state small.
+	conns []netConn
 
 	ready, spare []int32 // tasks to step in this iteration, and the next
 	timers       timerHeap
@@ -127,7 +130,6 @@ type elTask struct {
 	op      int // the op being run or waited for
 	sum     uint64
 	start   time.Duration
-	conn    netConn // the socket of a Net op in flight
 }
 
 func (l *loop) now() time.Duration { return time.Since(l.t0) }

@@ -147,7 +147,10 @@ func (l *loop) startNet(i int32, op workloads.Op, seed uint64) error {
 	if err != nil {
 		return fmt.Errorf("socket: %w", err)
 	}
-	c := &l.st[i].conn
+	if l.conns == nil {
+		l.conns = make([]netConn, len(l.tasks))
+	}
+	c := &l.conns[i]
 	*c = netConn{fd: fd, phase: netConnecting, req: workloads.NetRequest(op, seed), reply: make([]byte, op.Bytes)}
 	if err := unix.Connect(fd, sa); err != nil && err != unix.EINPROGRESS {
 		l.closeConn(c)
@@ -165,7 +168,7 @@ func (l *loop) startNet(i int32, op workloads.Op, seed uint64) error {
 // readiness is only reported again after EAGAIN, so each phase goes on until
 // the socket would block.
 func (l *loop) onSocket(i int32, events uint32) error {
-	c := &l.st[i].conn
+	c := &l.conns[i]
 	if c.phase == netIdle {
 		return nil // the op ended earlier in this batch of events
 	}
@@ -234,7 +237,7 @@ func (l *loop) closeConn(c *netConn) {
 // closeSockets closes the sockets of Net ops still in flight when the loop
 // stops early.
 func (l *loop) closeSockets() {
-	for i := range l.st {
-		l.closeConn(&l.st[i].conn)
+	for i := range l.conns {
+		l.closeConn(&l.conns[i])
 	}
 }

@@ -38,7 +38,7 @@ func (b *batch) spawn(s *stepper, env *workloads.Env, tasks []workloads.Task) {
 		if b.failed() {
 			break
 		}
-		wg.Go(func() { b.run(s, env, tasks, i) })
+		wg.Go(func() { b.run(s, env, tasks, i, b.now()) })
 	}
 	wg.Wait()
 }

@@ -44,11 +44,12 @@ func (b *batch) pool(s *stepper, env *workloads.Env, tasks []workloads.Task, wor
 	var wg sync.WaitGroup
 	for range min(workers, len(tasks)) {
 		wg.Go(func() {
+			start := b.now()
 			for i := range queue {
 				if b.failed() {
 					return
 				}
-				b.run(s, env, tasks, int(i))
+				start = b.run(s, env, tasks, int(i), start)
 			}
 		})
 	}

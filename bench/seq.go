@@ -23,11 +23,12 @@ func (*Seq) Name() string { return "seq" }
 func (m *Seq) Run(ctx context.Context, env *workloads.Env, tasks []workloads.Task) ([]Outcome, error) {
 	b := newBatch(ctx, len(tasks))
 	s := &stepper{ctx: b.ctx, probe: m.cfg.probe}
+	start := b.now()
 	for i := range tasks {
 		if b.failed() {
 			break
 		}
-		b.run(s, env, tasks, i)
+		start = b.run(s, env, tasks, i, start)
 	}
 	return b.result()
 }
