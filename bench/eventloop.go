@@ -56,6 +56,7 @@ func (m *EventLoop) PollEvents() uint64 { return m.events.Load() }
 // being done, stops the loop; Run closes every descriptor it opened and
 // waits for the executor's goroutines before it returns.
 func (m *EventLoop) Run(ctx context.Context, env *workloads.Env, tasks []workloads.Task) ([]Outcome, error) {
+	t0 := time.Now()
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	parent := ctx
@@ -74,20 +75,29 @@ func (m *EventLoop) Run(ctx context.Context, env *workloads.Env, tasks []workloa
 		out:     make([]Outcome, len(tasks)),
 		pending: len(tasks),
 		poll:    p,
-		t0:      time.Now(),
+		t0:      t0,
 	}
 	l.s = stepper{ctx: ctx, probe: m.cfg.probe}
-	stop := context.AfterFunc(ctx, p.wake)
+	// Cancellation wakes the loop out of epoll_wait. stop tells whether the
+	// wake-up started; if it did, Run waits for it to end.
+	woken := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		defer close(woken)
+		p.wake()
+	})
 	err = l.run()
 	// Tear down in an order that leaves nobody writing to a closed
-	// descriptor: sockets first, then the executor (whose goroutines wake
-	// the poller), then the wake-up on cancellation, then the poller.
+	// descriptor and no goroutine behind: sockets, the wake-up on
+	// cancellation, then the executor (whose goroutines wake the poller,
+	// and which drops its queued jobs once ctx is done), then the poller.
 	l.closeSockets()
+	if !stop() {
+		<-woken
+	}
 	cancel()
 	if l.exec != nil {
 		l.exec.shutdown()
 	}
-	stop()
 	if cerr := p.close(); err == nil {
 		err = cerr
 	}
