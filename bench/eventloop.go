@@ -128,6 +128,7 @@ type loop struct {
 	// conns holds the state of each task's Net op in flight, made at the
 	// first Net op so that batches without any keep their tasks' state small.
 	conns []netConn
+	netAddr
 
 	ready, spare []int32 // tasks to step in this iteration, and the next
 	timers       timerHeap

@@ -67,6 +67,11 @@ func (s *stepper) exec(env *workloads.Env, t *workloads.Task) (uint64, error) {
 	}
 	sum := workloads.Start(t.Seed)
 	for i, op := range t.Ops {
+		// A task that gets the GIL after the batch was cancelled must not
+		// run even a few units: tasks queued for the lock stop one by one.
+		if err := s.ctx.Err(); err != nil {
+			return 0, opError(t, i, err)
+		}
 		seed := workloads.OpSeed(t.Seed, i)
 		var v uint64
 		var err error
