@@ -43,6 +43,11 @@ type Config struct {
 	SwitchInterval time.Duration
 	// Chunk is how many tasks procpool sends per message; zero means 1.
 	Chunk int
+
+	// probe, when set by internal tests, watches every compute unit the
+	// in-process models run, so that their concurrency is measured rather
+	// than assumed.
+	probe *probe
 }
 
 // DefaultSwitchInterval is CPython's default switch interval.

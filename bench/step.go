@@ -1,0 +1,210 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/concbench/concbench/workloads"
+)
+
+// pid is this process's ID. os.Getpid is a system call, too costly to make
+// once per task when a task may last a microsecond.
+var pid = os.Getpid()
+
+// stepper runs the ops of tasks for the in-process models. Every model runs
+// compute ops through it unit by unit, so that the GIL can switch between
+// units and the probe sees each unit as it really runs.
+type stepper struct {
+	ctx   context.Context
+	probe *probe
+	gil   *gil // nil for models without a global lock
+}
+
+// compute runs the units of a compute op for the task with the given ID and
+// returns the op's value, which equals [workloads.ComputeOp]'s. It checks
+// ctx every 16 units, as ComputeOp does, so that cancelling stops even a
+// long op promptly.
+func (s *stepper) compute(id int, op workloads.Op, seed uint64) (uint64, error) {
+	v := uint64(0)
+	for u := 0; u < op.Units; u++ {
+		if u&15 == 15 {
+			if err := s.ctx.Err(); err != nil {
+				return 0, err
+			}
+		}
+		if s.gil != nil {
+			s.gil.tick()
+		}
+		v = workloads.UnitFold(v, s.unit(id, op, seed, u))
+	}
+	return v, nil
+}
+
+// unit runs one compute unit, inside the probe's window when there is one.
+func (s *stepper) unit(id int, op workloads.Op, seed uint64, u int) uint64 {
+	p := s.probe
+	if p == nil {
+		return workloads.Unit(op.Kernel, op.Size, seed, u)
+	}
+	p.enter(id)
+	v := workloads.Unit(op.Kernel, op.Size, seed, u)
+	p.exit()
+	return v
+}
+
+// exec runs task t to completion on the calling goroutine, blocking in its
+// waits, and returns its checksum. Under a GIL the caller holds the lock
+// when exec starts, and holds it again when exec returns: every wait
+// releases the lock and reacquires it afterwards, as CPython does around a
+// blocking call, even when the wait failed.
+func (s *stepper) exec(env *workloads.Env, t *workloads.Task) (uint64, error) {
+	if err := t.Validate(); err != nil {
+		return 0, err
+	}
+	sum := workloads.Start(t.Seed)
+	for i, op := range t.Ops {
+		// A task that gets the GIL after the batch was cancelled must not
+		// run even a few units: tasks queued for the lock stop one by one.
+		if err := s.ctx.Err(); err != nil {
+			return 0, opError(t, i, err)
+		}
+		seed := workloads.OpSeed(t.Seed, i)
+		var v uint64
+		var err error
+		if op.Kind == workloads.KindCompute {
+			v, err = s.compute(t.ID, op, seed)
+		} else {
+			if s.gil != nil {
+				s.gil.release()
+			}
+			v, err = env.Do(s.ctx, op, seed)
+			if s.gil != nil {
+				s.gil.acquire()
+			}
+		}
+		if err != nil {
+			return 0, opError(t, i, err)
+		}
+		sum = workloads.Fold(sum, v)
+	}
+	return sum, nil
+}
+
+// opError names the task and op that failed, as [workloads.Exec] does.
+func opError(t *workloads.Task, i int, err error) error {
+	return fmt.Errorf("task %d op %d %v: %w", t.ID, i, t.Ops[i], err)
+}
+
+// batch collects the outcomes of one Run of a concurrent model and its
+// first error, whose arrival cancels the tasks still running.
+type batch struct {
+	parent context.Context
+	ctx    context.Context // cancelled by the first error
+	cancel context.CancelFunc
+	t0     time.Time
+	out    []Outcome
+
+	mu  sync.Mutex
+	err error
+}
+
+func newBatch(ctx context.Context, n int) *batch {
+	b := &batch{parent: ctx, t0: time.Now(), out: make([]Outcome, n)}
+	b.ctx, b.cancel = context.WithCancel(ctx)
+	return b
+}
+
+// now returns the time since Run started. time.Since reads only the
+// monotonic clock, which is cheaper than time.Now.
+func (b *batch) now() time.Duration { return time.Since(b.t0) }
+
+// run runs task i with s from start, records its outcome or its error, and
+// returns when the task ended. A worker that runs tasks one after another
+// passes the end of one as the start of the next, which saves a clock read
+// per task (25 ns here, a quarter of the cheapest model's dispatch cost).
+// Under a GIL the task's start is taken before it waits for the lock, so its
+// latency includes that wait, as a Python thread's would.
+func (b *batch) run(s *stepper, env *workloads.Env, tasks []workloads.Task, i int, start time.Duration) time.Duration {
+	t := &tasks[i]
+	if s.gil != nil {
+		s.gil.acquire()
+	}
+	sum, err := s.exec(env, t)
+	if s.gil != nil {
+		s.gil.release()
+	}
+	end := b.now()
+	if err != nil {
+		b.fail(err)
+		return end
+	}
+	b.done(i, t.ID, sum, start, end)
+	return end
+}
+
+// done records the outcome of task i, which ran from start to end.
+func (b *batch) done(i, id int, sum uint64, start, end time.Duration) {
+	b.out[i] = Outcome{
+		Result: workloads.Result{ID: id, Sum: sum, Elapsed: end - start, PID: pid},
+		Start:  start, End: end,
+	}
+}
+
+// fail records err if it is the first error, and cancels the other tasks.
+func (b *batch) fail(err error) {
+	b.mu.Lock()
+	if b.err == nil {
+		b.err = err
+		b.cancel()
+	}
+	b.mu.Unlock()
+}
+
+// failed reports whether the batch should stop starting tasks.
+func (b *batch) failed() bool { return b.ctx.Err() != nil }
+
+// result returns the outcomes, or the error that ended the batch. When the
+// caller's ctx is done its error wins, because the tasks' own errors are
+// then only echoes of the cancellation.
+func (b *batch) result() ([]Outcome, error) {
+	b.cancel()
+	if err := b.parent.Err(); err != nil {
+		return nil, err
+	}
+	if b.err != nil {
+		return nil, b.err
+	}
+	return b.out, nil
+}
+
+// probe measures how many compute units run at once: an in-flight counter
+// wrapped around the execution of every unit, and the maximum it reached.
+// Tests set it through Config; models never read it back.
+type probe struct {
+	inFlight atomic.Int64
+	max      atomic.Int64
+	units    atomic.Int64
+	// onUnit, if set, is called as each unit starts, inside the window,
+	// with the task's ID.
+	onUnit func(id int)
+}
+
+func (p *probe) enter(id int) {
+	n := p.inFlight.Add(1)
+	for {
+		m := p.max.Load()
+		if n <= m || p.max.CompareAndSwap(m, n) {
+			break
+		}
+	}
+	p.units.Add(1)
+	if p.onUnit != nil {
+		p.onUnit(id)
+	}
+}
+
+func (p *probe) exit() { p.inFlight.Add(-1) }
