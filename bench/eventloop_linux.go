@@ -104,6 +104,21 @@ func (l *loop) pollOnce(timeout time.Duration) error {
 	return nil
 }
 
+// sockaddr returns the latency server's socket address and family.
+func sockaddr(env *workloads.Env) (unix.Sockaddr, int, error) {
+	if env == nil || env.Addr == "" {
+		return nil, 0, errors.New("no latency server address in Env")
+	}
+	ap, err := netip.ParseAddrPort(env.Addr)
+	if err != nil {
+		return nil, 0, fmt.Errorf("latency server address: %w", err)
+	}
+	if ap.Addr().Is4() {
+		return &unix.SockaddrInet4{Port: int(ap.Port()), Addr: ap.Addr().As4()}, unix.AF_INET, nil
+	}
+	return &unix.SockaddrInet6{Port: int(ap.Port()), Addr: ap.Addr().As16()}, unix.AF_INET6, nil
+}
+
 // netConn is the state of a Net op in flight: a non-blocking socket that
 // connects, sends the request and reads the reply as epoll reports it ready.
 type netConn struct {
@@ -128,26 +143,20 @@ const (
 // socket is registered edge-triggered for both directions once, so the
 // state machine needs no further epoll_ctl calls.
 func (l *loop) startNet(i int32, op workloads.Op, seed uint64) error {
-	if l.env == nil || l.env.Addr == "" {
-		return errors.New("no latency server address in Env")
+	if l.conns == nil {
+		sa, family, err := sockaddr(l.env)
+		if err != nil {
+			return err
+		}
+		l.conns = make([]netConn, len(l.tasks))
+		l.sa, l.family = sa, family
 	}
-	ap, err := netip.ParseAddrPort(l.env.Addr)
-	if err != nil {
-		return fmt.Errorf("latency server address: %w", err)
-	}
-	family := unix.AF_INET
-	var sa unix.Sockaddr
-	if ap.Addr().Is4() {
-		sa = &unix.SockaddrInet4{Port: int(ap.Port()), Addr: ap.Addr().As4()}
-	} else {
-		family = unix.AF_INET6
-		sa = &unix.SockaddrInet6{Port: int(ap.Port()), Addr: ap.Addr().As16()}
-	}
+	sa, family := l.sa, l.family
 	fd, err := unix.Socket(family, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		return fmt.Errorf("socket: %w", err)
 	}
-	c := &l.st[i].conn
+	c := &l.conns[i]
 	*c = netConn{fd: fd, phase: netConnecting, req: workloads.NetRequest(op, seed), reply: make([]byte, op.Bytes)}
 	if err := unix.Connect(fd, sa); err != nil && err != unix.EINPROGRESS {
 		l.closeConn(c)
@@ -165,7 +174,7 @@ func (l *loop) startNet(i int32, op workloads.Op, seed uint64) error {
 // readiness is only reported again after EAGAIN, so each phase goes on until
 // the socket would block.
 func (l *loop) onSocket(i int32, events uint32) error {
-	c := &l.st[i].conn
+	c := &l.conns[i]
 	if c.phase == netIdle {
 		return nil // the op ended earlier in this batch of events
 	}
@@ -234,7 +243,13 @@ func (l *loop) closeConn(c *netConn) {
 // closeSockets closes the sockets of Net ops still in flight when the loop
 // stops early.
 func (l *loop) closeSockets() {
-	for i := range l.st {
-		l.closeConn(&l.st[i].conn)
+	for i := range l.conns {
+		l.closeConn(&l.conns[i])
 	}
+}
+
+// netAddr is the latency server's address, parsed once per Run.
+type netAddr struct {
+	sa     unix.Sockaddr
+	family int
 }

@@ -14,9 +14,10 @@ import (
 // The lock is a token in a channel of capacity one. Go hands a value sent on
 // a channel straight to the longest-waiting receiver, so a release with
 // waiters is a direct, first-in first-out handover, and a holder forced to
-// switch that asks for the lock again queues behind everyone already waiting:
-// it cannot grab the lock back before another goroutine has taken it, which
-// is what CPython's FORCE_SWITCHING guarantees. Each Run makes its own gil.
+// switch that asks for the lock again queues behind everyone already
+// waiting. It asks only once another goroutine has taken the lock, so it
+// cannot grab it straight back, which is what CPython's FORCE_SWITCHING
+// guarantees. Each Run makes its own gil.
 type gil struct {
 	tok      chan struct{}
 	interval int64 // nanoseconds
@@ -30,6 +31,9 @@ type gil struct {
 	// wait, so a holder is only asked to drop once a waiter has waited that
 	// long; this reproduces that without a timer.
 	since atomic.Int64
+	// acquired counts acquisitions, so that a holder forced to switch can
+	// tell when another goroutine has taken the lock.
+	acquired atomic.Uint64
 	// switches counts forced handovers, for tests.
 	switches atomic.Int64
 }
@@ -53,6 +57,7 @@ func (g *gil) acquire() {
 		<-g.tok
 		g.waiting.Add(-1)
 	}
+	g.acquired.Add(1)
 	g.storeSince(g.now())
 }
 
@@ -81,11 +86,14 @@ func (g *gil) tick() {
 		return
 	}
 	g.switches.Add(1)
+	n := g.acquired.Load()
 	g.release()
 	// A waiter counted in waiting may not be parked in its receive yet, in
 	// which case the token sits in the buffer; wait until another goroutine
-	// has taken it, so the holder cannot grab it straight back.
-	for len(g.tok) > 0 {
+	// has taken it, so the holder cannot grab it straight back. (Watching
+	// the buffer instead would miss a waiter that takes the lock and gives
+	// it back between two looks.)
+	for g.acquired.Load() == n {
 		runtime.Gosched()
 	}
 	g.acquire()

@@ -11,7 +11,7 @@ import (
 // default size, min(32, os.cpu_count()+4) workers (GOMAXPROCS stands for the
 // CPU count), pulling tasks from a queue under one emulated global
 // interpreter lock that behaves as gil-threads' does. Waits overlap only as
-// far as there are workers. Each task costs about GILPOOL_NS ns here (2-CPU
+// far as there are workers. Each task costs about 195 ns here (2-CPU
 // AMD EPYC, Go 1.26).
 type GILPool struct {
 	cfg Config

@@ -67,6 +67,11 @@ func (s *stepper) exec(env *workloads.Env, t *workloads.Task) (uint64, error) {
 	}
 	sum := workloads.Start(t.Seed)
 	for i, op := range t.Ops {
+		// A task that gets the GIL after the batch was cancelled must not
+		// run even a few units: tasks queued for the lock stop one by one.
+		if err := s.ctx.Err(); err != nil {
+			return 0, opError(t, i, err)
+		}
 		seed := workloads.OpSeed(t.Seed, i)
 		var v uint64
 		var err error
@@ -117,12 +122,14 @@ func newBatch(ctx context.Context, n int) *batch {
 // monotonic clock, which is cheaper than time.Now.
 func (b *batch) now() time.Duration { return time.Since(b.t0) }
 
-// run runs task i with s and records its outcome or its error. Under a GIL
-// the task's start is taken before it waits for the lock, so its latency
-// includes that wait, as a Python thread's would.
-func (b *batch) run(s *stepper, env *workloads.Env, tasks []workloads.Task, i int) {
+// run runs task i with s from start, records its outcome or its error, and
+// returns when the task ended. A worker that runs tasks one after another
+// passes the end of one as the start of the next, which saves a clock read
+// per task (25 ns here, a quarter of the cheapest model's dispatch cost).
+// Under a GIL the task's start is taken before it waits for the lock, so its
+// latency includes that wait, as a Python thread's would.
+func (b *batch) run(s *stepper, env *workloads.Env, tasks []workloads.Task, i int, start time.Duration) time.Duration {
 	t := &tasks[i]
-	start := b.now()
 	if s.gil != nil {
 		s.gil.acquire()
 	}
@@ -130,16 +137,17 @@ func (b *batch) run(s *stepper, env *workloads.Env, tasks []workloads.Task, i in
 	if s.gil != nil {
 		s.gil.release()
 	}
+	end := b.now()
 	if err != nil {
 		b.fail(err)
-		return
+		return end
 	}
-	b.done(i, t.ID, sum, start)
+	b.done(i, t.ID, sum, start, end)
+	return end
 }
 
-// done records the outcome of task i, which started at start.
-func (b *batch) done(i, id int, sum uint64, start time.Duration) {
-	end := b.now()
+// done records the outcome of task i, which ran from start to end.
+func (b *batch) done(i, id int, sum uint64, start, end time.Duration) {
 	b.out[i] = Outcome{
 		Result: workloads.Result{ID: id, Sum: sum, Elapsed: end - start, PID: pid},
 		Start:  start, End: end,
