@@ -508,3 +508,13 @@ func (p *proc) shutdown() error {
 	}
 	return &WorkerError{PID: p.pid, State: p.state, Err: err}
 }
+
+// validateTasks checks every task before any process starts.
+func validateTasks(tasks []workloads.Task) error {
+	for _, t := range tasks {
+		if err := t.Validate(); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -61,6 +61,11 @@ func (m *procpool) Run(ctx context.Context, env *workloads.Env, tasks []workload
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	// A malformed task is the caller's error, named as in-process models
+	// name it; a worker would only die on it.
+	if err := validateTasks(tasks); err != nil {
+		return nil, err
+	}
 	out := make([]Outcome, len(tasks))
 	if len(tasks) == 0 {
 		return out, nil

@@ -54,6 +54,11 @@ func (m *procs) Run(ctx context.Context, env *workloads.Env, tasks []workloads.T
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	// A malformed task is the caller's error, named as in-process models
+	// name it; a worker would only die on it.
+	if err := validateTasks(tasks); err != nil {
+		return nil, err
+	}
 	out := make([]Outcome, len(tasks))
 	if len(tasks) == 0 {
 		return out, nil
