@@ -45,7 +45,13 @@ func ChildMain() {
 		// A worker is a single-threaded interpreter process.
 		runtime.GOMAXPROCS(1)
 		env := &Env{Addr: os.Getenv(AddrEnv), Dir: os.Getenv(DirEnv)}
-		err = ServeWorker(env, os.Stdin, os.Stdout)
+		var fault Fault
+		if fault, err = ParseFault(os.Getenv(FaultEnv)); err == nil {
+			err = serveWorker(env, os.Stdin, os.Stdout, fault)
+		}
+		if _, ok := err.(errFaultExit); ok {
+			os.Exit(faultExitCode)
+		}
 	default:
 		err = fmt.Errorf("unknown role %q", role)
 	}
