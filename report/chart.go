@@ -145,10 +145,24 @@ func (c *Chart) draw(dc draw.Canvas) {
 	}
 }
 
+// render draws the chart on a canvas, turning a panic inside gonum/plot
+// (it panics on some degenerate ranges) into an error.
+func (c *Chart) render(dc draw.Canvas) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("drawing chart %s: %v", c.File, r)
+		}
+	}()
+	c.draw(dc)
+	return nil
+}
+
 // SVG renders the chart as an SVG document.
 func (c *Chart) SVG() ([]byte, error) {
 	cv := vgsvg.New(chartW, chartH)
-	c.draw(draw.New(cv))
+	if err := c.render(draw.New(cv)); err != nil {
+		return nil, err
+	}
 	var buf bytes.Buffer
 	if _, err := cv.WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("rendering %s.svg: %w", c.File, err)
@@ -163,7 +177,9 @@ func (c *Chart) SVG() ([]byte, error) {
 // PNG renders the chart as a ChartWidth × ChartHeight PNG.
 func (c *Chart) PNG() ([]byte, error) {
 	cv := vgimg.NewWith(vgimg.UseWH(chartW, chartH), vgimg.UseDPI(ChartDPI))
-	c.draw(draw.New(cv))
+	if err := c.render(draw.New(cv)); err != nil {
+		return nil, err
+	}
 	var buf bytes.Buffer
 	if _, err := (vgimg.PngCanvas{Canvas: cv}).WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("rendering %s.png: %w", c.File, err)

@@ -1,0 +1,32 @@
+package report
+
+import (
+	"testing"
+)
+
+// TestExtremeValues runs inputs at the edges of float64 and int through
+// the whole pipeline, rendering included: errors are fine, panics are not.
+func TestExtremeValues(t *testing.T) {
+	for _, s := range []string{
+		"BenchmarkX-1000000000 \t1\t1 ns/op\nBenchmarkX \t1\t1 ns/op\n",
+		"BenchmarkX-9223372036854775807 \t1\t1 ns/op\nBenchmarkX \t1\t1 ns/op\n",
+		"BenchmarkCores/workload=a/model=seq-9223372036854775807 \t1\t1 ns/op\nBenchmarkCores/workload=a/model=seq \t1\t1 ns/op\nBenchmarkCores/workload=a/model=pool \t1\t1e300 ns/op\n",
+		"BenchmarkFanout/workload=sleep/tasks=1e308/model=seq \t1\t1e-300 ns/op\t1e308 tasks/s\n",
+		"BenchmarkGrain/grain=1e-300/model=pool-2 \t1\t1e-300 ns/op\nBenchmarkGrain/grain=1e-300/model=seq \t1\t1e300 ns/op\n",
+		"BenchmarkX \t1\t1e-320 ns/op\nBenchmarkX-2 \t1\t1e308 ns/op\n",
+		"BenchmarkOverhead/model=seq \t1\t1 ns/op\t0 tasks/s\nBenchmarkConvoy/model=pool-2 \t1\t1 ns/op\t-5 p99-ms\n",
+	} {
+		st, err := LoadBytes("f", []byte(s), LoadOptions{Lax: true})
+		if err != nil {
+			continue
+		}
+		a, err := Analyze(st, Options{})
+		if err != nil {
+			continue
+		}
+		for _, c := range a.Charts() {
+			c.SVG()
+			c.PNG()
+		}
+	}
+}
