@@ -84,9 +84,9 @@ type Comparison struct {
 type Pair struct {
 	Base, Other *Machine
 	Tables      []*RatioTable // in contract order, then by core count
-	// OnlyBase and OnlyOther list the cells ("name at k cores") one side
-	// has and the other lacks, at core counts both measured.
-	OnlyBase, OnlyOther []string
+	// OnlyBase and OnlyOther are the cells one side has and the other
+	// lacks, at core counts both measured.
+	OnlyBase, OnlyOther []*Cell
 	// BaseCores and OtherCores are the core counts only one side measured
 	// (a bigger machine's); their cells are in the speedup curves only.
 	BaseCores, OtherCores []int
@@ -325,7 +325,7 @@ func newPair(base, other *Machine) *Pair {
 		b := oc[k]
 		if b == nil {
 			if otherK[a.Cores] {
-				p.OnlyBase = append(p.OnlyBase, cellLabel(a))
+				p.OnlyBase = append(p.OnlyBase, a)
 			}
 			continue
 		}
@@ -343,7 +343,7 @@ func newPair(base, other *Machine) *Pair {
 	for _, b := range other.Set().Cells {
 		k := b.Name + "|" + strconv.Itoa(b.Cores)
 		if oc[k] == b && bc[k] == nil && baseK[b.Cores] {
-			p.OnlyOther = append(p.OnlyOther, cellLabel(b))
+			p.OnlyOther = append(p.OnlyOther, b)
 		}
 	}
 	sort.SliceStable(p.Tables, func(i, j int) bool {
@@ -371,6 +371,24 @@ func newPair(base, other *Machine) *Pair {
 		cs.Holm()
 	}
 	return p
+}
+
+func mapCells(cs []*Cell, f func(*Cell) string) []string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = f(c)
+	}
+	return out
+}
+
+// skipReason is why a machine's runner skipped a cell, or "".
+func (m *Machine) skipReason(name string, cores int) string {
+	for _, s := range m.Set().Skips {
+		if s.Name == name && s.Cores == cores {
+			return s.Reason
+		}
+	}
+	return ""
 }
 
 func cellLabel(c *Cell) string {
@@ -695,10 +713,10 @@ func (cmp *Comparison) warnings() {
 	}
 	for _, p := range cmp.Pairs {
 		if n := len(p.OnlyBase); n > 0 {
-			w("%s lacks %d %s that %s has, e.g. %s", p.Other.Label, n, plural(n, "cell"), p.Base.Label, list(p.OnlyBase, 3))
+			w("%s lacks %d %s that %s has, e.g. %s", p.Other.Label, n, plural(n, "cell"), p.Base.Label, list(mapCells(p.OnlyBase, cellLabel), 3))
 		}
 		if n := len(p.OnlyOther); n > 0 {
-			w("%s has %d %s that %s lacks (not compared), e.g. %s", p.Other.Label, n, plural(n, "cell"), p.Base.Label, list(p.OnlyOther, 3))
+			w("%s has %d %s that %s lacks (not compared), e.g. %s", p.Other.Label, n, plural(n, "cell"), p.Base.Label, list(mapCells(p.OnlyOther, cellLabel), 3))
 		}
 		// With few samples the U test cannot reach Holm's threshold in a
 		// large table: say so rather than print a column of ties.

@@ -218,18 +218,25 @@ func (cmp *Comparison) buildPage(charts []*Chart, svgs [][]byte) *page {
 	}
 
 	var missing [][]string
+	row := func(c *Cell, on, off *Machine) []string {
+		why := "not in the results"
+		if r := off.skipReason(c.Name, c.Cores); r != "" {
+			why = "skipped: " + r
+		}
+		return []string{cellLabel(c), on.Label, off.Label, why}
+	}
 	for _, p := range cmp.Pairs {
 		for _, c := range p.OnlyBase {
-			missing = append(missing, []string{c, p.Base.Label, p.Other.Label})
+			missing = append(missing, row(c, p.Base, p.Other))
 		}
 		for _, c := range p.OnlyOther {
-			missing = append(missing, []string{c, p.Other.Label, p.Base.Label})
+			missing = append(missing, row(c, p.Other, p.Base))
 		}
 	}
 	if len(missing) > 0 {
 		pg.h(2, "Cells not compared")
-		pg.p("Cells with a makespan on one machine but not the other (skipped by the runner, not in that profile, or lost to an interrupted run).")
-		pg.blocks = append(pg.blocks, table{head: []string{"cell", "measured on", "missing on"}, rows: missing,
+		pg.p("Cells with a makespan on one machine but not the other, at a core count both measured.")
+		pg.blocks = append(pg.blocks, table{head: []string{"cell", "measured on", "missing on", "why"}, rows: missing,
 			fold: fmt.Sprintf("%d cells measured on one side only", len(missing))})
 	}
 
