@@ -77,6 +77,8 @@ type Comparison struct {
 	Pairs     []*Pair            // Machines[i] against Machines[0], i ≥ 1
 	Workloads []*WorkloadCompare // BenchmarkCores, in contract order
 	Warnings  []string           // why the machines may not be comparable
+
+	legends []string // machines' labels shortened for legends
 }
 
 // A Pair compares one machine's makespans (ns/op) with the baseline's,

@@ -63,15 +63,97 @@ var familyDashes = map[string][]vg.Length{
 // family's line.
 var idealColor = color.Gray{175}
 
-// legendLabel shortens a label to fit the legend column. It keeps both
-// ends: labels of one fleet often share a long prefix and differ at the
-// end ("ci-runner-linux-amd64-3").
-func legendLabel(s string) string {
-	const max = 24
-	if r := []rune(s); len(r) > max {
-		return string(r[:max/2-1]) + "…" + string(r[len(r)-max/2:])
+// legendMax is the most characters of a machine's label that fit the
+// legend column.
+const legendMax = 21
+
+// legendLabels shortens labels to fit the legend column, keeping them
+// apart: labels of one fleet often share a long prefix and suffix
+// ("ci-runner-03-eu-west"), so the part that differs is kept whole and the
+// shared parts are cut around it.
+func legendLabels(labels []string) []string {
+	rs := make([][]rune, len(labels))
+	for i, l := range labels {
+		rs[i] = []rune(l)
 	}
-	return s
+	pre, suf := 0, 0
+	if len(rs) > 1 {
+		pre, suf = commonEnds(rs)
+	}
+	out := make([]string, len(labels))
+	for i, r := range rs {
+		if len(r) <= legendMax {
+			out[i] = string(r)
+			continue
+		}
+		core := r[pre : len(r)-suf]
+		if len(core) >= legendMax-2 {
+			out[i] = string(core[:legendMax-1]) + "…"
+			continue
+		}
+		avail := legendMax - len(core)
+		rb := min(suf, avail/2)
+		la := min(pre, avail-rb)
+		rb = min(suf, avail-la)
+		out[i] = shorten(r[:pre], la) + string(core) + shorten(r[len(r)-suf:], rb)
+	}
+	return out
+}
+
+// shorten cuts the middle out of s to leave n characters, the cut marked
+// by an ellipsis.
+func shorten(s []rune, n int) string {
+	if len(s) <= n {
+		return string(s)
+	}
+	switch {
+	case n <= 0:
+		return ""
+	case n == 1:
+		return "…"
+	}
+	tail := (n - 1) / 2
+	head := n - 1 - tail
+	return string(s[:head]) + "…" + string(s[len(s)-tail:])
+}
+
+// commonEnds returns the lengths of the prefix and the suffix that all
+// labels share, leaving each label at least one character of its own.
+func commonEnds(rs [][]rune) (pre, suf int) {
+	short := len(rs[0])
+	for _, r := range rs {
+		short = min(short, len(r))
+	}
+	same := func(at func(r []rune) rune) bool {
+		for _, r := range rs[1:] {
+			if at(r) != at(rs[0]) {
+				return false
+			}
+		}
+		return true
+	}
+	for pre < short && same(func(r []rune) rune { return r[pre] }) {
+		pre++
+	}
+	for suf < short-pre && same(func(r []rune) rune { return r[len(r)-1-suf] }) {
+		suf++
+	}
+	if pre+suf >= short { // a label that is all shared: keep its end
+		pre = max(0, short-suf-1)
+	}
+	return pre, suf
+}
+
+// legend is a machine's label in chart legends.
+func (cmp *Comparison) legend(m *Machine) string {
+	if cmp.legends == nil {
+		labels := make([]string, len(cmp.Machines))
+		for i, x := range cmp.Machines {
+			labels[i] = x.Label
+		}
+		cmp.legends = legendLabels(labels)
+	}
+	return cmp.legends[cmp.index(m)]
 }
 
 // Charts builds the comparison's figures in page order: the makespan
@@ -112,7 +194,7 @@ func (cmp *Comparison) machineLegend(c *Chart, ms []*Machine) {
 			continue
 		}
 		sc.GlyphStyle = draw.GlyphStyle{Color: st.Color, Radius: vg.Points(3.6), Shape: st.Glyph}
-		c.legend.Add(legendLabel(m.Label), l, sc)
+		c.legend.Add(cmp.legend(m), l, sc)
 		c.Series = append(c.Series, m.Label)
 	}
 }
@@ -310,7 +392,7 @@ func (c *Chart) nominal(cats []string, n int) func(j int) float64 {
 func (cmp *Comparison) ratioChart() *Chart {
 	base := cmp.Machines[0]
 	c := newChart("compare-makespan", fmt.Sprintf("Makespan against %s: geometric mean of the cells' ratios", base.Label),
-		"benchmark (workload)", fmt.Sprintf("makespan ÷ %s's (log scale, below 1 is faster)", legendLabel(base.Label)))
+		"benchmark (workload)", "makespan ÷ baseline's (log scale, below 1 is faster)")
 	c.Caption = fmt.Sprintf("For each benchmark (each workload of BenchmarkCores and BenchmarkFanout), the geometric mean over its common cells "+
 		"(models × core counts) of each machine's median makespan divided by %s's in the same cell.", base.Label)
 	groups := cmp.groups()
@@ -334,7 +416,7 @@ func (cmp *Comparison) ratioChart() *Chart {
 				pts = append(pts, SeriesPoint{X: float64(i) + off(j), Y: Estimate{v, v, v}})
 			}
 		}
-		c.addDots(legendLabel(p.Other.Label), MachineStyle(cmp.index(p.Other)), pts)
+		c.addDots(cmp.legend(p.Other), MachineStyle(cmp.index(p.Other)), pts)
 	}
 	c.note("Dashed line: as fast as %s. Per-cell ratios, intervals and U tests are in the tables.", base.Label)
 	return c
@@ -381,7 +463,7 @@ func (cmp *Comparison) efficiencyChart() *Chart {
 			}
 			pts = append(pts, SeriesPoint{X: float64(i) + off(j), Y: e})
 		}
-		c.addDots(legendLabel(m.Label), MachineStyle(j), pts)
+		c.addDots(cmp.legend(m), MachineStyle(j), pts)
 	}
 	c.plot.Y.Min, c.plot.Y.Max = 0, math.Min(hi*1.08, 2)
 	c.addRef("", color.Gray{40}, []vg.Length{vg.Points(4), vg.Points(3)}, vg.Points(1.2),

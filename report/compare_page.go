@@ -148,46 +148,20 @@ func (cmp *Comparison) buildPage(charts []*Chart, svgs [][]byte) *page {
 	}
 
 	pg.h(2, "Summary")
-	var items []string
-	for _, p := range cmp.Pairs {
-		items = append(items, p.Summary()+".")
+	if len(cmp.Pairs) == 1 {
+		pg.p("%s.", cmp.Pairs[0].Summary())
 	}
-	pg.blocks = append(pg.blocks, bullets{items: items})
 	if f, ok := figs["compare-makespan"]; ok {
 		pg.blocks = append(pg.blocks, f)
 	}
-	groups := cmp.groups()
-	gt := table{head: []string{"benchmark"}, numeric: []bool{false}}
-	for _, p := range cmp.Pairs {
-		gt.head = append(gt.head, p.Other.Label)
-		gt.numeric = append(gt.numeric, true)
-	}
-	for _, g := range groups {
-		row := []string{g}
-		for _, p := range cmp.Pairs {
-			v := p.GroupGeomean(g)
-			if math.IsNaN(v) {
-				row = append(row, "—")
-			} else {
-				row = append(row, ratioString(v))
-			}
-		}
-		gt.rows = append(gt.rows, row)
-	}
-	all := []string{"all common cells"}
-	for _, p := range cmp.Pairs {
-		all = append(all, ratioString(p.Geomean()))
-	}
-	gt.rows = append(gt.rows, all)
-	pg.p("Geometric mean of the makespan ratios against %s, per benchmark:", base.Label)
-	pg.blocks = append(pg.blocks, gt)
-
+	pg.blocks = append(pg.blocks, cmp.summaryTable())
 	if len(cmp.Workloads) > 0 {
 		pg.h(2, "Scaling")
 		pg.p("Each machine normalised to itself: speedups are over the machine's own seq at 1 core, efficiencies are a model's gain over its own 1-core run divided by the cores. " +
 			"Families: threads (goroutines, pool, errgroup) run compute in parallel; processes (procs, procpool) too, in worker processes; " +
 			"concurrency-only models (eventloop, gil-threads, gil-pool) overlap waits but run one compute step at a time. " +
-			"Each family is represented by its fastest Go model at the machine's largest core count within its CPUs.")
+			"Each family is represented by its fastest Go model at the machine's largest core count within its CPUs. " +
+			"The tables give that model's efficiency at each core count, its gain in parentheses; \"over\" marks an oversubscribed run.")
 		if f, ok := figs["compare-efficiency"]; ok {
 			pg.blocks = append(pg.blocks, f)
 		}
@@ -246,6 +220,32 @@ func (cmp *Comparison) buildPage(charts []*Chart, svgs [][]byte) *page {
 		"The change in a cell is tested with a two-sided Mann–Whitney U test; Holm's method corrects the tests of one table together. " +
 		"The baseline is the first input; labels default to each set's machine name.")
 	return pg
+}
+
+// summaryTable has a row per compared machine: its cells against the
+// baseline's, their geometric-mean ratio, the significant changes, and the
+// geometric mean per benchmark.
+func (cmp *Comparison) summaryTable() table {
+	groups := cmp.groups()
+	t := table{head: []string{"machine", "cells", "geomean", "faster", "slower", "ties"},
+		numeric: []bool{false, true, true, true, true, true}}
+	for _, g := range groups {
+		t.head = append(t.head, shortGroup(g))
+		t.numeric = append(t.numeric, true)
+	}
+	for _, p := range cmp.Pairs {
+		f, s, ties := p.Counts()
+		row := []string{p.Other.Label, fmt.Sprint(len(p.Rows())), ratioString(p.Geomean()), fmt.Sprint(f), fmt.Sprint(s), fmt.Sprint(ties)}
+		for _, g := range groups {
+			if v := p.GroupGeomean(g); math.IsNaN(v) {
+				row = append(row, "—")
+			} else {
+				row = append(row, ratioString(v))
+			}
+		}
+		t.rows = append(t.rows, row)
+	}
+	return t
 }
 
 // efficiencyTable lists, for one workload, each machine's best model per

@@ -187,7 +187,7 @@ func TestCompareKnownAnswer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n, want := strings.Count(string(md), "| geomean |"), len(p.Tables); n != want {
+	if n, want := strings.Count(string(md), "\n| geomean |"), len(p.Tables); n != want {
 		t.Errorf("compare.md has %d geomean rows, want %d", n, want)
 	}
 	if n := strings.Count(string(md), "| 1.50× | +50.00% |"); n != len(p.Tables) {
@@ -272,6 +272,24 @@ func TestCompareLabels(t *testing.T) {
 	}
 }
 
+func TestLegendLabels(t *testing.T) {
+	for _, tc := range []struct{ in, want []string }{
+		{[]string{"laptop", "server"}, []string{"laptop", "server"}},
+		{[]string{"machine-01-with-a-long-name", "machine-02-with-a-long-name", "machine-12-with-a-long-name"},
+			[]string{"machine-01-with…-name", "machine-02-with…-name", "machine-12-with…-name"}},
+		{[]string{"a-very-long-machine-name-indeed", "short"}, []string{"a-very-long-machine-…", "short"}},
+		{[]string{"ci-runner-linux-amd64-westeurope-1", "ci-runner-linux-amd64-westeurope-2"},
+			[]string{"ci-runner-…steurope-1", "ci-runner-…steurope-2"}},
+	} {
+		got := legendLabels(tc.in)
+		for i := range got {
+			if got[i] != tc.want[i] || len([]rune(got[i])) > legendMax {
+				t.Errorf("legendLabels(%q)[%d] = %q, want %q", tc.in, i, got[i], tc.want[i])
+			}
+		}
+	}
+}
+
 func TestParseCompareInput(t *testing.T) {
 	for _, tc := range []struct {
 		arg  string
@@ -296,7 +314,7 @@ func TestCompareTwentyMachines(t *testing.T) {
 	root := t.TempDir()
 	var inputs []CompareInput
 	for i := range MaxCompare {
-		name := fmt.Sprintf("ci-runner-linux-amd64-%02d", i+1)
+		name := fmt.Sprintf("ci-runner-linux-amd64-%02d-westeurope", i+1)
 		inputs = append(inputs, CompareInput{Path: scaled(t, laptopSet, filepath.Join(root, name), name, 0.5+float64(i)/10)})
 	}
 	cmp, err := Compare(inputs, CompareOptions{})
@@ -316,9 +334,9 @@ func TestCompareTwentyMachines(t *testing.T) {
 	}
 	labels := map[string]bool{}
 	for _, m := range cmp.Machines {
-		l := legendLabel(m.Label)
-		if labels[l] {
-			t.Errorf("two machines read %q in the legend", l)
+		l := cmp.legend(m)
+		if labels[l] || len([]rune(l)) > legendMax {
+			t.Errorf("machine %s reads %q in the legend: not unique or too long", m.Label, l)
 		}
 		labels[l] = true
 	}
