@@ -342,7 +342,7 @@ func (a *Analysis) warnings() {
 			minN = st.N
 		}
 		if st.N < MinSamples {
-			few = append(few, fmt.Sprintf("%s-%d (%d)", c.Name, c.Cores, st.N))
+			few = append(few, fmt.Sprintf("%s (%d)", goName(c), st.N))
 		}
 		if st.CV > MaxCV {
 			cvCells++
@@ -409,4 +409,13 @@ func list(xs []string, max int) string {
 		return strings.Join(xs, ", ")
 	}
 	return strings.Join(xs[:max], ", ") + fmt.Sprintf(" and %d more", len(xs)-max)
+}
+
+// goName is a cell's name as go test prints it: with the -k suffix when
+// GOMAXPROCS is not 1.
+func goName(c *Cell) string {
+	if c.Cores == 1 {
+		return c.Name
+	}
+	return fmt.Sprintf("%s-%d", c.Name, c.Cores)
 }

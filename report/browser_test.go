@@ -1,0 +1,108 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// probe is appended to a copy of index.html: the page itself has no
+// script. It reports each chart's rendered size and drawn content.
+const probe = `<script>
+addEventListener('load', () => {
+  const out = [];
+  for (const f of document.querySelectorAll('figure.chart')) {
+    const svg = f.querySelector('svg');
+    const r = svg ? svg.getBoundingClientRect() : {width: 0, height: 0};
+    const st = svg ? getComputedStyle(svg) : {};
+    let drawn = 0;
+    if (svg) for (const p of svg.querySelectorAll('path')) { const b = p.getBBox(); if (b.width > 0 || b.height > 0) drawn++; }
+    const texts = svg ? svg.querySelectorAll('text').length : 0;
+    out.push(f.id + ' ' + Math.round(r.width) + 'x' + Math.round(r.height) + ' ' + st.display + ' ' + st.visibility + ' paths=' + drawn + ' texts=' + texts);
+  }
+  const pre = document.createElement('pre');
+  pre.id = 'probe';
+  pre.textContent = 'PROBE-BEGIN\n' + out.join('\n') + '\nPROBE-END';
+  document.body.appendChild(pre);
+});
+</script>`
+
+func chromium() string {
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// TestBrowserShowsEveryChart renders index.html in headless Chromium and
+// checks that every chart is laid out at a readable size and has drawn
+// content. It is skipped where no Chromium is installed (.ci/run installs
+// Debian's).
+func TestBrowserShowsEveryChart(t *testing.T) {
+	bin := chromium()
+	if bin == "" {
+		t.Skip("no Chromium found (chromium, chromium-browser): cannot check index.html in a browser; apt-get install chromium")
+	}
+	if testing.Short() {
+		t.Skip("-short: skipping the browser check")
+	}
+	dir := reportOf(t, "synthetic")
+	html, err := os.ReadFile(filepath.Join(dir, "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp := t.TempDir()
+	page := filepath.Join(tmp, "probe.html")
+	if err := os.WriteFile(page, bytes.Replace(html, []byte("</body>"), []byte(probe+"</body>"), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-extensions",
+		"--user-data-dir="+filepath.Join(tmp, "profile"), "--window-size=1100,900", "--virtual-time-budget=10000",
+		"--dump-dom", "file://"+page)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Skipf("Chromium could not run here (%v); stderr: %.500s", err, stderr.String())
+	}
+	m := regexp.MustCompile(`(?s)PROBE-BEGIN\n(.*?)\nPROBE-END`).FindSubmatch(out)
+	if m == nil {
+		t.Fatalf("no probe output in the DOM dump (%d bytes); stderr: %.500s", len(out), stderr.String())
+	}
+	t.Logf("charts as the browser laid them out:\n%s", m[1])
+	lines := strings.Split(string(m[1]), "\n")
+	if len(lines) != 14 {
+		t.Errorf("browser saw %d charts, want 14:\n%s", len(lines), m[1])
+	}
+	re := regexp.MustCompile(`^chart-(\S+) (\d+)x(\d+) (\S+) (\S+) paths=(\d+) texts=(\d+)$`)
+	for _, l := range lines {
+		f := re.FindStringSubmatch(l)
+		if f == nil {
+			t.Errorf("bad probe line %q", l)
+			continue
+		}
+		w, h, paths, texts := atoi(f[2]), atoi(f[3]), atoi(f[6]), atoi(f[7])
+		if w < 600 || h < 300 || f[4] == "none" || f[5] != "visible" || paths < 20 || texts < 5 {
+			t.Errorf("chart %s is not visibly drawn: %s", f[1], l)
+		}
+	}
+}
+
+func atoi(s string) int {
+	n := 0
+	for _, c := range s {
+		n = n*10 + int(c-'0')
+	}
+	return n
+}
