@@ -2,38 +2,16 @@ package main
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
 
-var regen = flag.Bool("regen", false, "rewrite the golden files in testdata/")
-
 const (
 	laptopSet = "../../report/testdata/compare/laptop"
 	serverSet = "../../report/testdata/compare/server"
 )
-
-// golden compares got with testdata/name, or rewrites it with -regen.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *regen {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./cmd/concbench -regen to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("output differs from %s (rerun with -regen if intended):\n got:\n%s\nwant:\n%s", path, got, want)
-	}
-}
 
 // TestCompareCLI runs concbench compare on the report's two synthetic
 // machines and checks stdout, stderr and the files written.
