@@ -155,6 +155,8 @@ func (cmp *Comparison) buildPage(charts []*Chart, svgs [][]byte) *page {
 		pg.blocks = append(pg.blocks, f)
 	}
 	pg.blocks = append(pg.blocks, cmp.summaryTable())
+	pg.p("Geometric mean of the makespan ratios against %s, per benchmark:", base.Label)
+	pg.blocks = append(pg.blocks, cmp.groupTable())
 	if len(cmp.Workloads) > 0 {
 		pg.h(2, "Scaling")
 		pg.p("Each machine normalised to itself: speedups are over the machine's own seq at 1 core, efficiencies are a model's gain over its own 1-core run divided by the cores. " +
@@ -223,25 +225,51 @@ func (cmp *Comparison) buildPage(charts []*Chart, svgs [][]byte) *page {
 }
 
 // summaryTable has a row per compared machine: its cells against the
-// baseline's, their geometric-mean ratio, the significant changes, and the
-// geometric mean per benchmark.
+// baseline's, their geometric-mean ratio and the significant changes.
 func (cmp *Comparison) summaryTable() table {
-	groups := cmp.groups()
 	t := table{head: []string{"machine", "cells", "geomean", "faster", "slower", "ties"},
 		numeric: []bool{false, true, true, true, true, true}}
+	for _, p := range cmp.Pairs {
+		f, s, ties := p.Counts()
+		t.rows = append(t.rows, []string{p.Other.Label, fmt.Sprint(len(p.Rows())), ratioString(p.Geomean()), fmt.Sprint(f), fmt.Sprint(s), fmt.Sprint(ties)})
+	}
+	return t
+}
+
+// groupTable gives each machine's geometric-mean ratio per benchmark. It
+// puts the longer list down the page, so the table stays narrow.
+func (cmp *Comparison) groupTable() table {
+	groups := cmp.groups()
+	cell := func(p *Pair, g string) string {
+		if v := p.GroupGeomean(g); !math.IsNaN(v) {
+			return ratioString(v)
+		}
+		return "—"
+	}
+	if len(cmp.Pairs) <= len(groups) {
+		t := table{head: []string{"benchmark"}, numeric: []bool{false}}
+		for _, p := range cmp.Pairs {
+			t.head = append(t.head, p.Other.Label)
+			t.numeric = append(t.numeric, true)
+		}
+		for _, g := range groups {
+			row := []string{g}
+			for _, p := range cmp.Pairs {
+				row = append(row, cell(p, g))
+			}
+			t.rows = append(t.rows, row)
+		}
+		return t
+	}
+	t := table{head: []string{"machine"}, numeric: []bool{false}}
 	for _, g := range groups {
 		t.head = append(t.head, shortGroup(g))
 		t.numeric = append(t.numeric, true)
 	}
 	for _, p := range cmp.Pairs {
-		f, s, ties := p.Counts()
-		row := []string{p.Other.Label, fmt.Sprint(len(p.Rows())), ratioString(p.Geomean()), fmt.Sprint(f), fmt.Sprint(s), fmt.Sprint(ties)}
+		row := []string{p.Other.Label}
 		for _, g := range groups {
-			if v := p.GroupGeomean(g); math.IsNaN(v) {
-				row = append(row, "—")
-			} else {
-				row = append(row, ratioString(v))
-			}
+			row = append(row, cell(p, g))
 		}
 		t.rows = append(t.rows, row)
 	}
