@@ -21,6 +21,8 @@ const usage = `usage: concbench <command> [arguments]
 commands:
   report           charts, tables and verdicts from benchmark results:
                    concbench report [-o DIR] [-lax] FILE|DIR...
+  compare          result sets of several machines side by side:
+                   concbench compare [-o DIR] [LABEL=]A [LABEL=]B ...
   latency-server   run the latency server in the foreground (prints its address)
 `
 
@@ -40,6 +42,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 0
 	case "report":
 		return reportCmd(args[1:], stdout, stderr)
+	case "compare":
+		return runCompare(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -1,0 +1,780 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// MaxCompare is the most result sets one comparison takes: beyond it the
+// charts stop being readable (one colour and marker per machine).
+const MaxCompare = 20
+
+// A CompareInput names one result set of a comparison: a result directory
+// or a benchfmt file, and the label it goes by ("" means its machine name).
+type CompareInput struct {
+	Label string
+	Path  string
+}
+
+// ParseCompareInput reads a command-line argument, "path" or "label=path".
+// An argument that names an existing file or directory is a path even if
+// it contains '='.
+func ParseCompareInput(arg string) CompareInput {
+	if _, err := os.Stat(arg); err == nil {
+		return CompareInput{Path: arg}
+	}
+	if label, path, ok := strings.Cut(arg, "="); ok && label != "" && path != "" {
+		return CompareInput{Label: label, Path: path}
+	}
+	return CompareInput{Path: arg}
+}
+
+// CompareOptions tune a comparison.
+type CompareOptions struct {
+	// Lax keeps malformed lines as warnings, as LoadOptions.Lax.
+	Lax bool
+	// Title heads the pages; empty means "concbench compare: A vs B".
+	Title string
+}
+
+// A Machine is one result set of a comparison: its label, where it came
+// from, and its single-machine analysis (whose Set holds the cells).
+type Machine struct {
+	Label    string
+	Path     string
+	Analysis *Analysis
+}
+
+// Set is the machine's result set.
+func (m *Machine) Set() *Set { return m.Analysis.Set }
+
+// Fingerprint returns the value of a fingerprint key of the machine's
+// configuration ("cpu", "go-version", …), or "".
+func (m *Machine) Fingerprint(key string) string { return m.Set().ConfigValue(key) }
+
+// Calibration returns the median calibration speedup of the runs at the
+// machine's largest core count within its CPUs, and that core count; 0, 0
+// when the runs did not report one.
+func (m *Machine) Calibration() (float64, int) {
+	r := m.Set().Run(m.Analysis.MaxCores)
+	if r == nil || len(r.CalibrationSpeedup) == 0 {
+		return 0, 0
+	}
+	return medianOf(r.CalibrationSpeedup), r.Cores
+}
+
+// A Comparison puts result sets from several machines (or runs) side by
+// side. Machines[0] is the baseline every other machine's makespans are
+// divided by.
+type Comparison struct {
+	Title     string
+	Machines  []*Machine
+	Pairs     []*Pair            // Machines[i] against Machines[0], i ≥ 1
+	Workloads []*WorkloadCompare // BenchmarkCores, in contract order
+	Warnings  []string           // why the machines may not be comparable
+
+	legends []string // machines' labels shortened for legends
+}
+
+// A Pair compares one machine's makespans (ns/op) with the baseline's,
+// cell by cell: same benchmark name, same core count.
+type Pair struct {
+	Base, Other *Machine
+	Tables      []*RatioTable // in contract order, then by core count
+	// OnlyBase and OnlyOther are the cells one side has and the other
+	// lacks, at core counts both measured.
+	OnlyBase, OnlyOther []*Cell
+	// BaseCores and OtherCores are the core counts only one side measured
+	// (a bigger machine's); their cells are in the speedup curves only.
+	BaseCores, OtherCores []int
+}
+
+// A RatioTable is the cells of one benchmark configuration (the name but
+// its model) at one core count, one row per model, compared between two
+// machines. Holm's correction runs over the table's rows: kept this small,
+// a standard run's 6 samples per cell can still show significance.
+type RatioTable struct {
+	Group   string // e.g. "BenchmarkCores/workload=primes", the overview's row
+	Config  string // e.g. "BenchmarkMix/cpu=50"
+	Cores   int
+	Oversub bool // either machine ran this core count oversubscribed
+	Rows    []*RatioRow
+}
+
+// Title names the table: "BenchmarkMix/cpu=50 at 4 cores".
+func (t *RatioTable) Title() string {
+	s := fmt.Sprintf("%s at %d %s", t.Config, t.Cores, plural(t.Cores, "core"))
+	if t.Oversub {
+		s += " (oversubscribed)"
+	}
+	return s
+}
+
+// A RatioRow is one cell on both machines.
+type RatioRow struct {
+	Name        string // the cell within its table: its model, or a foreign benchmark's name
+	Base, Other *Cell
+	Ratio       Estimate // Other's makespan / Base's: > 1 means Other is slower
+	Claim       *Claim   // the U test, Holm-corrected within the table
+}
+
+// A WorkloadCompare is one BenchmarkCores workload on every machine: for
+// each machine, the best model of each family.
+type WorkloadCompare struct {
+	Name   string
+	Kind   string
+	Curves []*FamilyCurve // by machine, then family
+}
+
+// A FamilyCurve is the best model of one family on one machine: the one
+// with the highest speedup at the machine's largest core count within its
+// CPUs. Its points are speedups over the machine's own seq at 1 core; each
+// point's Par is the model's gain over its own 1-core run.
+type FamilyCurve struct {
+	Machine *Machine
+	Family  string // "threads", "processes" or "concurrency"
+	Model   string
+	Points  []*CorePoint
+}
+
+// compareFamilies are the model families a comparison draws, in legend
+// order, with their names on the page.
+var compareFamilies = []struct{ key, name string }{
+	{"threads", "threads"},
+	{"processes", "processes"},
+	{"concurrency", "concurrency-only"},
+}
+
+// FamilyName is the name of a family on the comparison's page:
+// "concurrency-only" for the event loop and GIL models, which overlap
+// waits but never run two compute steps at once.
+func FamilyName(family string) string {
+	for _, f := range compareFamilies {
+		if f.key == family {
+			return f.name
+		}
+	}
+	return family
+}
+
+// Compare loads 2 to MaxCompare result sets, one machine each, and compares
+// them with the first. Bad input, a set holding several machines, a
+// repeated label or a set with no cell in common with the first returns an
+// error wrapping *InputError.
+func Compare(inputs []CompareInput, opt CompareOptions) (*Comparison, error) {
+	if len(inputs) < 2 || len(inputs) > MaxCompare {
+		return nil, fmt.Errorf("compare needs 2 to %d result sets, got %d", MaxCompare, len(inputs))
+	}
+	cmp := &Comparison{Title: opt.Title}
+	for _, in := range inputs {
+		s, err := Load([]string{in.Path}, LoadOptions{Lax: opt.Lax})
+		if err != nil {
+			return nil, err
+		}
+		if len(s.Machines) > 1 {
+			return nil, &InputError{File: in.Path, Msg: fmt.Sprintf(
+				"holds results from %d machines (%s): give each machine's result directory or file as its own input",
+				len(s.Machines), strings.Join(s.Machines, ", "))}
+		}
+		a, err := Analyze(s, Options{})
+		if err != nil {
+			return nil, err
+		}
+		cmp.Machines = append(cmp.Machines, &Machine{Label: in.Label, Path: in.Path, Analysis: a})
+	}
+	if err := cmp.label(); err != nil {
+		return nil, err
+	}
+	if cmp.Title == "" {
+		if len(cmp.Machines) == 2 {
+			cmp.Title = fmt.Sprintf("concbench compare: %s vs %s", cmp.Machines[1].Label, cmp.Machines[0].Label)
+		} else {
+			cmp.Title = fmt.Sprintf("concbench compare: %d machines against %s", len(cmp.Machines), cmp.Machines[0].Label)
+		}
+	}
+	base := cmp.Machines[0]
+	for _, m := range cmp.Machines[1:] {
+		p := newPair(base, m)
+		if len(p.Tables) == 0 {
+			return nil, &InputError{File: m.Path, Msg: fmt.Sprintf(
+				"no cell (benchmark name and core count with ns/op) in common with %s (%s): nothing to compare", base.Label, base.Path)}
+		}
+		cmp.Pairs = append(cmp.Pairs, p)
+	}
+	cmp.workloads()
+	cmp.warnings()
+	return cmp, nil
+}
+
+// label gives every machine a unique label: the one given, else its
+// machine name; machines that share a name are told apart by the name of
+// their result directory (the run's stamp), else by a number.
+func (cmp *Comparison) label() error {
+	explicit := map[string]string{}
+	for _, m := range cmp.Machines {
+		if m.Label == "" {
+			continue
+		}
+		if p, ok := explicit[m.Label]; ok {
+			return &InputError{File: m.Path, Msg: fmt.Sprintf("label %q is already given to %s", m.Label, p)}
+		}
+		explicit[m.Label] = m.Path
+	}
+	byName := map[string][]*Machine{}
+	var names []string
+	for _, m := range cmp.Machines {
+		if m.Label != "" {
+			continue
+		}
+		name := m.Set().Machines[0]
+		if byName[name] == nil {
+			names = append(names, name)
+		}
+		byName[name] = append(byName[name], m)
+	}
+	taken := func(l string) bool { _, ok := explicit[l]; return ok }
+	for _, name := range names {
+		ms := byName[name]
+		if len(ms) == 1 && !taken(name) {
+			ms[0].Label = name
+			continue
+		}
+		stamps := map[string]bool{}
+		ok := true
+		for _, m := range ms {
+			st := stampOf(m.Path)
+			l := name + "@" + st
+			if st == "" || st == name || stamps[l] || taken(l) {
+				ok = false
+				break
+			}
+			stamps[l] = true
+		}
+		for i, m := range ms {
+			switch {
+			case ok:
+				m.Label = name + "@" + stampOf(m.Path)
+			case i == 0 && !taken(name):
+				m.Label = name
+			default:
+				n := i + 1
+				for taken(name + "#" + strconv.Itoa(n)) {
+					n++
+				}
+				m.Label = name + "#" + strconv.Itoa(n)
+			}
+			explicit[m.Label] = m.Path
+		}
+	}
+	return nil
+}
+
+// stampOf is the name of the directory that holds a result set: the UTC
+// stamp in results/<machine>/<stamp>/bench.txt.
+func stampOf(path string) string {
+	dir := path
+	if fi, err := os.Stat(path); err == nil && !fi.IsDir() {
+		dir = filepath.Dir(path)
+	}
+	b := filepath.Base(filepath.Clean(dir))
+	if b == "." || b == string(filepath.Separator) {
+		return ""
+	}
+	return b
+}
+
+// timeCells returns a set's cells that have a makespan, keyed by name and
+// core count.
+func timeCells(s *Set) map[string]*Cell {
+	out := map[string]*Cell{}
+	for _, c := range s.Cells {
+		if _, ok := c.Stats[UnitTime]; ok {
+			out[c.Name+"|"+strconv.Itoa(c.Cores)] = c
+		}
+	}
+	return out
+}
+
+func newPair(base, other *Machine) *Pair {
+	p := &Pair{Base: base, Other: other}
+	bc, oc := timeCells(base.Set()), timeCells(other.Set())
+	baseK, otherK := map[int]bool{}, map[int]bool{}
+	for _, k := range base.Analysis.Cores {
+		baseK[k] = true
+	}
+	for _, k := range other.Analysis.Cores {
+		otherK[k] = true
+		if !baseK[k] {
+			p.OtherCores = append(p.OtherCores, k)
+		}
+	}
+	for _, k := range base.Analysis.Cores {
+		if !otherK[k] {
+			p.BaseCores = append(p.BaseCores, k)
+		}
+	}
+	tables := map[string]*RatioTable{}
+	for _, a := range base.Set().Cells {
+		k := a.Name + "|" + strconv.Itoa(a.Cores)
+		if bc[k] != a {
+			continue
+		}
+		b := oc[k]
+		if b == nil {
+			if otherK[a.Cores] {
+				p.OnlyBase = append(p.OnlyBase, a)
+			}
+			continue
+		}
+		cfg := configOf(a)
+		tk := cfg + "|" + strconv.Itoa(a.Cores)
+		t := tables[tk]
+		if t == nil {
+			t = &RatioTable{Group: groupOf(a), Config: cfg, Cores: a.Cores,
+				Oversub: base.Set().Oversubscribed(a.Cores) || other.Set().Oversubscribed(a.Cores)}
+			tables[tk] = t
+			p.Tables = append(p.Tables, t)
+		}
+		t.Rows = append(t.Rows, &RatioRow{Name: rowName(a), Base: a, Other: b, Ratio: Ratio(b.Stats[UnitTime], a.Stats[UnitTime])})
+	}
+	for _, b := range other.Set().Cells {
+		k := b.Name + "|" + strconv.Itoa(b.Cores)
+		if oc[k] == b && bc[k] == nil && baseK[b.Cores] {
+			p.OnlyOther = append(p.OnlyOther, b)
+		}
+	}
+	sort.SliceStable(p.Tables, func(i, j int) bool {
+		x, y := p.Tables[i], p.Tables[j]
+		if x.Group != y.Group {
+			return groupLess(x.Rows[0].Base, y.Rows[0].Base)
+		}
+		if px, py := x.Rows[0].Base.Param(), y.Rows[0].Base.Param(); px != py {
+			return paramLess(px, py)
+		}
+		return x.Cores < y.Cores
+	})
+	for _, t := range p.Tables {
+		sort.SliceStable(t.Rows, func(i, j int) bool {
+			x, y := t.Rows[i].Base, t.Rows[j].Base
+			if rx, ry := modelRank(x.Model()), modelRank(y.Model()); rx != ry {
+				return rx < ry
+			}
+			return x.Name < y.Name
+		})
+		var cs Claims
+		for _, r := range t.Rows {
+			r.Claim = cs.Add(r.Other, r.Base, UnitTime)
+		}
+		cs.Holm()
+	}
+	return p
+}
+
+func mapCells(cs []*Cell, f func(*Cell) string) []string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = f(c)
+	}
+	return out
+}
+
+// skipReason is why a machine's runner skipped a cell, or "".
+func (m *Machine) skipReason(name string, cores int) string {
+	for _, s := range m.Set().Skips {
+		if s.Name == name && s.Cores == cores {
+			return s.Reason
+		}
+	}
+	return ""
+}
+
+func cellLabel(c *Cell) string {
+	return fmt.Sprintf("%s at %d %s", c.Name, c.Cores, plural(c.Cores, "core"))
+}
+
+// groupOf names the table a cell belongs to: its benchmark, and its
+// workload when it has one.
+func groupOf(c *Cell) string {
+	if w := c.Workload(); w != "" {
+		return c.Bench + "/workload=" + w
+	}
+	return c.Bench
+}
+
+// groupLess orders tables: concbench's benchmarks in contract order, their
+// workloads in contract order, then foreign benchmarks by name.
+func groupLess(x, y *Cell) bool {
+	bi := func(b string) int {
+		for i, n := range concbenchBenches {
+			if n == b {
+				return i
+			}
+		}
+		return len(concbenchBenches)
+	}
+	if ix, iy := bi(x.Bench), bi(y.Bench); ix != iy {
+		return ix < iy
+	}
+	if x.Bench != y.Bench {
+		return x.Bench < y.Bench
+	}
+	wl := contractParams[BenchCores]
+	if ox, oy := orderOf(wl, x.Workload()), orderOf(wl, y.Workload()); ox != oy {
+		return ox < oy
+	}
+	return x.Workload() < y.Workload()
+}
+
+// configOf names a cell's benchmark configuration: its name without the
+// model part; a foreign benchmark's configuration is its base name.
+func configOf(c *Cell) string {
+	if c.Model() == "" {
+		return c.Bench
+	}
+	var b strings.Builder
+	b.WriteString(c.Bench)
+	for _, p := range c.Parts {
+		if p.Key == "model" {
+			continue
+		}
+		b.WriteByte('/')
+		if p.Key != "" {
+			b.WriteString(p.Key + "=")
+		}
+		b.WriteString(p.Value)
+	}
+	return b.String()
+}
+
+// rowName names a cell within its table: its model, or for a foreign
+// benchmark its name without the base name.
+func rowName(c *Cell) string {
+	if m := c.Model(); m != "" {
+		return m
+	}
+	if s := strings.TrimPrefix(c.Name, c.Bench+"/"); s != c.Name {
+		return s
+	}
+	return strings.TrimPrefix(c.Name, "Benchmark")
+}
+
+// Delta formats the row as benchstat does: the change of Other's median
+// against Base's, with the Holm-corrected p-value and the sample counts,
+// "+50.00% (p=0.002 n=6+6)"; a change that is not significant reads
+// "~ (p=0.400 n=6+6)".
+func (r *RatioRow) Delta() string {
+	na, nb := r.Base.Stats[UnitTime].N, r.Other.Stats[UnitTime].N
+	if r.Claim == nil {
+		return "?"
+	}
+	if !r.Claim.Significant {
+		return fmt.Sprintf("~ (%s n=%d+%d)", r.Claim.PString(), na, nb)
+	}
+	return fmt.Sprintf("%s (%s n=%d+%d)", percent(r.Ratio.Value), r.Claim.PString(), na, nb)
+}
+
+// Faster reports whether Other is significantly faster than Base in the
+// row; Slower the reverse.
+func (r *RatioRow) Faster() bool { return r.Claim.Lower(r.Other) }
+
+// Slower reports whether Other is significantly slower than Base.
+func (r *RatioRow) Slower() bool { return r.Claim.Lower(r.Base) }
+
+// percent formats a ratio as a change: 1.5 → "+50.00%".
+func percent(ratio float64) string {
+	if math.IsNaN(ratio) || math.IsInf(ratio, 0) {
+		return "?"
+	}
+	d := (ratio - 1) * 100
+	if math.Abs(d) < 0.005 {
+		d = 0 // no "-0.00%"
+	}
+	return fmt.Sprintf("%+.2f%%", d)
+}
+
+// Geomean is the geometric mean of the rows' makespan ratios.
+func (t *RatioTable) Geomean() float64 { return geomeanRows(t.Rows) }
+
+// Geomean is the geometric mean of the makespan ratios of every cell the
+// two machines share.
+func (p *Pair) Geomean() float64 { return geomeanRows(p.Rows()) }
+
+// GroupGeomean is the geometric mean of the makespan ratios of the cells
+// of one group (a workload of BenchmarkCores or BenchmarkFanout, another
+// benchmark), over all its configurations and core counts; NaN if the
+// machines share none.
+func (p *Pair) GroupGeomean(group string) float64 {
+	var rows []*RatioRow
+	for _, t := range p.Tables {
+		if t.Group == group {
+			rows = append(rows, t.Rows...)
+		}
+	}
+	return geomeanRows(rows)
+}
+
+// Rows lists every row of every table.
+func (p *Pair) Rows() []*RatioRow {
+	var out []*RatioRow
+	for _, t := range p.Tables {
+		out = append(out, t.Rows...)
+	}
+	return out
+}
+
+// Counts returns how many of the pair's cells Other runs significantly
+// faster, significantly slower, and neither (ties).
+func (p *Pair) Counts() (faster, slower, ties int) { return countRows(p.Rows()) }
+
+func countRows(rows []*RatioRow) (faster, slower, ties int) {
+	for _, r := range rows {
+		switch {
+		case r.Faster():
+			faster++
+		case r.Slower():
+			slower++
+		default:
+			ties++
+		}
+	}
+	return
+}
+
+func geomeanRows(rows []*RatioRow) float64 {
+	sum, n := 0.0, 0
+	for _, r := range rows {
+		if v := r.Ratio.Value; v > 0 && !math.IsInf(v, 0) {
+			sum += math.Log(v)
+			n++
+		}
+	}
+	if n == 0 {
+		return math.NaN()
+	}
+	return math.Exp(sum / float64(n))
+}
+
+// geomeanMedians is the geometric mean of the cells' median makespans.
+func geomeanMedians(cells []*Cell) float64 {
+	sum, n := 0.0, 0
+	for _, c := range cells {
+		if v := median(c, UnitTime); v > 0 && !math.IsInf(v, 0) {
+			sum += math.Log(v)
+			n++
+		}
+	}
+	if n == 0 {
+		return math.NaN()
+	}
+	return math.Exp(sum / float64(n))
+}
+
+// workloads picks, for every BenchmarkCores workload and machine, the best
+// Go model of each family.
+func (cmp *Comparison) workloads() {
+	seen := map[string]bool{}
+	var names []string
+	for _, m := range cmp.Machines {
+		for _, w := range m.Analysis.Workloads {
+			if !seen[w.Name] {
+				seen[w.Name] = true
+				names = append(names, w.Name)
+			}
+		}
+	}
+	sort.SliceStable(names, func(i, j int) bool {
+		return orderOf(contractParams[BenchCores], names[i]) < orderOf(contractParams[BenchCores], names[j])
+	})
+	for _, name := range names {
+		wc := &WorkloadCompare{Name: name, Kind: workloadKind(name)}
+		for _, m := range cmp.Machines {
+			w := m.workload(name)
+			if w == nil {
+				continue
+			}
+			for _, f := range compareFamilies {
+				if fc := bestOfFamily(m, w, f.key); fc != nil {
+					wc.Curves = append(wc.Curves, fc)
+				}
+			}
+		}
+		cmp.Workloads = append(cmp.Workloads, wc)
+	}
+}
+
+func (m *Machine) workload(name string) *Workload {
+	for _, w := range m.Analysis.Workloads {
+		if w.Name == name {
+			return w
+		}
+	}
+	return nil
+}
+
+// bestOfFamily is the Go model of a family with the highest speedup at the
+// machine's largest core count within its CPUs (the largest it has, if it
+// lacks that one); nil if the family has no model with speedups.
+func bestOfFamily(m *Machine, w *Workload, family string) *FamilyCurve {
+	var best *Scaling
+	bestV := math.Inf(-1)
+	for _, s := range w.Models {
+		if Family(s.Model) != family || IsPython(s.Model) {
+			continue
+		}
+		p := s.Point(m.Analysis.MaxCores)
+		if p == nil {
+			for _, q := range s.Points {
+				if !q.Oversub {
+					p = q
+				}
+			}
+		}
+		if p == nil || math.IsNaN(p.Speedup.Value) {
+			continue
+		}
+		if p.Speedup.Value > bestV {
+			best, bestV = s, p.Speedup.Value
+		}
+	}
+	if best == nil {
+		return nil
+	}
+	return &FamilyCurve{Machine: m, Family: family, Model: best.Model, Points: best.Points}
+}
+
+// Point returns the curve's point at k cores, or nil.
+func (f *FamilyCurve) Point(k int) *CorePoint {
+	for _, p := range f.Points {
+		if p.Cores == k {
+			return p
+		}
+	}
+	return nil
+}
+
+// Efficiency is the model's parallel efficiency at p: its gain over its
+// own 1-core run divided by the cores, with the gain's interval.
+func Efficiency(p *CorePoint) Estimate {
+	k := float64(p.Cores)
+	return Estimate{p.Par.Value / k, p.Par.Lo / k, p.Par.Hi / k}
+}
+
+// warnings says what makes the machines less than comparable: different
+// profiles, Go versions or harness commits, cells one side lacks,
+// interrupted runs, too few samples, and the sets' own load warnings.
+func (cmp *Comparison) warnings() {
+	w := func(format string, args ...any) { cmp.Warnings = append(cmp.Warnings, fmt.Sprintf(format, args...)) }
+	differ := func(key, what, why string) {
+		vals := map[string][]string{}
+		var order []string
+		for _, m := range cmp.Machines {
+			v := m.Fingerprint(key)
+			if v == "" {
+				v = "unknown"
+			}
+			if vals[v] == nil {
+				order = append(order, v)
+			}
+			vals[v] = append(vals[v], m.Label)
+		}
+		if len(order) < 2 {
+			return
+		}
+		var parts []string
+		for _, v := range order {
+			parts = append(parts, fmt.Sprintf("%s (%s)", v, list(vals[v], 4)))
+		}
+		w("different %s: %s; %s", what, strings.Join(parts, ", "), why)
+	}
+	differ("profile", "profiles", "batches and sample counts differ, so cells measure different amounts of work or noise")
+	differ("go-version", "Go versions", "runtime and compiler changes are part of every difference")
+	differ("commit", "concbench commits", "the harness itself may differ between the runs")
+	for _, m := range cmp.Machines {
+		s := m.Set()
+		if s.Incomplete {
+			w("%s is an incomplete run (interrupted): it lacks cells and its last cell may have fewer samples", m.Label)
+		}
+		few := 0
+		for _, c := range s.Cells {
+			if st, ok := c.Stats[UnitTime]; ok && st.N < MinSamples {
+				few++
+			}
+		}
+		if few > 0 {
+			w("%s: %d of %d cells have fewer than %d samples; their intervals are wide and their differences rarely significant",
+				m.Label, few, len(s.Cells), MinSamples)
+		}
+		for _, e := range s.Warnings {
+			w("%s: %v", m.Label, e)
+		}
+	}
+	for _, p := range cmp.Pairs {
+		if n := len(p.OnlyBase); n > 0 {
+			w("%s lacks %d %s that %s has, e.g. %s", p.Other.Label, n, plural(n, "cell"), p.Base.Label, list(mapCells(p.OnlyBase, cellLabel), 3))
+		}
+		if n := len(p.OnlyOther); n > 0 {
+			w("%s has %d %s that %s lacks (not compared), e.g. %s", p.Other.Label, n, plural(n, "cell"), p.Base.Label, list(mapCells(p.OnlyOther, cellLabel), 3))
+		}
+		// With few samples the U test cannot reach Holm's threshold in a
+		// large table: say so rather than print a column of ties.
+		var blind []string
+		need := 0
+		for _, t := range p.Tables {
+			m := len(t.Rows)
+			best, minN := 1.0, math.MaxInt
+			for _, r := range t.Rows {
+				na, nb := r.Base.Stats[UnitTime].N, r.Other.Stats[UnitTime].N
+				best = math.Min(best, uMinP2(na, nb))
+				minN = min(minN, na, nb)
+			}
+			if best*float64(m) >= Alpha {
+				blind = append(blind, fmt.Sprintf("%s (%d cells)", t.Title(), m))
+				n := minN
+				for n < 50 && uMinP(n)*float64(m) >= Alpha {
+					n++
+				}
+				need = max(need, n)
+			}
+		}
+		if len(blind) > 0 {
+			w("%s vs %s: with so few samples no difference in %s can be significant after Holm's correction over its cells, so they read as ties: run at least %d rounds",
+				p.Other.Label, p.Base.Label, list(blind, 3), need)
+		}
+	}
+	for i, m := range cmp.Machines {
+		for _, o := range cmp.Machines[:i] {
+			if sameFiles(m.Set().Files, o.Set().Files) {
+				w("%s and %s are the same files", o.Label, m.Label)
+			}
+		}
+	}
+}
+
+func sameFiles(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		x, err1 := filepath.Abs(a[i])
+		y, err2 := filepath.Abs(b[i])
+		if err1 != nil || err2 != nil || x != y {
+			return false
+		}
+	}
+	return true
+}
+
+// uMinP2 is the smallest two-sided p-value of a U test with samples of n1
+// and n2 values: 2 / C(n1+n2, n1).
+func uMinP2(n1, n2 int) float64 {
+	c := 1.0
+	for i := 1; i <= n1; i++ {
+		c = c * float64(n2+i) / float64(i)
+	}
+	return 2 / c
+}

@@ -1,0 +1,503 @@
+package report
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// machinePalette holds MaxCompare colours that stay apart on white: the
+// Tableau 10 first (two machines read like a report's models), then darker
+// or more saturated hues; light tints, which vanish on white, are left out.
+// Each machine also gets its own marker, so colour is never the only cue.
+var machinePalette = []color.RGBA{
+	{31, 119, 180, 255},  // blue
+	{255, 127, 14, 255},  // orange
+	{44, 160, 44, 255},   // green
+	{214, 39, 40, 255},   // red
+	{148, 103, 189, 255}, // purple
+	{140, 86, 75, 255},   // brown
+	{227, 119, 194, 255}, // pink
+	{90, 90, 90, 255},    // dark grey
+	{188, 189, 34, 255},  // olive
+	{23, 190, 207, 255},  // cyan
+	{0, 0, 117, 255},     // navy
+	{128, 0, 0, 255},     // maroon
+	{0, 128, 128, 255},   // teal
+	{240, 50, 230, 255},  // magenta
+	{0, 0, 0, 255},       // black
+	{205, 160, 0, 255},   // gold
+	{100, 180, 255, 255}, // sky
+	{128, 128, 0, 255},   // dark olive
+	{255, 70, 150, 255},  // rose
+	{80, 200, 120, 255},  // emerald
+}
+
+var machineGlyphs = []draw.GlyphDrawer{
+	draw.CircleGlyph{}, draw.BoxGlyph{}, draw.PyramidGlyph{}, draw.RingGlyph{},
+	draw.SquareGlyph{}, draw.TriangleGlyph{}, draw.CrossGlyph{}, draw.PlusGlyph{},
+}
+
+// MachineStyle returns the colour and marker of the i'th machine of a
+// comparison, the same in every chart. Colours repeat after MaxCompare
+// machines; with the markers, pairs stay distinct well beyond that.
+func MachineStyle(i int) Style {
+	return Style{Color: machinePalette[i%len(machinePalette)], Glyph: machineGlyphs[i%len(machineGlyphs)]}
+}
+
+// familyDashes is the line style of each family in the overlaid speedup
+// charts: solid threads, dashed processes, dotted concurrency-only.
+var familyDashes = map[string][]vg.Length{
+	"threads":     nil,
+	"processes":   {vg.Points(6), vg.Points(3)},
+	"concurrency": {vg.Points(1.8), vg.Points(2.4)},
+}
+
+// idealColor draws the ideal linear speedup: light and solid, unlike any
+// family's line.
+var idealColor = color.Gray{175}
+
+// legendMax is the most characters of a machine's label that fit the
+// legend column.
+const legendMax = 21
+
+// legendLabels shortens labels to fit the legend column, keeping them
+// apart: labels of one fleet often share a long prefix and suffix
+// ("ci-runner-03-eu-west"), so the part that differs is kept whole and the
+// shared parts are cut around it.
+func legendLabels(labels []string) []string {
+	rs := make([][]rune, len(labels))
+	for i, l := range labels {
+		rs[i] = []rune(l)
+	}
+	pre, suf := 0, 0
+	if len(rs) > 1 {
+		pre, suf = commonEnds(rs)
+	}
+	out := make([]string, len(labels))
+	for i, r := range rs {
+		if len(r) <= legendMax {
+			out[i] = string(r)
+			continue
+		}
+		core := r[pre : len(r)-suf]
+		if len(core) >= legendMax-2 {
+			out[i] = string(core[:legendMax-1]) + "…"
+			continue
+		}
+		avail := legendMax - len(core)
+		rb := min(suf, avail/2)
+		la := min(pre, avail-rb)
+		rb = min(suf, avail-la)
+		out[i] = shorten(r[:pre], la) + string(core) + shorten(r[len(r)-suf:], rb)
+	}
+	return out
+}
+
+// shorten cuts the middle out of s to leave n characters, the cut marked
+// by an ellipsis.
+func shorten(s []rune, n int) string {
+	if len(s) <= n {
+		return string(s)
+	}
+	switch {
+	case n <= 0:
+		return ""
+	case n == 1:
+		return "…"
+	}
+	tail := (n - 1) / 2
+	head := n - 1 - tail
+	return string(s[:head]) + "…" + string(s[len(s)-tail:])
+}
+
+// commonEnds returns the lengths of the prefix and the suffix that all
+// labels share, leaving each label at least one character of its own.
+func commonEnds(rs [][]rune) (pre, suf int) {
+	short := len(rs[0])
+	for _, r := range rs {
+		short = min(short, len(r))
+	}
+	same := func(at func(r []rune) rune) bool {
+		for _, r := range rs[1:] {
+			if at(r) != at(rs[0]) {
+				return false
+			}
+		}
+		return true
+	}
+	for pre < short && same(func(r []rune) rune { return r[pre] }) {
+		pre++
+	}
+	for suf < short-pre && same(func(r []rune) rune { return r[len(r)-1-suf] }) {
+		suf++
+	}
+	if pre+suf >= short { // a label that is all shared: keep its end
+		pre = max(0, short-suf-1)
+	}
+	return pre, suf
+}
+
+// legend is a machine's label in chart legends.
+func (cmp *Comparison) legend(m *Machine) string {
+	if cmp.legends == nil {
+		labels := make([]string, len(cmp.Machines))
+		for i, x := range cmp.Machines {
+			labels[i] = x.Label
+		}
+		cmp.legends = legendLabels(labels)
+	}
+	return cmp.legends[cmp.index(m)]
+}
+
+// Charts builds the comparison's figures in page order: the makespan
+// overview, the efficiency overview, then the speedup curves of each
+// BenchmarkCores workload.
+func (cmp *Comparison) Charts() []*Chart {
+	out := []*Chart{cmp.ratioChart()}
+	if len(cmp.Workloads) > 0 {
+		out = append(out, cmp.efficiencyChart())
+	}
+	for _, w := range cmp.Workloads {
+		out = append(out, cmp.speedupChart(w))
+	}
+	return out
+}
+
+func (cmp *Comparison) index(m *Machine) int {
+	for i, x := range cmp.Machines {
+		if x == m {
+			return i
+		}
+	}
+	return 0
+}
+
+// machineLegend adds one legend entry per machine (colour, marker) and
+// returns the machines in the order given.
+func (cmp *Comparison) machineLegend(c *Chart, ms []*Machine) {
+	for _, m := range ms {
+		st := MachineStyle(cmp.index(m))
+		l, err := plotter.NewLine(plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 1}})
+		if err != nil {
+			continue
+		}
+		l.Color, l.Width = st.Color, vg.Points(1.8)
+		sc, err := plotter.NewScatter(plotter.XYs{{X: 0, Y: 0}})
+		if err != nil {
+			continue
+		}
+		sc.GlyphStyle = draw.GlyphStyle{Color: st.Color, Radius: vg.Points(3.6), Shape: st.Glyph}
+		c.legend.Add(cmp.legend(m), l, sc)
+		c.Series = append(c.Series, m.Label)
+	}
+}
+
+// speedupChart overlays, for one workload, each machine's best model of
+// each family: speedup over the machine's own seq at 1 core.
+func (cmp *Comparison) speedupChart(w *WorkloadCompare) *Chart {
+	kind := ""
+	if w.Kind != "" {
+		kind = " (" + w.Kind + ")"
+	}
+	c := newChart("compare-speedup-"+w.Name, fmt.Sprintf("%s%s: speedup over each machine's own seq at 1 core", w.Name, kind),
+		"cores (GOMAXPROCS, log scale)", "speedup over own seq at 1 core (×, log scale)")
+	c.Caption = fmt.Sprintf("BenchmarkCores/workload=%s on every machine: colour and marker are the machine, the line is the model family "+
+		"(solid threads, dashed processes, dotted concurrency-only), each the family's fastest Go model on that machine (named in the efficiency table).", w.Name)
+	var series []*Series
+	var machines []*Machine
+	seen := map[*Machine]bool{}
+	maxX := 1.0
+	for _, fc := range w.Curves {
+		s := &Series{Model: fc.Model}
+		for _, p := range fc.Points {
+			s.Points = append(s.Points, SeriesPoint{X: float64(p.Cores), Y: p.Speedup, Oversub: p.Oversub})
+			maxX = math.Max(maxX, float64(p.Cores))
+		}
+		series = append(series, s)
+		if !seen[fc.Machine] {
+			seen[fc.Machine] = true
+			machines = append(machines, fc.Machine)
+		}
+	}
+	var lacking []string
+	for _, m := range cmp.Machines {
+		if !seen[m] {
+			lacking = append(lacking, m.Label)
+		}
+	}
+	if len(series) == 0 {
+		c.empty("no machine has seq at 1 core and a model of a family for " + w.Name)
+		return c
+	}
+	lo, hi := yRange(series, 1)
+	c.plot.X.Scale = plot.LogScale{}
+	c.plot.X.Tick.Marker = pow2Ticks{}
+	c.plot.X.Min, c.plot.X.Max = 0.9, maxX*1.1
+	c.autoY(math.Min(lo, 0.5), math.Max(hi, 2), true, nil)
+	c.addRef("", idealColor, nil, vg.Points(2.5), plotter.XYs{{X: 1, Y: 1}, {X: maxX, Y: maxX}})
+	for i, fc := range w.Curves {
+		st := MachineStyle(cmp.index(fc.Machine))
+		st.Dashes = familyDashes[fc.Family]
+		c.addCurve(st, series[i].Points)
+	}
+	cmp.machineLegend(c, machines)
+	for _, f := range compareFamilies {
+		c.legend.Add(f.name, familyThumb{familyDashes[f.key]})
+	}
+	c.legend.Add("ideal (linear)", idealThumb{})
+	c.note("Error bars: 95%% CI of the ratio of medians. Rings: oversubscribed (more cores than the machine's CPUs).")
+	if len(lacking) > 0 {
+		c.partial("no speedups from %s (no %s results or no seq at 1 core)", list(lacking, 4), w.Name)
+	}
+	return c
+}
+
+// addCurve draws one series without a legend entry: the legend names
+// machines and families, not every line.
+func (c *Chart) addCurve(st Style, pts []SeriesPoint) {
+	var xys, hollow plotter.XYs
+	var errs plotter.YErrors
+	for _, p := range pts {
+		y := p.Y.Value
+		if math.IsNaN(y) || math.IsInf(y, 0) || y <= 0 {
+			continue
+		}
+		xys = append(xys, plotter.XY{X: p.X, Y: y})
+		lo, hi := p.Y.Lo, p.Y.Hi
+		if !p.Y.Finite() || math.IsNaN(lo) || lo <= 0 {
+			lo, hi = y, y
+		}
+		errs = append(errs, struct{ Low, High float64 }{y - lo, hi - y})
+		if p.Oversub {
+			hollow = append(hollow, plotter.XY{X: p.X, Y: y})
+		}
+	}
+	if len(xys) == 0 {
+		return
+	}
+	if line, err := plotter.NewLine(xys); err == nil && len(xys) > 1 {
+		line.Color, line.Width, line.Dashes = st.Color, vg.Points(1.6), st.Dashes
+		c.plot.Add(line)
+	}
+	if eb, err := plotter.NewYErrorBars(errXY{xys, errs}); err == nil {
+		eb.LineStyle.Color = st.Color
+		eb.LineStyle.Width = vg.Points(0.8)
+		eb.CapWidth = vg.Points(4)
+		c.plot.Add(eb)
+	}
+	if sc, err := plotter.NewScatter(xys); err == nil {
+		sc.GlyphStyle = draw.GlyphStyle{Color: st.Color, Radius: vg.Points(3.2), Shape: st.Glyph}
+		c.plot.Add(sc)
+	}
+	if len(hollow) > 0 {
+		if hs, err := plotter.NewScatter(hollow); err == nil {
+			hs.GlyphStyle = draw.GlyphStyle{Color: st.Color, Radius: vg.Points(6.5), Shape: draw.RingGlyph{}}
+			c.plot.Add(hs)
+		}
+	}
+}
+
+// familyThumb is the legend thumbnail of a line style, in neutral grey.
+type familyThumb struct{ dashes []vg.Length }
+
+func (f familyThumb) Thumbnail(c *draw.Canvas) {
+	y := c.Center().Y
+	c.StrokeLine2(draw.LineStyle{Color: color.Gray{60}, Width: vg.Points(1.6), Dashes: f.dashes}, c.Min.X, y, c.Max.X, y)
+}
+
+// idealThumb is the legend thumbnail of the ideal line.
+type idealThumb struct{}
+
+func (idealThumb) Thumbnail(c *draw.Canvas) {
+	y := c.Center().Y
+	c.StrokeLine2(draw.LineStyle{Color: idealColor, Width: vg.Points(2.5)}, c.Min.X, y, c.Max.X, y)
+}
+
+// ratioTicks label a log axis of ratios finely enough that a range of
+// less than a decade still gets several labelled ticks.
+type ratioTicks struct{}
+
+func (ratioTicks) Ticks(min, max float64) []plot.Tick {
+	for _, steps := range [][]float64{{1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8}, {1, 2, 3, 4, 5, 6, 8}, {1, 2, 5}, {1}} {
+		var t []plot.Tick
+		for e := math.Floor(math.Log10(min)); e <= math.Ceil(math.Log10(max)); e++ {
+			for _, s := range steps {
+				if v := s * math.Pow(10, e); v >= min*0.999 && v <= max*1.001 {
+					t = append(t, plot.Tick{Value: v, Label: trimNum(v) + "×"})
+				}
+			}
+		}
+		if len(t) <= 10 || len(steps) == 1 {
+			if len(t) < 2 {
+				return plot.DefaultTicks{}.Ticks(min, max)
+			}
+			return t
+		}
+	}
+	return nil
+}
+
+// shortGroup names a table's group on a chart axis: "primes" for
+// BenchmarkCores/workload=primes, "Fanout/sleep", "Mix".
+func shortGroup(g string) string {
+	g = strings.TrimPrefix(g, "Benchmark")
+	if w, ok := strings.CutPrefix(g, "Cores/workload="); ok {
+		return w
+	}
+	return strings.Replace(g, "/workload=", "/", 1)
+}
+
+// groups lists the groups of every pair in order of first appearance.
+func (cmp *Comparison) groups() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, p := range cmp.Pairs {
+		for _, t := range p.Tables {
+			if !seen[t.Group] {
+				seen[t.Group] = true
+				out = append(out, t.Group)
+			}
+		}
+	}
+	return out
+}
+
+// nominal sets up a categorical x axis; it returns the x offset of
+// machine j of n so that markers of one category sit side by side.
+func (c *Chart) nominal(cats []string, n int) func(j int) float64 {
+	c.plot.NominalX(cats...)
+	if len(cats) > 6 {
+		c.plot.X.Tick.Label.Rotation = 0.5
+		c.plot.X.Tick.Label.XAlign = draw.XRight
+	}
+	c.plot.X.Min, c.plot.X.Max = -0.6, float64(len(cats))-0.4
+	width := math.Min(0.7, 0.07*float64(n))
+	return func(j int) float64 {
+		if n < 2 {
+			return 0
+		}
+		return width * (float64(j)/float64(n-1) - 0.5)
+	}
+}
+
+// ratioChart is the overview: each machine's geometric-mean makespan
+// ratio against the baseline, per benchmark group.
+func (cmp *Comparison) ratioChart() *Chart {
+	base := cmp.Machines[0]
+	c := newChart("compare-makespan", fmt.Sprintf("Makespan against %s: geometric mean of the cells' ratios", base.Label),
+		"benchmark (workload)", "makespan ÷ baseline's (log scale, below 1 is faster)")
+	c.Caption = fmt.Sprintf("For each benchmark (each workload of BenchmarkCores and BenchmarkFanout), the geometric mean over its common cells "+
+		"(models × core counts) of each machine's median makespan divided by %s's in the same cell.", base.Label)
+	groups := cmp.groups()
+	off := c.nominal(mapStrings(groups, shortGroup), len(cmp.Pairs))
+	lo, hi := 1.0, 1.0
+	for _, p := range cmp.Pairs {
+		for _, g := range groups {
+			if v := p.GroupGeomean(g); v > 0 && !math.IsInf(v, 0) {
+				lo, hi = math.Min(lo, v), math.Max(hi, v)
+			}
+		}
+	}
+	c.autoY(lo, hi, true, nil)
+	c.plot.Y.Tick.Marker = ratioTicks{}
+	c.addRef("", color.Gray{40}, []vg.Length{vg.Points(4), vg.Points(3)}, vg.Points(1.2),
+		plotter.XYs{{X: c.plot.X.Min, Y: 1}, {X: c.plot.X.Max, Y: 1}})
+	for j, p := range cmp.Pairs {
+		var pts []SeriesPoint
+		for i, g := range groups {
+			if v := p.GroupGeomean(g); !math.IsNaN(v) {
+				pts = append(pts, SeriesPoint{X: float64(i) + off(j), Y: Estimate{v, v, v}})
+			}
+		}
+		c.addDots(cmp.legend(p.Other), MachineStyle(cmp.index(p.Other)), pts)
+	}
+	c.note("Dashed line: as fast as %s. Per-cell ratios, intervals and U tests are in the tables.", base.Label)
+	return c
+}
+
+// efficiencyChart shows, per workload, each machine's parallel efficiency
+// at its largest core count within its CPUs: the best threads or process
+// model's gain over its own 1-core run, divided by the cores.
+func (cmp *Comparison) efficiencyChart() *Chart {
+	c := newChart("compare-efficiency", "Parallel efficiency on each machine's CPUs, best threads or process model",
+		"workload", "gain over own 1-core run ÷ cores")
+	c.Caption = "For each CPU-bound and mixed BenchmarkCores workload and machine, the threads or process model with the highest speedup at the machine's largest core count within its CPUs: " +
+		"its makespan at 1 core divided by its makespan at k cores, divided by k. 1 is perfect scaling; each machine is normalised to its own single core. " +
+		"I/O-bound workloads are left out: their fastest models overlap every wait on one core, so more cores add nothing by design (their tables show it)."
+	var names []string
+	var wls []*WorkloadCompare
+	for _, w := range cmp.Workloads {
+		if w.Kind != "I/O-bound" {
+			names = append(names, w.Name)
+			wls = append(wls, w)
+		}
+	}
+	if len(wls) == 0 {
+		c.empty("no CPU-bound or mixed workload")
+		return c
+	}
+	off := c.nominal(names, len(cmp.Machines))
+	hi := 1.0
+	var one []string
+	for j, m := range cmp.Machines {
+		if m.Analysis.MaxCores < 2 {
+			one = append(one, m.Label)
+			continue
+		}
+		var pts []SeriesPoint
+		for i, w := range wls {
+			p := bestParallel(w, m)
+			if p == nil {
+				continue
+			}
+			e := Efficiency(p)
+			if e.Finite() {
+				hi = math.Max(hi, e.Hi)
+			}
+			pts = append(pts, SeriesPoint{X: float64(i) + off(j), Y: e})
+		}
+		c.addDots(cmp.legend(m), MachineStyle(j), pts)
+	}
+	c.plot.Y.Min, c.plot.Y.Max = 0, math.Min(hi*1.08, 2)
+	c.addRef("", color.Gray{40}, []vg.Length{vg.Points(4), vg.Points(3)}, vg.Points(1.2),
+		plotter.XYs{{X: c.plot.X.Min, Y: 1}, {X: c.plot.X.Max, Y: 1}})
+	c.note("Error bars: 95%% CI of the gain. Dashed line: perfect scaling.")
+	if len(one) > 0 {
+		c.partial("%s ran on one core only", list(one, 4))
+	}
+	return c
+}
+
+// bestParallel is the point at the machine's largest core count of its
+// best threads or process model for a workload, or nil.
+func bestParallel(w *WorkloadCompare, m *Machine) *CorePoint {
+	var best *CorePoint
+	for _, fc := range w.Curves {
+		if fc.Machine != m || fc.Family == "concurrency" {
+			continue
+		}
+		p := fc.Point(m.Analysis.MaxCores)
+		if p == nil || p.Cores < 2 || math.IsNaN(p.Par.Value) {
+			continue
+		}
+		if best == nil || p.Speedup.Value > best.Speedup.Value {
+			best = p
+		}
+	}
+	return best
+}
+
+func mapStrings(xs []string, f func(string) string) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = f(x)
+	}
+	return out
+}

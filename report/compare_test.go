@@ -1,0 +1,435 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+const (
+	laptopSet = "testdata/compare/laptop"
+	serverSet = "testdata/compare/server"
+)
+
+// TestCompareGolden checks compare.md for the two synthetic machines of
+// testdata/compare against testdata/compare/laptop-server.compare.md.
+func TestCompareGolden(t *testing.T) {
+	cmp, err := Compare([]CompareInput{{Path: laptopSet}, {Path: serverSet}}, CompareOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := cmp.Write(dir); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join(dir, "compare.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden := "testdata/compare/laptop-server.compare.md"
+	if *regen {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test ./report -regen to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("compare.md differs from %s; rerun with -regen if the change is intended:\n%s", golden, firstDiff(string(got), string(want)))
+	}
+
+	// The HTML says the same, self-contained: every chart inline, nothing
+	// fetched, no script.
+	page, err := os.ReadFile(filepath.Join(dir, "compare.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := string(page)
+	for _, bad := range []string{"<script", "src=", "<link", "@import"} {
+		if strings.Contains(h, bad) {
+			t.Errorf("compare.html contains %q", bad)
+		}
+	}
+	for _, c := range cmp.Charts() {
+		if !strings.Contains(h, `<figure id="chart-`+c.File+`"`) {
+			t.Errorf("compare.html lacks chart %s", c.File)
+		}
+		for _, ext := range []string{".svg", ".png"} {
+			if _, err := os.Stat(filepath.Join(dir, "charts", c.File+ext)); err != nil {
+				t.Errorf("chart file: %v", err)
+			}
+		}
+	}
+	for _, want := range []string{"<th>machine</th>", "laptop", "server", "different profiles", "different Go versions", "server lacks 3 cells"} {
+		if !strings.Contains(h, want) {
+			t.Errorf("compare.html lacks %q", want)
+		}
+	}
+}
+
+var nsPerOp = regexp.MustCompile(`(\s)([0-9.e+]+)(\s+ns/op)`)
+
+// scaled copies a result set with every ns/op multiplied by f and the
+// machine renamed; it returns the copy's path.
+func scaled(t *testing.T, src, dir, machine string, f float64) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(src, "bench.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := nsPerOp.ReplaceAllFunc(data, func(m []byte) []byte {
+		sub := nsPerOp.FindSubmatch(m)
+		v, err := strconv.ParseFloat(string(sub[2]), 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return []byte(string(sub[1]) + strconv.FormatFloat(v*f, 'f', -1, 64) + string(sub[3]))
+	})
+	out = regexp.MustCompile(`(?m)^machine: .*$`).ReplaceAll(out, []byte("machine: "+machine))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "bench.txt")
+	if err := os.WriteFile(path, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestCompareKnownAnswer compares a result set with a copy whose every time
+// is 1.5× longer: every cell, every table's geomean and the overall
+// geomean must read 1.50× and +50.00%, significantly.
+func TestCompareKnownAnswer(t *testing.T) {
+	slow := scaled(t, laptopSet, t.TempDir(), "laptop", 1.5)
+	cmp, err := Compare([]CompareInput{{Path: laptopSet}, {Label: "slow", Path: slow}}, CompareOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cmp.Pairs) != 1 {
+		t.Fatalf("got %d pairs, want 1", len(cmp.Pairs))
+	}
+	p := cmp.Pairs[0]
+	if n := len(p.Rows()); n != 108 {
+		t.Errorf("got %d compared cells, want all 108", n)
+	}
+	if len(p.OnlyBase)+len(p.OnlyOther)+len(p.BaseCores)+len(p.OtherCores) != 0 {
+		t.Errorf("cells on one side only: %v %v %v %v", p.OnlyBase, p.OnlyOther, p.BaseCores, p.OtherCores)
+	}
+	for _, tb := range p.Tables {
+		for _, r := range tb.Rows {
+			if d := r.Ratio.Value - 1.5; d > 1e-12 || d < -1e-12 {
+				t.Errorf("%s %s: ratio %v, want 1.5", tb.Title(), r.Name, r.Ratio.Value)
+			}
+			if got := r.Ratio.String(); !strings.HasPrefix(got, "1.50× [") {
+				t.Errorf("%s %s: ratio reads %q, want 1.50× [...]", tb.Title(), r.Name, got)
+			}
+			if got := r.Delta(); !strings.HasPrefix(got, "+50.00% (p") || !strings.HasSuffix(got, " n=10+10)") {
+				t.Errorf("%s %s: change reads %q, want +50.00%% (p… n=10+10)", tb.Title(), r.Name, got)
+			}
+			if !r.Slower() || r.Faster() {
+				t.Errorf("%s %s: not significantly slower", tb.Title(), r.Name)
+			}
+		}
+		if got := percent(tb.Geomean()); got != "+50.00%" {
+			t.Errorf("%s: geomean %s, want +50.00%%", tb.Title(), got)
+		}
+		if got := ratioString(tb.Geomean()); got != "1.50×" {
+			t.Errorf("%s: geomean %s, want 1.50×", tb.Title(), got)
+		}
+	}
+	if got := ratioString(p.Geomean()); got != "1.50×" {
+		t.Errorf("overall geomean %s, want 1.50×", got)
+	}
+	if f, s, ties := p.Counts(); f != 0 || s != 108 || ties != 0 {
+		t.Errorf("counts %d faster, %d slower, %d ties; want 0, 108, 0", f, s, ties)
+	}
+	if want := "slow vs laptop: geomean makespan +50.00% (1.50×) over 108 common cells: 0 faster, 108 slower, 0 ties"; p.Summary() != want {
+		t.Errorf("summary\n got: %s\nwant: %s", p.Summary(), want)
+	}
+	// Each machine is normalised to itself, so the scaled copy's speedups
+	// and efficiencies are the original's.
+	for _, w := range cmp.Workloads {
+		for _, fc := range w.Curves {
+			if fc.Machine.Label != "slow" {
+				continue
+			}
+			for _, orig := range w.Curves {
+				if orig.Machine.Label != "laptop" || orig.Family != fc.Family {
+					continue
+				}
+				if orig.Model != fc.Model {
+					t.Errorf("%s %s: best model %s, original %s", w.Name, fc.Family, fc.Model, orig.Model)
+				}
+				for i, pt := range fc.Points {
+					if d := pt.Speedup.Value/orig.Points[i].Speedup.Value - 1; d > 1e-9 || d < -1e-9 {
+						t.Errorf("%s %s at %d: speedup %v, original %v", w.Name, fc.Model, pt.Cores, pt.Speedup.Value, orig.Points[i].Speedup.Value)
+					}
+				}
+			}
+		}
+	}
+	// And the page says it in every table.
+	dir := t.TempDir()
+	if err := cmp.Write(dir); err != nil {
+		t.Fatal(err)
+	}
+	md, err := os.ReadFile(filepath.Join(dir, "compare.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, want := strings.Count(string(md), "\n| geomean |"), len(p.Tables); n != want {
+		t.Errorf("compare.md has %d geomean rows, want %d", n, want)
+	}
+	if n := strings.Count(string(md), "| 1.50× | +50.00% |"); n != len(p.Tables) {
+		t.Errorf("compare.md has %d geomean rows reading 1.50× +50.00%%, want %d", n, len(p.Tables))
+	}
+}
+
+func TestCompareErrors(t *testing.T) {
+	dir := t.TempDir()
+	both := filepath.Join(dir, "both.txt")
+	a, _ := os.ReadFile(filepath.Join(laptopSet, "bench.txt"))
+	b, _ := os.ReadFile(filepath.Join(serverSet, "bench.txt"))
+	if err := os.WriteFile(both, append(a, b...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	many := make([]CompareInput, MaxCompare+1)
+	for i := range many {
+		many[i] = CompareInput{Label: fmt.Sprint(i), Path: laptopSet}
+	}
+	for _, tc := range []struct {
+		name   string
+		inputs []CompareInput
+		input  bool   // the error wraps *InputError
+		want   string // in the message
+	}{
+		{"one input", []CompareInput{{Path: laptopSet}}, false, "compare needs 2 to 20 result sets, got 1"},
+		{"too many", many, false, "got 21"},
+		{"no common cell", []CompareInput{{Path: laptopSet}, {Path: "testdata/generic.txt"}}, true,
+			"testdata/generic.txt: no cell (benchmark name and core count with ns/op) in common with laptop (testdata/compare/laptop): nothing to compare"},
+		{"missing file", []CompareInput{{Path: laptopSet}, {Path: "testdata/compare/nonexistent"}}, true, "testdata/compare/nonexistent: cannot read"},
+		{"bad file", []CompareInput{{Path: laptopSet}, {Path: "testdata/bad/nan.txt"}}, true, "testdata/bad/nan.txt:2: non-finite value"},
+		{"two machines in one input", []CompareInput{{Path: laptopSet}, {Path: both}}, true, "holds results from 2 machines (laptop, server)"},
+		{"same label twice", []CompareInput{{Label: "x", Path: laptopSet}, {Label: "x", Path: serverSet}}, true, `label "x" is already given to testdata/compare/laptop`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cmp, err := Compare(tc.inputs, CompareOptions{})
+			if err == nil {
+				t.Fatalf("Compare = %v, want an error", cmp)
+			}
+			var ie *InputError
+			if errors.As(err, &ie) != tc.input {
+				t.Errorf("error %q: wraps *InputError = %v, want %v", err, !tc.input, tc.input)
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %q, want it to contain %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestCompareLabels(t *testing.T) {
+	root := t.TempDir()
+	stamp1 := scaled(t, laptopSet, filepath.Join(root, "results", "laptop", "20250101T000000Z"), "laptop", 1)
+	stamp2 := scaled(t, laptopSet, filepath.Join(root, "results", "laptop", "20250102T000000Z"), "laptop", 1.1)
+	for _, tc := range []struct {
+		name   string
+		inputs []CompareInput
+		want   []string
+	}{
+		{"machine names", []CompareInput{{Path: laptopSet}, {Path: serverSet}}, []string{"laptop", "server"}},
+		{"given", []CompareInput{{Label: "old", Path: laptopSet}, {Path: serverSet}}, []string{"old", "server"}},
+		{"same machine, stamps", []CompareInput{{Path: filepath.Dir(stamp1)}, {Path: stamp2}},
+			[]string{"laptop@20250101T000000Z", "laptop@20250102T000000Z"}},
+		{"same machine, no stamps", []CompareInput{{Path: laptopSet}, {Path: stamp1}, {Path: laptopSet}},
+			[]string{"laptop", "laptop#2", "laptop#3"}},
+		{"given label takes the name, the other its stamp", []CompareInput{{Path: stamp1}, {Label: "laptop", Path: laptopSet}},
+			[]string{"laptop@20250101T000000Z", "laptop"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cmp, err := Compare(tc.inputs, CompareOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, m := range cmp.Machines {
+				got = append(got, m.Label)
+			}
+			if strings.Join(got, ",") != strings.Join(tc.want, ",") {
+				t.Errorf("labels %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestLegendLabels(t *testing.T) {
+	for _, tc := range []struct{ in, want []string }{
+		{[]string{"laptop", "server"}, []string{"laptop", "server"}},
+		{[]string{"machine-01-with-a-long-name", "machine-02-with-a-long-name", "machine-12-with-a-long-name"},
+			[]string{"machine-01-with…-name", "machine-02-with…-name", "machine-12-with…-name"}},
+		{[]string{"a-very-long-machine-name-indeed", "short"}, []string{"a-very-long-machine-…", "short"}},
+		{[]string{"ci-runner-linux-amd64-westeurope-1", "ci-runner-linux-amd64-westeurope-2"},
+			[]string{"ci-runner-…steurope-1", "ci-runner-…steurope-2"}},
+	} {
+		got := legendLabels(tc.in)
+		for i := range got {
+			if got[i] != tc.want[i] || len([]rune(got[i])) > legendMax {
+				t.Errorf("legendLabels(%q)[%d] = %q, want %q", tc.in, i, got[i], tc.want[i])
+			}
+		}
+	}
+}
+
+func TestParseCompareInput(t *testing.T) {
+	for _, tc := range []struct {
+		arg  string
+		want CompareInput
+	}{
+		{"results/a", CompareInput{Path: "results/a"}},
+		{"old=results/a", CompareInput{Label: "old", Path: "results/a"}},
+		{"=results/a", CompareInput{Path: "=results/a"}},
+		{"a=", CompareInput{Path: "a="}},
+		{laptopSet, CompareInput{Path: laptopSet}},
+	} {
+		if got := ParseCompareInput(tc.arg); got != tc.want {
+			t.Errorf("ParseCompareInput(%q) = %+v, want %+v", tc.arg, got, tc.want)
+		}
+	}
+}
+
+// TestCompareTwentyMachines draws the charts of MaxCompare machines: each
+// renders at the chart size, every machine has its own legend entry, and
+// no two machines share a colour.
+func TestCompareTwentyMachines(t *testing.T) {
+	root := t.TempDir()
+	var inputs []CompareInput
+	for i := range MaxCompare {
+		name := fmt.Sprintf("ci-runner-linux-amd64-%02d-westeurope", i+1)
+		inputs = append(inputs, CompareInput{Path: scaled(t, laptopSet, filepath.Join(root, name), name, 0.5+float64(i)/10)})
+	}
+	cmp, err := Compare(inputs, CompareOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cmp.Pairs) != MaxCompare-1 {
+		t.Fatalf("%d pairs, want %d", len(cmp.Pairs), MaxCompare-1)
+	}
+	colours := map[[3]uint8]int{}
+	for i := range MaxCompare {
+		c := MachineStyle(i).Color
+		if j, ok := colours[[3]uint8{c.R, c.G, c.B}]; ok {
+			t.Errorf("machines %d and %d share colour %v", j, i, c)
+		}
+		colours[[3]uint8{c.R, c.G, c.B}] = i
+	}
+	labels := map[string]bool{}
+	for _, m := range cmp.Machines {
+		l := cmp.legend(m)
+		if labels[l] || len([]rune(l)) > legendMax {
+			t.Errorf("machine %s reads %q in the legend: not unique or too long", m.Label, l)
+		}
+		labels[l] = true
+	}
+	charts := cmp.Charts()
+	if len(charts) != 2+3 {
+		t.Errorf("%d charts, want 5 (makespan, efficiency, 3 workloads)", len(charts))
+	}
+	for _, c := range charts {
+		t.Run(c.File, func(t *testing.T) {
+			want := MaxCompare
+			if c.File == "compare-makespan" {
+				want = MaxCompare - 1 // the baseline is the reference line
+			}
+			if len(c.Series) != want {
+				t.Errorf("%d legend entries for machines, want %d", len(c.Series), want)
+			}
+			if c.Partial != "" {
+				t.Errorf("partial: %s", c.Partial)
+			}
+			data, err := c.PNG()
+			if err != nil {
+				t.Fatal(err)
+			}
+			img, err := png.Decode(bytes.NewReader(data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b := img.Bounds(); b.Dx() != ChartWidth || b.Dy() != ChartHeight {
+				t.Errorf("PNG is %dx%d, want %dx%d", b.Dx(), b.Dy(), ChartWidth, ChartHeight)
+			}
+		})
+	}
+}
+
+// TestCompareBrowser renders compare.html in headless Chromium, as
+// TestBrowserShowsEveryChart does index.html: every chart laid out at a
+// readable size with drawn content.
+func TestCompareBrowser(t *testing.T) {
+	bin := chromium()
+	if bin == "" {
+		t.Skip("no Chromium found: cannot check compare.html in a browser")
+	}
+	if testing.Short() {
+		t.Skip("-short: skipping the browser check")
+	}
+	cmp, err := Compare([]CompareInput{{Path: laptopSet}, {Path: serverSet}}, CompareOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := cmp.Write(dir); err != nil {
+		t.Fatal(err)
+	}
+	html, err := os.ReadFile(filepath.Join(dir, "compare.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := filepath.Join(dir, "probe.html")
+	if err := os.WriteFile(page, bytes.Replace(html, []byte("</body>"), []byte(probe+"</body>"), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-extensions",
+		"--user-data-dir="+filepath.Join(dir, "profile"), "--window-size=1100,900", "--virtual-time-budget=10000",
+		"--dump-dom", "file://"+page)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Skipf("Chromium could not run here (%v); stderr: %.500s", err, stderr.String())
+	}
+	m := regexp.MustCompile(`(?s)PROBE-BEGIN\n(.*?)\nPROBE-END`).FindSubmatch(out)
+	if m == nil {
+		t.Fatalf("no probe output in the DOM dump (%d bytes)", len(out))
+	}
+	lines := strings.Split(string(m[1]), "\n")
+	if want := len(cmp.Charts()); len(lines) != want {
+		t.Errorf("browser saw %d charts, want %d:\n%s", len(lines), want, m[1])
+	}
+	re := regexp.MustCompile(`^chart-(\S+) (\d+)x(\d+) (\S+) (\S+) paths=(\d+) texts=(\d+)$`)
+	for _, l := range lines {
+		f := re.FindStringSubmatch(l)
+		if f == nil {
+			t.Errorf("bad probe line %q", l)
+			continue
+		}
+		if w, h := atoi(f[2]), atoi(f[3]); w < 600 || h < 300 || f[4] == "none" || f[5] != "visible" || atoi(f[6]) < 10 || atoi(f[7]) < 5 {
+			t.Errorf("chart %s is not visibly drawn: %s", f[1], l)
+		}
+	}
+}
