@@ -34,6 +34,12 @@ report: deps
 	@if [ -z "$(RESULTS)" ]; then echo "report: give RESULTS=dir (a result set or a bench.txt)"; exit 2; fi
 	$(GO) run ./cmd/concbench report -o "$(if $(filter %.txt,$(RESULTS)),$(dir $(RESULTS)),$(RESULTS))" "$(RESULTS)"
 
+# Compare result sets from several machines (or runs): A and B, up to 20 with
+# C=… D=… or MORE="x y"; label one with label=path. Output in OUT (./compare).
+compare: deps
+	@if [ -z "$(A)" ] || [ -z "$(B)" ]; then echo "compare: give A=dir B=dir (a result set or bench.txt each)"; exit 2; fi
+	$(GO) run ./cmd/concbench compare -o "$(or $(OUT),compare)" $(A) $(B) $(C) $(D) $(MORE)
+
 # CPython's real models on the same workloads, appended to a result set
 # (default: the newest under results/): make bench-python [RESULTS=dir]
 bench-python: deps

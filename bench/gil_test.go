@@ -126,7 +126,7 @@ func convoyLatency(t *testing.T, interval time.Duration) time.Duration {
 		t.Fatalf("interval %v: the CPU task ended at %v, before the I/O task at %v; make it longer",
 			interval, out[0].End, out[1].End)
 	}
-	return out[1].Latency()
+	return out[1].Span()
 }
 
 // TestGILConvoy checks the convoy effect: an I/O task that comes back from

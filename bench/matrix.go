@@ -12,8 +12,10 @@ import (
 // per run (PROFILE=smoke|quick|standard|full); plain go test uses Standard.
 type Profile struct {
 	Name string
-	// Tasks is the batch size of BenchmarkCores and BenchmarkMix.
+	// Tasks is the batch size of BenchmarkCores.
 	Tasks int
+	// MixTasks is the batch size of BenchmarkMix.
+	MixTasks int
 	// MaxFanout is the largest task count of BenchmarkFanout.
 	MaxFanout int
 	// GrainTotal is the fixed total compute of a BenchmarkGrain batch.
@@ -28,12 +30,12 @@ type Profile struct {
 // sizes and differ in samples and time per cell, which the runner sets; smoke
 // shrinks the batches so the whole matrix runs in seconds.
 func Profiles() []Profile {
-	std := Profile{Name: "standard", Tasks: 64, MaxFanout: 10000, GrainTotal: 80 * time.Millisecond,
+	std := Profile{Name: "standard", Tasks: 64, MixTasks: 32, MaxFanout: 10000, GrainTotal: 80 * time.Millisecond,
 		OverheadTasks: 1000, ConvoyCPU: 100 * time.Millisecond}
 	quick, full := std, std
 	quick.Name, full.Name = "quick", "full"
 	return []Profile{
-		{Name: "smoke", Tasks: 16, MaxFanout: 100, GrainTotal: 20 * time.Millisecond,
+		{Name: "smoke", Tasks: 16, MixTasks: 16, MaxFanout: 100, GrainTotal: 20 * time.Millisecond,
 			OverheadTasks: 200, ConvoyCPU: 20 * time.Millisecond},
 		quick, std, full,
 	}
@@ -101,11 +103,31 @@ func FanoutCounts(max int) []int {
 	return ns
 }
 
-// Matrix returns every sweep of the matrix for profile p. Tasks are
-// generated deterministically; mix and grain tasks follow this process's
-// calibrated unit cost. gomaxprocs sizes BenchmarkConvoy's CPU tasks.
+// SweepNames lists the matrix's benchmarks, in the order they run.
+func SweepNames() []string {
+	return []string{"Cores", "Mix", "Fanout", "Grain", "Overhead", "Convoy"}
+}
+
+// Matrix returns every sweep of the matrix for profile p; see BuildSweep.
 func Matrix(p Profile, gomaxprocs int) ([]Sweep, error) {
 	var sweeps []Sweep
+	for _, name := range SweepNames() {
+		s, err := BuildSweep(p, name, gomaxprocs)
+		if err != nil {
+			return nil, err
+		}
+		sweeps = append(sweeps, s)
+	}
+	return sweeps, nil
+}
+
+// BuildSweep returns one sweep of the matrix for profile p. Tasks are
+// generated deterministically; mix and grain tasks follow this process's
+// calibrated unit cost, and gomaxprocs sizes BenchmarkConvoy's CPU tasks.
+// The benchmarks build one sweep at a time, so the tasks of the others do
+// not sit in the heap and tax the garbage collector (which the gzip kernel
+// would show).
+func BuildSweep(p Profile, name string, gomaxprocs int) (Sweep, error) {
 	var err error
 	gen := func(s workloads.Spec) []workloads.Task {
 		if err != nil {
@@ -115,68 +137,65 @@ func Matrix(p Profile, gomaxprocs int) ([]Sweep, error) {
 		ts, err = workloads.Generate(s)
 		return ts
 	}
-
-	cores := Sweep{Name: "Cores"}
-	for _, w := range CoresWorkloads {
-		s := workloads.Spec{Workload: w, Tasks: p.Tasks, Seed: matrixSeed}
-		switch w {
-		case "hash", "primes", "gzip":
-			s.Units = coresUnits[w]
-		case "sleep":
-			s.Wait = coresSleep
-		case "net":
-			s.Wait, s.Bytes = coresSleep, netBytes
-		case "file":
-			s.Bytes = fileBytes
-		case "mix50":
-			s.Workload, s.CPUPercent, s.Nominal = "mix", 50, mixNominal
-		}
-		cores.Batches = append(cores.Batches, Batch{Parts: "workload=" + w, Tasks: gen(s)})
-	}
-	sweeps = append(sweeps, cores)
-
-	mix := Sweep{Name: "Mix"}
-	for _, share := range MixShares {
-		ts := gen(workloads.Spec{Workload: "mix", Tasks: p.Tasks, Seed: matrixSeed, CPUPercent: share, Nominal: mixNominal})
-		mix.Batches = append(mix.Batches, Batch{Parts: fmt.Sprintf("cpu=%d", share), Tasks: ts})
-	}
-	sweeps = append(sweeps, mix)
-
-	fan := Sweep{Name: "Fanout"}
-	for _, w := range []string{"sleep", "net"} {
-		for _, n := range FanoutCounts(p.MaxFanout) {
-			s := workloads.Spec{Workload: w, Tasks: n, Seed: matrixSeed, Wait: fanoutWait}
-			if w == "net" {
-				s.Bytes = netBytes
+	sw := Sweep{Name: name}
+	switch name {
+	case "Cores":
+		for _, w := range CoresWorkloads {
+			s := workloads.Spec{Workload: w, Tasks: p.Tasks, Seed: matrixSeed}
+			switch w {
+			case "hash", "primes", "gzip":
+				s.Units = coresUnits[w]
+			case "sleep":
+				s.Wait = coresSleep
+			case "net":
+				s.Wait, s.Bytes = coresSleep, netBytes
+			case "file":
+				s.Bytes = fileBytes
+			case "mix50":
+				s.Workload, s.CPUPercent, s.Nominal = "mix", 50, mixNominal
 			}
-			fan.Batches = append(fan.Batches, Batch{Parts: fmt.Sprintf("workload=%s/tasks=%d", w, n), Tasks: gen(s)})
+			sw.Batches = append(sw.Batches, Batch{Parts: "workload=" + w, Tasks: gen(s)})
 		}
-	}
-	sweeps = append(sweeps, fan)
-
-	grain := Sweep{Name: "Grain"}
-	unit := workloads.UnitCost(workloads.Primes)
-	for _, g := range Grains {
-		n := max(1, int(p.GrainTotal/g))
-		s := workloads.Spec{Workload: "primes", Tasks: n, Seed: matrixSeed}
-		if g < unit {
-			// A task smaller than one default unit is one smaller unit.
-			s.Units = 1
-			s.Size = max(1, int(math.Round(float64(workloads.Primes.DefaultSize())*float64(g)/float64(unit))))
-		} else {
-			s.Units = workloads.UnitsFor(workloads.Primes, g)
+	case "Mix":
+		for _, share := range MixShares {
+			ts := gen(workloads.Spec{Workload: "mix", Tasks: p.MixTasks, Seed: matrixSeed, CPUPercent: share, Nominal: mixNominal})
+			sw.Batches = append(sw.Batches, Batch{Parts: fmt.Sprintf("cpu=%d", share), Tasks: ts})
 		}
-		grain.Batches = append(grain.Batches, Batch{Parts: "grain=" + grainName(g), Tasks: gen(s)})
+	case "Fanout":
+		for _, w := range []string{"sleep", "net"} {
+			for _, n := range FanoutCounts(p.MaxFanout) {
+				s := workloads.Spec{Workload: w, Tasks: n, Seed: matrixSeed, Wait: fanoutWait}
+				if w == "net" {
+					s.Bytes = netBytes
+				}
+				sw.Batches = append(sw.Batches, Batch{Parts: fmt.Sprintf("workload=%s/tasks=%d", w, n), Tasks: gen(s)})
+			}
+		}
+	case "Grain":
+		unit := workloads.UnitCost(workloads.Primes)
+		for _, g := range Grains {
+			n := max(1, int(p.GrainTotal/g))
+			s := workloads.Spec{Workload: "primes", Tasks: n, Seed: matrixSeed}
+			if g < unit {
+				// A task smaller than one default unit is one smaller unit.
+				s.Units = 1
+				s.Size = max(1, int(math.Round(float64(workloads.Primes.DefaultSize())*float64(g)/float64(unit))))
+			} else {
+				s.Units = workloads.UnitsFor(workloads.Primes, g)
+			}
+			sw.Batches = append(sw.Batches, Batch{Parts: "grain=" + grainName(g), Tasks: gen(s)})
+		}
+	case "Overhead":
+		sw.Batches = []Batch{{Tasks: emptyTasks(p.OverheadTasks)}}
+	case "Convoy":
+		sw.Batches = []Batch{convoyBatch(p, gomaxprocs)}
+	default:
+		return Sweep{}, fmt.Errorf("no sweep %q in the matrix (want one of %v)", name, SweepNames())
 	}
-	sweeps = append(sweeps, grain)
-
-	sweeps = append(sweeps, Sweep{Name: "Overhead", Batches: []Batch{{Tasks: emptyTasks(p.OverheadTasks)}}})
-
-	sweeps = append(sweeps, Sweep{Name: "Convoy", Batches: []Batch{convoyBatch(p, gomaxprocs)}})
 	if err != nil {
-		return nil, fmt.Errorf("building the matrix: %w", err)
+		return Sweep{}, fmt.Errorf("building sweep %s: %w", name, err)
 	}
-	return sweeps, nil
+	return sw, nil
 }
 
 func emptyTasks(n int) []workloads.Task {
@@ -189,22 +208,32 @@ func emptyTasks(n int) []workloads.Task {
 
 // convoyBatch mixes one CPU-bound task per core with I/O tasks that wait
 // often and briefly: under a GIL each wake-up must win the lock back from a
-// CPU task, which is the convoy effect.
+// CPU task, which is the convoy effect. The CPU tasks are spread among the
+// I/O tasks (I/O first), as requests arrive mixed at a server, so that a
+// scheduler's order of start does not decide the result on its own.
 func convoyBatch(p Profile, gomaxprocs int) Batch {
-	var ts []workloads.Task
 	units := workloads.UnitsFor(workloads.Primes, p.ConvoyCPU)
-	for i := 0; i < gomaxprocs; i++ {
-		ts = append(ts, workloads.Task{ID: len(ts), Seed: uint64(i), Ops: []workloads.Op{workloads.Compute(workloads.Primes, units)}})
-	}
-	cpuTasks := len(ts)
+	cpuTasks := max(1, gomaxprocs)
+	every := max(1, convoyIOTasks/cpuTasks) // I/O tasks before each CPU task
+	var ts []workloads.Task
+	io := map[int]bool{}
+	cpu := 0
 	for i := 0; i < convoyIOTasks; i++ {
 		ops := make([]workloads.Op, convoyIOOps)
 		for j := range ops {
 			ops[j] = workloads.Sleep(convoyIOSleep)
 		}
+		io[len(ts)] = true
 		ts = append(ts, workloads.Task{ID: len(ts), Seed: uint64(100 + i), Ops: ops})
+		if (i+1)%every == 0 && cpu < cpuTasks {
+			ts = append(ts, workloads.Task{ID: len(ts), Seed: uint64(cpu), Ops: []workloads.Op{workloads.Compute(workloads.Primes, units)}})
+			cpu++
+		}
 	}
-	return Batch{Tasks: ts, Observed: func(i int) bool { return i >= cpuTasks }}
+	for ; cpu < cpuTasks; cpu++ {
+		ts = append(ts, workloads.Task{ID: len(ts), Seed: uint64(cpu), Ops: []workloads.Op{workloads.Compute(workloads.Primes, units)}})
+	}
+	return Batch{Tasks: ts, Observed: func(i int) bool { return io[i] }}
 }
 
 func grainName(d time.Duration) string {

@@ -89,9 +89,13 @@ func TestMatrixBatches(t *testing.T) {
 	for _, s := range sweeps {
 		for _, b := range s.Batches {
 			switch {
-			case s.Name == "Cores" || s.Name == "Mix":
+			case s.Name == "Cores":
 				if len(b.Tasks) != 64 {
 					t.Errorf("%s/%s: %d tasks, want 64", s.Name, b.Parts, len(b.Tasks))
+				}
+			case s.Name == "Mix":
+				if len(b.Tasks) != 32 {
+					t.Errorf("%s/%s: %d tasks, want 32", s.Name, b.Parts, len(b.Tasks))
 				}
 			case s.Name == "Grain":
 				var total time.Duration

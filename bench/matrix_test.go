@@ -48,32 +48,33 @@ func BenchmarkOverhead(b *testing.B) { runSweep(b, "Overhead") }
 // and p99-ms are the I/O tasks' latencies (the GIL convoy effect).
 func BenchmarkConvoy(b *testing.B) { runSweep(b, "Convoy") }
 
-// matrixCache holds the matrix per GOMAXPROCS, so that a -cpu sweep in one
-// process builds each once.
-var matrixCache struct {
+// sweepCache holds the sweep being benchmarked, per GOMAXPROCS (a -cpu
+// list in one process alternates between them), and nothing else.
+var sweepCache struct {
 	sync.Mutex
-	m map[int][]Sweep
+	name    string
+	byProcs map[int]Sweep
 }
 
-func matrixFor(tb testing.TB, gomaxprocs int) []Sweep {
-	matrixCache.Lock()
-	defer matrixCache.Unlock()
-	if sw, ok := matrixCache.m[gomaxprocs]; ok {
-		return sw
+func sweepFor(tb testing.TB, name string, procs int) Sweep {
+	sweepCache.Lock()
+	defer sweepCache.Unlock()
+	if sweepCache.name != name {
+		sweepCache.name, sweepCache.byProcs = name, map[int]Sweep{}
+	}
+	if s, ok := sweepCache.byProcs[procs]; ok {
+		return s
 	}
 	p, err := ProfileNamed(*profileFlag)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	sw, err := Matrix(p, gomaxprocs)
+	s, err := BuildSweep(p, name, procs)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if matrixCache.m == nil {
-		matrixCache.m = map[int][]Sweep{}
-	}
-	matrixCache.m[gomaxprocs] = sw
-	return sw
+	sweepCache.byProcs[procs] = s
+	return s
 }
 
 // cellName joins a batch's name parts and the model part.
@@ -89,26 +90,16 @@ func runSweep(b *testing.B, name string) {
 	// first -cpu value happens before testing sets GOMAXPROCS; set it here
 	// so every cell runs at the core count its name says.
 	procs := firstCPU()
-	sweep := findSweep(b, name, procs)
+	sweep := sweepFor(b, name, procs)
 	for i, batch := range sweep.Batches {
 		for _, m := range Models(Config{}) {
 			runtime.GOMAXPROCS(procs)
 			b.Run(cellName(batch.Parts, m.Name()), func(b *testing.B) {
 				// Batches may depend on GOMAXPROCS (Convoy's CPU tasks).
-				runCell(b, m, findSweep(b, name, runtime.GOMAXPROCS(0)).Batches[i])
+				runCell(b, m, sweepFor(b, name, runtime.GOMAXPROCS(0)).Batches[i])
 			})
 		}
 	}
-}
-
-func findSweep(tb testing.TB, name string, procs int) Sweep {
-	for _, s := range matrixFor(tb, procs) {
-		if s.Name == name {
-			return s
-		}
-	}
-	tb.Fatalf("no sweep %q in the matrix", name)
-	return Sweep{}
 }
 
 // firstCPU returns the first count of -test.cpu, or GOMAXPROCS without one.
@@ -146,7 +137,7 @@ func runCell(b *testing.B, m Model, batch Batch) {
 		ops++
 		for i, o := range outs {
 			if batch.Observed == nil || batch.Observed(i) {
-				lat = append(lat, float64(o.Latency())/float64(time.Millisecond))
+				lat = append(lat, float64(o.Response())/float64(time.Millisecond))
 			}
 		}
 	}

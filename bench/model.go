@@ -27,10 +27,16 @@ type Outcome struct {
 	Start, End time.Duration
 }
 
-// Latency returns how long the task took from its start to its end, as the
+// Span returns how long the task took from its start to its end, as the
 // scheduler saw it: for a GIL model this includes waiting for the lock, for
 // a process model the pipe round trip.
-func (o Outcome) Latency() time.Duration { return o.End - o.Start }
+func (o Outcome) Span() time.Duration { return o.End - o.Start }
+
+// Response returns the task's response time: from the batch's submission
+// (Run's start) to the task's end. Unlike Span it includes the time the task
+// queued before it started — behind a pool's busy workers, or behind an event
+// loop's compute — which is the latency a client of the batch sees.
+func (o Outcome) Response() time.Duration { return o.End }
 
 // Config holds the settings that models share. Its zero value gives each
 // model Python's defaults.

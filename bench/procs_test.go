@@ -188,8 +188,8 @@ func procCheckOutcomes(t *testing.T, out []Outcome, want []workloads.Result, wal
 		if o.Start < 0 || o.End < o.Start || o.End > wall {
 			t.Errorf("task %d: start %v end %v outside the run's %v", o.ID, o.Start, o.End, wall)
 		}
-		if o.Elapsed <= 0 || o.Elapsed > o.Latency() {
-			t.Errorf("task %d: elapsed in worker %v, latency seen by parent %v", o.ID, o.Elapsed, o.Latency())
+		if o.Elapsed <= 0 || o.Elapsed > o.Span() {
+			t.Errorf("task %d: elapsed in worker %v, latency seen by parent %v", o.ID, o.Elapsed, o.Span())
 		}
 	}
 }

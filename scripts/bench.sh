@@ -24,7 +24,7 @@ ncpu=$(nproc --all)
 case "$PROFILE" in
 smoke)    count=1; benchtime=1x ;;
 quick)    count=2; benchtime=1x ;;
-standard) count=6; benchtime=1x ;;
+standard) count=8; benchtime=1x ;;
 full)     count=10; benchtime=200ms ;;
 *) echo "bench.sh: unknown PROFILE '$PROFILE' (want smoke, quick, standard or full)" >&2; exit 2 ;;
 esac
