@@ -9,7 +9,7 @@ import (
 // Rough per-task costs of the process models on a current Linux machine,
 // used only to predict which cells would be absurdly slow.
 const (
-	predictSpawn    = 3 * time.Millisecond
+	predictSpawn    = 1500 * time.Microsecond
 	predictPipeTrip = 20 * time.Microsecond
 )
 
