@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"sync"
 )
 
 // Write renders the comparison into dir: compare.html (self-contained),
@@ -17,33 +16,9 @@ func (cmp *Comparison) Write(dir string) error {
 		return fmt.Errorf("creating the comparison directory: %w", err)
 	}
 	charts := cmp.Charts()
-	svgs := make([][]byte, len(charts))
-	pngs := make([][]byte, len(charts))
-	errs := make([]error, len(charts))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 4)
-	for i, c := range charts {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			if svgs[i], errs[i] = c.SVG(); errs[i] == nil {
-				pngs[i], errs[i] = c.PNG()
-			}
-		}()
-	}
-	wg.Wait()
-	for i, c := range charts {
-		if errs[i] != nil {
-			return errs[i]
-		}
-		if err := writeFile(filepath.Join(dir, "charts", c.File+".svg"), svgs[i]); err != nil {
-			return err
-		}
-		if err := writeFile(filepath.Join(dir, "charts", c.File+".png"), pngs[i]); err != nil {
-			return err
-		}
+	svgs, err := renderCharts(dir, charts)
+	if err != nil {
+		return err
 	}
 	pg := cmp.buildPage(charts, svgs)
 	var buf bytes.Buffer

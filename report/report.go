@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sync"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // Report is the whole pipeline: it loads the result files and directories
@@ -31,35 +32,9 @@ func (a *Analysis) Write(dir string, opt Options) error {
 		return fmt.Errorf("creating the report directory: %w", err)
 	}
 	charts := a.Charts()
-	svgs := make([][]byte, len(charts))
-	pngs := make([][]byte, len(charts))
-	errs := make([]error, len(charts))
-	// Rendering is most of a report's time; charts are independent.
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 4)
-	for i, c := range charts {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			if svgs[i], errs[i] = c.SVG(); errs[i] != nil {
-				return
-			}
-			pngs[i], errs[i] = c.PNG()
-		}()
-	}
-	wg.Wait()
-	for i, c := range charts {
-		if errs[i] != nil {
-			return errs[i]
-		}
-		if err := writeFile(filepath.Join(dir, "charts", c.File+".svg"), svgs[i]); err != nil {
-			return err
-		}
-		if err := writeFile(filepath.Join(dir, "charts", c.File+".png"), pngs[i]); err != nil {
-			return err
-		}
+	svgs, err := renderCharts(dir, charts)
+	if err != nil {
+		return err
 	}
 	pg := a.buildPage(charts, svgs, opt)
 	var buf bytes.Buffer
@@ -88,4 +63,36 @@ func writeFile(name string, data []byte) error {
 		return fmt.Errorf("writing the report: %w", err)
 	}
 	return nil
+}
+
+// renderCharts renders every chart to SVG and PNG, writes both into
+// dir/charts, and returns the SVGs for inlining. Rendering is most of a
+// report's time and the charts are independent, so four render at once.
+func renderCharts(dir string, charts []*Chart) ([][]byte, error) {
+	svgs := make([][]byte, len(charts))
+	pngs := make([][]byte, len(charts))
+	var g errgroup.Group
+	g.SetLimit(4)
+	for i, c := range charts {
+		g.Go(func() error {
+			var err error
+			if svgs[i], err = c.SVG(); err != nil {
+				return err
+			}
+			pngs[i], err = c.PNG()
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	for i, c := range charts {
+		if err := writeFile(filepath.Join(dir, "charts", c.File+".svg"), svgs[i]); err != nil {
+			return nil, err
+		}
+		if err := writeFile(filepath.Join(dir, "charts", c.File+".png"), pngs[i]); err != nil {
+			return nil, err
+		}
+	}
+	return svgs, nil
 }
