@@ -35,7 +35,7 @@ func Profiles() []Profile {
 	quick, full := std, std
 	quick.Name, full.Name = "quick", "full"
 	return []Profile{
-		{Name: "smoke", Tasks: 16, MixTasks: 16, MaxFanout: 100, GrainTotal: 20 * time.Millisecond,
+		{Name: "smoke", Tasks: 16, MixTasks: 16, MaxFanout: 10, GrainTotal: 20 * time.Millisecond,
 			OverheadTasks: 200, ConvoyCPU: 20 * time.Millisecond},
 		quick, std, full,
 	}

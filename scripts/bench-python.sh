@@ -74,7 +74,7 @@ for k in $cores; do
 	case $k in '' | *[!0-9]* | 0) echo "bench-python: bad core count '$k'" >&2; exit 2 ;; esac
 done
 if [ -z "$count" ]; then
-	case $profile in smoke) count=1 ;; quick) count=3 ;; standard) count=6 ;; full) count=10 ;; esac
+	case $profile in smoke) count=1 ;; quick) count=2 ;; standard) count=6 ;; full) count=10 ;; esac
 fi
 
 if [ -n "$out" ]; then

@@ -28,6 +28,7 @@ standard) count=8; benchtime=1x ;;
 full)     count=10; benchtime=200ms ;;
 *) echo "bench.sh: unknown PROFILE '$PROFILE' (want smoke, quick, standard or full)" >&2; exit 2 ;;
 esac
+user_count=${COUNT:-}
 COUNT=${COUNT:-$count}
 BENCHTIME=${BENCHTIME:-$benchtime}
 if ! [[ "$COUNT" =~ ^[1-9][0-9]*$ ]]; then echo "bench.sh: COUNT must be a positive integer, got '$COUNT'" >&2; exit 2; fi
@@ -171,7 +172,9 @@ done
 # when python3 >= 3.9 is here; bench-python.sh says so in one line if not.
 if [ "$interrupted" = 0 ] && [ "${PYTHON_SUITE:-1}" != 0 ]; then
 	echo "bench: the Python reference suite (PYTHON_SUITE=0 to leave it out)" >&2
-	scripts/bench-python.sh -o "$partial" -p "$PROFILE" -c "${cores[*]}" -n "$COUNT" 2>>"$dir/stderr.log" >&2 &
+	# The Python suite's own rounds per profile (6 for standard: its batches
+	# are slower) unless COUNT was given.
+	scripts/bench-python.sh -o "$partial" -p "$PROFILE" -c "${cores[*]}" ${user_count:+-n "$user_count"} 2>>"$dir/stderr.log" >&2 &
 	child=$!
 	wait "$child" || echo "bench: the Python suite failed (see $dir/stderr.log); the Go results stand" >&2
 	child=""
