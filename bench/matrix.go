@@ -66,6 +66,11 @@ type Batch struct {
 type Sweep struct {
 	Name    string // e.g. "Cores", run as BenchmarkCores
 	Batches []Batch
+	// MaySkip says whether a cell predicted over SkipBudget is skipped.
+	// Only the sweeps that reach absurd sizes on purpose (Fanout's 10,000
+	// tasks, Grain's 80,000) may; the others run every cell, whatever a
+	// calibration made under load would predict.
+	MaySkip bool
 }
 
 // Fixed per-task sizes of the matrix; DESIGN.md §3 and README document them.
@@ -137,7 +142,7 @@ func BuildSweep(p Profile, name string, gomaxprocs int) (Sweep, error) {
 		ts, err = workloads.Generate(s)
 		return ts
 	}
-	sw := Sweep{Name: name}
+	sw := Sweep{Name: name, MaySkip: name == "Fanout" || name == "Grain"}
 	switch name {
 	case "Cores":
 		for _, w := range CoresWorkloads {
