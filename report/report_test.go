@@ -25,6 +25,8 @@ var goldenSets = map[string]string{
 	"partial":   "testdata/partial/bench.txt",
 	"generic":   "testdata/generic.txt",
 	"nosweep":   "testdata/nosweep.txt",
+	// A real run: make bench PROFILE=smoke on the 2-vCPU EPYC, Python suite included.
+	"smoke": "testdata/smoke/bench.txt",
 }
 
 // reports caches the report of each golden set: rendering is slow under
