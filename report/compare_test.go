@@ -2,18 +2,15 @@ package report
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"image/png"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 )
 
 const (
@@ -378,10 +375,6 @@ func TestCompareTwentyMachines(t *testing.T) {
 // TestBrowserShowsEveryChart does index.html: every chart laid out at a
 // readable size with drawn content.
 func TestCompareBrowser(t *testing.T) {
-	bin := chromium()
-	if bin == "" {
-		t.Skip("no Chromium found: cannot check compare.html in a browser")
-	}
 	if testing.Short() {
 		t.Skip("-short: skipping the browser check")
 	}
@@ -393,43 +386,5 @@ func TestCompareBrowser(t *testing.T) {
 	if err := cmp.Write(dir); err != nil {
 		t.Fatal(err)
 	}
-	html, err := os.ReadFile(filepath.Join(dir, "compare.html"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	page := filepath.Join(dir, "probe.html")
-	if err := os.WriteFile(page, bytes.Replace(html, []byte("</body>"), []byte(probe+"</body>"), 1), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-extensions",
-		"--user-data-dir="+filepath.Join(dir, "profile"), "--window-size=1100,900", "--virtual-time-budget=10000",
-		"--dump-dom", "file://"+page)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Skipf("Chromium could not run here (%v); stderr: %.500s", err, stderr.String())
-	}
-	m := regexp.MustCompile(`(?s)PROBE-BEGIN\n(.*?)\nPROBE-END`).FindSubmatch(out)
-	if m == nil {
-		t.Fatalf("no probe output in the DOM dump (%d bytes)", len(out))
-	}
-	lines := strings.Split(string(m[1]), "\n")
-	if want := len(cmp.Charts()); len(lines) != want {
-		t.Errorf("browser saw %d charts, want %d:\n%s", len(lines), want, m[1])
-	}
-	re := regexp.MustCompile(`^chart-(\S+) (\d+)x(\d+) (\S+) (\S+) paths=(\d+) texts=(\d+)$`)
-	for _, l := range lines {
-		f := re.FindStringSubmatch(l)
-		if f == nil {
-			t.Errorf("bad probe line %q", l)
-			continue
-		}
-		if w, h := atoi(f[2]), atoi(f[3]); w < 600 || h < 300 || f[4] == "none" || f[5] != "visible" || atoi(f[6]) < 10 || atoi(f[7]) < 5 {
-			t.Errorf("chart %s is not visibly drawn: %s", f[1], l)
-		}
-	}
+	checkChartsDrawn(t, probeCharts(t, filepath.Join(dir, "compare.html")), len(cmp.Charts()), 10)
 }
