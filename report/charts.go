@@ -214,7 +214,7 @@ func (a *Analysis) mixChart() *Chart {
 	sw := a.Mix
 	c := newChart("mix", fmt.Sprintf("Mix crossover at %d %s: speedup over seq at 1 core (×) vs compute share", sw.Cores, plural(sw.Cores, "core")),
 		"compute share of each task (%)", "speedup over seq at 1 core (×)")
-	c.Caption = "BenchmarkMix: 64 tasks of 2 ms, a share of it compute (primes) and the rest sleep; where the best process model crosses the best concurrency-only model (event loop, GIL threads) is marked."
+	c.Caption = "BenchmarkMix: a batch of 2 ms tasks, a share of each compute (primes) and the rest sleep; where the best process model crosses the best concurrency-only model (event loop, GIL threads) is marked."
 	if len(sw.Series) == 0 {
 		c.empty("no BenchmarkMix cells with a seq baseline")
 		return c
