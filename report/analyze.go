@@ -813,6 +813,24 @@ func isConcbench(bench string) bool {
 	return false
 }
 
+// smokeMaxFanout is the largest BenchmarkFanout batch of the smoke
+// profile, which shrinks the matrix on purpose.
+const smokeMaxFanout = 10
+
+// notInProfile reports whether a cell of the contract is left out by the
+// run's profile by design, rather than missing.
+func notInProfile(profile string, params []Part) bool {
+	if profile != "smoke" {
+		return false
+	}
+	for _, p := range params {
+		if n, err := strconv.Atoi(p.Value); err == nil && p.Key == "tasks" && n > smokeMaxFanout {
+			return true
+		}
+	}
+	return false
+}
+
 // missing lists what the report cannot show: cells of the contract absent
 // from the input (with the runner's reason when it skipped them), baselines
 // and 1-core runs that speedups need.
@@ -841,6 +859,9 @@ func (a *Analysis) missing() {
 		}
 		SortModels(models)
 		for _, params := range contractParams[b] {
+			if notInProfile(a.Set.ConfigValue("profile"), params) {
+				continue
+			}
 			for _, m := range models {
 				for _, k := range a.Cores {
 					kv := []string{}
