@@ -122,8 +122,12 @@ const warmUpBelow = 50 * time.Millisecond
 func runCell(b *testing.B, m Model, batch Batch, maySkip bool) {
 	procs := runtime.GOMAXPROCS(0)
 	if p := Predict(m.Name(), batch.Tasks, procs); maySkip && p > SkipBudget {
-		skipCell(b, fmt.Sprintf("%s would take about %v per batch of %d tasks at %d cores, over the %v budget",
-			m.Name(), p.Round(100*time.Millisecond), len(batch.Tasks), procs, SkipBudget))
+		cores := "cores"
+		if procs == 1 {
+			cores = "core"
+		}
+		skipCell(b, fmt.Sprintf("%s would take about %v per batch of %d tasks at %d %s, over the %v budget",
+			m.Name(), p.Round(100*time.Millisecond), len(batch.Tasks), procs, cores, SkipBudget))
 	}
 	env := &workloads.Env{Addr: testServer.Addr(), Dir: b.TempDir()}
 	if p := Predict(m.Name(), batch.Tasks, procs); p < warmUpBelow {
