@@ -245,7 +245,7 @@ func (a *Analysis) mixChart() *Chart {
 func (a *Analysis) fanoutChart(sw *Sweep) *Chart {
 	c := newChart("fanout-"+sw.Name, fmt.Sprintf("Fanout, %s, %d %s: throughput (tasks/s) vs concurrent tasks", sw.Name, sw.Cores, plural(sw.Cores, "core")),
 		"tasks in the batch (log scale)", "throughput, tasks/s (log scale)")
-	c.Caption = fmt.Sprintf("BenchmarkFanout/workload=%s: throughput as the batch grows from 1 to 10000 tasks of 10 ms waiting, against Little's law (throughput = tasks in flight / latency).", sw.Name)
+	c.Caption = fmt.Sprintf("BenchmarkFanout/workload=%s: throughput as the batch of waiting tasks grows, against Little's law (throughput = tasks in flight / latency).", sw.Name)
 	if len(sw.Series) == 0 {
 		c.empty("no BenchmarkFanout cells for " + sw.Name)
 		return c
@@ -291,7 +291,7 @@ func (a *Analysis) grainChart() *Chart {
 	sw := a.Grain
 	c := newChart("grain", fmt.Sprintf("Grain at %d %s: parallel efficiency (speedup / cores) vs task size", sw.Cores, plural(sw.Cores, "core")),
 		"compute per task (log scale)", "parallel efficiency = speedup over seq at 1 core / cores")
-	c.Caption = "BenchmarkGrain: 80 ms of compute per batch cut into tasks of 1 µs to 10 ms; efficiency 1 means every core busy with useful work, and per-task overhead pulls small grains down."
+	c.Caption = "BenchmarkGrain: a fixed amount of compute per batch cut into tasks of 1 µs to 10 ms; efficiency 1 means every core busy with useful work, and per-task overhead pulls small grains down."
 	if len(sw.Series) == 0 {
 		c.empty("no BenchmarkGrain cells with a seq baseline")
 		return c
@@ -320,9 +320,9 @@ func (a *Analysis) dotChart(file, title, ylabel string, d *Dots, ref float64, un
 	c := newChart(file, title, "model (left to right in each group: "+coresList(d.Cores)+")", ylabel)
 	switch file {
 	case "overhead":
-		c.Caption = "BenchmarkOverhead: 1000 tasks with no work; what remains is the cost of handing a task to the model and getting its result back."
+		c.Caption = "BenchmarkOverhead: a batch of tasks with no work; what remains is the cost of handing a task to the model and getting its result back."
 	case "convoy":
-		c.Caption = "BenchmarkConvoy: one 100 ms CPU task per core beside 8 I/O tasks of 20 × 200 µs sleeps; the I/O tasks' p99 latency shows who makes waits queue behind compute (the GIL convoy)."
+		c.Caption = "BenchmarkConvoy: one long CPU task per core beside I/O tasks made of many short sleeps; the I/O tasks' p99 latency shows who makes waits queue behind compute (the GIL convoy)."
 	}
 	if len(d.Cores) == 0 {
 		c.empty("no cells")
