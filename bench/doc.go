@@ -8,4 +8,15 @@
 // ThreadPoolExecutor, asyncio's event loop, multiprocessing.Process and
 // ProcessPoolExecutor — next to Go's own goroutines, worker pool and
 // errgroup. [Models] lists them all.
+//
+// The benchmark matrix is built in three steps:
+//
+//  1. [BuildSweep] turns a [Profile] into the batches of one benchmark
+//     (Cores, Mix, Fanout, Grain, Overhead, Convoy), deterministically;
+//  2. the Benchmark functions in matrix_test.go run each batch under each
+//     model, one batch per op, and report ns/op, tasks/s, p50-ms, p99-ms
+//     and cpu-util, skipping (with a printed reason) the Fanout and Grain
+//     cells that [Predict] puts over [SkipBudget];
+//  3. scripts/bench.sh runs the test binary per core count, pinned, in
+//     interleaved rounds, into results/<machine>/<stamp>/bench.txt.
 package bench

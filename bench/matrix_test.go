@@ -116,7 +116,7 @@ func firstCPU() int {
 
 // warmUpBelow is the predicted batch time under which a cell runs one
 // untimed warm-up batch.
-const warmUpBelow = 50 * time.Millisecond
+const warmUpBelow = 10 * time.Millisecond
 
 // runCell runs one cell: one batch per op, and the metrics of DESIGN.md §3.
 func runCell(b *testing.B, m Model, batch Batch, maySkip bool) {

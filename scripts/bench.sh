@@ -174,7 +174,9 @@ if [ "$interrupted" = 0 ] && [ "${PYTHON_SUITE:-1}" != 0 ]; then
 	echo "bench: the Python reference suite (PYTHON_SUITE=0 to leave it out)" >&2
 	# The Python suite's own rounds per profile (6 for standard: its batches
 	# are slower) unless COUNT was given.
-	scripts/bench-python.sh -o "$partial" -p "$PROFILE" -c "${cores[*]}" ${user_count:+-n "$user_count"} 2>>"$dir/stderr.log" >&2 &
+	# COUNT may be exported (make exports it, empty or not); the Python suite
+	# must not see the Go rounds through it.
+	env -u COUNT scripts/bench-python.sh -o "$partial" -p "$PROFILE" -c "${cores[*]}" ${user_count:+-n "$user_count"} 2>>"$dir/stderr.log" >&2 &
 	child=$!
 	wait "$child" || echo "bench: the Python suite failed (see $dir/stderr.log); the Go results stand" >&2
 	child=""
