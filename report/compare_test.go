@@ -33,20 +33,7 @@ func TestCompareGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden := "testdata/compare/laptop-server.compare.md"
-	if *regen {
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test ./report -regen to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("compare.md differs from %s; rerun with -regen if the change is intended:\n%s", golden, firstDiff(string(got), string(want)))
-	}
+	checkGolden(t, "testdata/compare/laptop-server.compare.md", got)
 
 	// The HTML says the same, self-contained: every chart inline, nothing
 	// fetched, no script.

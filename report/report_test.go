@@ -67,20 +67,7 @@ func TestGolden(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				golden := filepath.Join("testdata", name+"."+f)
-				if *regen {
-					if err := os.WriteFile(golden, got, 0o644); err != nil {
-						t.Fatal(err)
-					}
-					continue
-				}
-				want, err := os.ReadFile(golden)
-				if err != nil {
-					t.Fatalf("%v (run go test ./report -regen to create it)", err)
-				}
-				if !bytes.Equal(got, want) {
-					t.Errorf("%s differs from %s; rerun with -regen if the change is intended:\n%s", f, golden, firstDiff(string(got), string(want)))
-				}
+				checkGolden(t, filepath.Join("testdata", name+"."+f), got)
 			}
 		})
 	}
@@ -279,5 +266,24 @@ func TestPartialReportSaysWhatIsMissing(t *testing.T) {
 		if !bytes.Contains(md, []byte(mdEscape(s))) && !bytes.Contains(md, []byte(s)) {
 			t.Errorf("summary.md lacks %q", s)
 		}
+	}
+}
+
+// checkGolden compares got with the golden file, or rewrites the file
+// with -regen.
+func checkGolden(t *testing.T, golden string, got []byte) {
+	t.Helper()
+	if *regen {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test ./report -regen to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs; rerun with -regen if the change is intended:\n%s", golden, firstDiff(string(got), string(want)))
 	}
 }
