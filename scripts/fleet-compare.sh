@@ -73,6 +73,7 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$dir" ] || die "give the directory that holds the result sets (usage: $prog DIR [-o OUT] ...; -h for more)"
 [ -d "$dir" ] || die "$dir: not a directory"
+while [ "${dir%/}" != "$dir" ] && [ "${dir%/}" != "" ]; do dir=${dir%/}; done
 [ -n "$out" ] || die "-o needs a directory"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/fleet-compare.XXXXXX")

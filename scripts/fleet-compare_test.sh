@@ -39,9 +39,10 @@ fresh() {
 }
 
 # run runs the script in the repository root; the status is in $status.
+# ${1+"$@"}: the form of "$@" that old shells accept under set -u when it is empty.
 run() {
 	status=0
-	(cd "$repo" && "$script" "$@") >"$tmp/stdout" 2>"$tmp/stderr" || status=$?
+	(cd "$repo" && "$script" ${1+"$@"}) >"$tmp/stdout" 2>"$tmp/stderr" || status=$?
 }
 
 # has FILE EXTENDED-REGEXP
