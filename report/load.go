@@ -50,8 +50,8 @@ type Set struct {
 	Runs       []*Run   // one per core count, ascending
 	Cells      []*Cell  // sorted by name, then cores
 	Skips      []*Skip
-	Incomplete bool    // some run says "incomplete: true"
-	Failed     bool    // the runner says "failed: true": a cell failed
+	Incomplete bool // some run says "incomplete: true"
+	Failed     bool // the runner says "failed: true": a cell failed
 	// Looks counts the adaptive rounds: rounds that re-ran only the cells
 	// a report had left undecided ("adaptive: true").
 	Looks    int
