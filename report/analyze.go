@@ -222,7 +222,10 @@ type Verdict struct {
 	// MoreRounds is, for an undecided verdict, about how many more rounds
 	// would decide it (−1: not soon).
 	MoreRounds int
-	Text       string
+	// Waiting are the cells whose undecided claims an undecided verdict
+	// waits on: the ones more rounds should re-run.
+	Waiting []*Cell
+	Text    string
 }
 
 // A Missing entry is a cell or analysis the input lacks, and why.

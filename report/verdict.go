@@ -70,7 +70,7 @@ func (a *Analysis) verdict(w *Workload, k int) *Verdict {
 		}
 	}
 	if len(winners) == 0 {
-		a.noWinner(v, &b, models, k)
+		a.noWinner(v, &b, w, models, k)
 		v.Text = b.String()
 		return v
 	}
@@ -108,6 +108,10 @@ func (a *Analysis) verdict(w *Workload, k int) *Verdict {
 		// It beats seq, but neither factor alone is decided.
 		v.Word, v.Gain = WordUndecided, "undecided"
 		v.MoreRounds = soonest(c, p)
+		if c != nil {
+			v.Waiting = append(v.Waiting, best.One, w.Base)
+		}
+		v.Waiting = append(v.Waiting, bp.Cell, best.One)
 		fmt.Fprintf(&b, "%s: %s beats seq, %s at %d cores, but neither its concurrency gain (%s) nor its parallel gain (%s) alone is decided",
 			v.Word, best.Model, v.Speedup, k, short(claimEst(c)), short(claimEst(p)))
 		if t := roundsText(v.MoreRounds); t != "" {
@@ -152,7 +156,7 @@ func (a *Analysis) verdict(w *Workload, k int) *Verdict {
 
 // noWinner writes the verdict when no model decidedly beats seq: every
 // model within the margin or slower, or some still undecided.
-func (a *Analysis) noWinner(v *Verdict, b *strings.Builder, models []*Scaling, k int) {
+func (a *Analysis) noWinner(v *Verdict, b *strings.Builder, w *Workload, models []*Scaling, k int) {
 	best := models[0]
 	var undecided []*stats.Claim
 	var slower []string
@@ -160,6 +164,7 @@ func (a *Analysis) noWinner(v *Verdict, b *strings.Builder, models []*Scaling, k
 		switch c := s.Point(k).VsBase; c.Outcome {
 		case stats.Undecided:
 			undecided = append(undecided, c)
+			v.Waiting = append(v.Waiting, s.Point(k).Cell, w.Base)
 		case stats.Slower:
 			slower = append(slower, s.Model)
 		}
