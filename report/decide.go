@@ -177,8 +177,10 @@ func (a *Analysis) countOutcome(o stats.Outcome) int {
 }
 
 // Rerun is what more rounds should re-run at one core count: the cells the
-// undecided verdicts wait on, grouped by benchmark configuration, each
-// group as a go test -bench pattern.
+// undecided verdicts wait on, and go test -bench patterns that select them,
+// one per benchmark. A pattern matches the union of the cells' values at
+// each level of the name (workloads × models), so it may select a few cells
+// more than asked: extra samples, never fewer.
 type Rerun struct {
 	Cores    int
 	Patterns []string
@@ -211,29 +213,44 @@ func (a *Analysis) Undecided() []Rerun {
 			continue
 		}
 		r := Rerun{Cores: k}
-		groups := map[string][]string{} // pattern prefix → models
-		var order []string
+		// Per benchmark, the distinct values at each level of the name.
+		type levels struct {
+			keys []string
+			vals []map[string]bool
+			ord  [][]string
+		}
+		byBench := map[string]*levels{}
+		var benches []string
 		for _, c := range a.Set.Cells {
 			if !cells[c] {
 				continue
 			}
 			r.Cells = append(r.Cells, c)
-			var prefix strings.Builder
-			prefix.WriteString("^" + regexp.QuoteMeta(c.Bench) + "$")
-			for _, p := range c.Parts {
-				if p.Key == "model" {
-					continue
+			l := byBench[c.Bench]
+			if l == nil {
+				l = &levels{}
+				for _, p := range c.Parts {
+					l.keys = append(l.keys, p.Key)
+					l.vals = append(l.vals, map[string]bool{})
+					l.ord = append(l.ord, nil)
 				}
-				prefix.WriteString("/^" + regexp.QuoteMeta(p.Key+"="+p.Value) + "$")
+				byBench[c.Bench] = l
+				benches = append(benches, c.Bench)
 			}
-			key := prefix.String()
-			if _, ok := groups[key]; !ok {
-				order = append(order, key)
+			for i, p := range c.Parts {
+				if i < len(l.vals) && !l.vals[i][p.Value] {
+					l.vals[i][p.Value] = true
+					l.ord[i] = append(l.ord[i], regexp.QuoteMeta(p.Value))
+				}
 			}
-			groups[key] = append(groups[key], regexp.QuoteMeta(c.Model()))
 		}
-		for _, key := range order {
-			r.Patterns = append(r.Patterns, key+"/^model=("+strings.Join(groups[key], "|")+")$")
+		for _, b := range benches {
+			l := byBench[b]
+			pat := "^" + regexp.QuoteMeta(b) + "$"
+			for i, key := range l.keys {
+				pat += "/^" + regexp.QuoteMeta(key) + "=(" + strings.Join(l.ord[i], "|") + ")$"
+			}
+			r.Patterns = append(r.Patterns, pat)
 		}
 		out = append(out, r)
 	}
