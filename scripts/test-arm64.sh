@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# scripts/test-arm64.sh — run concbench's linux/arm64 build for real on an
+# amd64 machine, under QEMU's user-mode emulation: the tests of workloads,
+# report and cmd/concbench, and one smoke run of BenchmarkOverhead and
+# BenchmarkCores from the bench test binary. Timing means nothing here
+# (every instruction is emulated); correctness does. `make test-arm64` and
+# CI (.ci/run) run it; it needs qemu-aarch64-static (Debian:
+# apt-get install qemu-user-static).
+#
+# The test binaries re-execute themselves as the latency server and as
+# worker processes. Without binfmt_misc (a container, a CI runner), the
+# kernel cannot start an arm64 binary, so those children are started
+# through QEMU too: CONCBENCH_EXEC_WRAPPER (see workloads.WrapperEnv).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+QEMU=${QEMU:-qemu-aarch64-static}
+if ! command -v "$QEMU" >/dev/null 2>&1; then
+	echo "test-arm64: $QEMU not found (apt-get install qemu-user-static)" >&2
+	exit 2
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+start=$(date +%s)
+GOOS=linux GOARCH=arm64 go test -c -o "$tmp/" ./workloads ./report ./cmd/concbench ./bench
+export CONCBENCH_EXEC_WRAPPER="$QEMU"
+
+# A test binary runs in its package's directory, as go test runs it, for
+# its testdata.
+for pkg in workloads report cmd/concbench; do
+	t0=$(date +%s)
+	(cd "$pkg" && "$QEMU" "$tmp/$(basename "$pkg").test" -test.timeout 10m)
+	echo "test-arm64: ok  $pkg (linux/arm64 under QEMU, $(($(date +%s) - t0)) s)"
+done
+
+t0=$(date +%s)
+out="$tmp/smoke.txt"
+(cd bench && "$QEMU" "$tmp/bench.test" -test.run '^$' -test.bench '^Benchmark(Overhead|Cores)$' \
+	-test.benchtime 1x -test.cpu 2 -test.timeout 10m -concbench.profile smoke) >"$out"
+# Every model must have a result in both benchmarks, and nothing may fail.
+models=$("$QEMU" "$tmp/bench.test" -concbench.list -test.cpu 2 -concbench.profile smoke 2>/dev/null |
+	grep -c '^BenchmarkOverhead/' || true)
+overhead=$(grep -c '^BenchmarkOverhead/.*ns/op' "$out" || true)
+cores=$(grep -c '^BenchmarkCores/.*ns/op' "$out" || true)
+if grep -q -e '^--- FAIL' -e '^FAIL' "$out" || [ "$overhead" = 0 ] || [ "$overhead" != "$models" ] ||
+	[ "$cores" -lt $((7 * overhead)) ]; then
+	cat "$out" >&2
+	echo "test-arm64: the smoke run failed: $overhead Overhead results (want $models), $cores Cores results (want $((7 * models)))" >&2
+	exit 1
+fi
+echo "test-arm64: ok  bench smoke: $overhead BenchmarkOverhead and $cores BenchmarkCores results ($(($(date +%s) - t0)) s)"
+echo "test-arm64: all passed in $(($(date +%s) - start)) s"
