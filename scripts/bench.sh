@@ -93,8 +93,8 @@ CGO_ENABLED=0 go test -c -o "$tmp/bench.test" ./bench
 cells=()
 total=0
 for k in "${cores[@]}"; do
-	cells[$k]=$("$tmp/bench.test" -concbench.list -concbench.profile "$PROFILE" -test.cpu "$k" | wc -l)
-	total=$((total + cells[$k] * COUNT))
+	cells[k]=$("$tmp/bench.test" -concbench.list -concbench.profile "$PROFILE" -test.cpu "$k" | wc -l)
+	total=$((total + cells[k] * COUNT))
 done
 echo "bench: profile $PROFILE, cores ${cores[*]}, $COUNT round(s), $total cells, into $dir" >&2
 
