@@ -25,14 +25,14 @@ import (
 //
 // The pipes to a worker are blocking file descriptors, not the non-blocking
 // ones os.Pipe makes for the runtime's poller on Unix (blockingPipe, in
-// proc_pipe_*.go; Windows's anonymous pipes are blocking already): a goroutine reading a reply
-// then sleeps in read(2) and the kernel wakes its thread directly when the
-// worker writes, which saves the poller's wake-up on every round trip. The
-// price is that a blocked read cannot be interrupted by closing the file or
-// by a read deadline; it ends when the worker's end of the pipe closes, and
-// that is how every stop works here: the worker is killed, the kernel
-// closes its pipes, the read returns. Every Run therefore has at most one
-// blocked thread per live worker.
+// proc_pipe_*.go; Windows's anonymous pipes are blocking already): a
+// goroutine reading a reply then sleeps in read(2) and the kernel wakes its
+// thread directly when the worker writes, which saves the poller's wake-up
+// on every round trip. The price is that a blocked read cannot be
+// interrupted by closing the file or by a read deadline; it ends when the
+// worker's end of the pipe closes, and that is how every stop works here:
+// the worker is killed, the kernel closes its pipes, the read returns. Every
+// Run therefore has at most one blocked thread per live worker.
 
 const (
 	// defaultDeadlineFloor is the least time a worker gets to answer one
