@@ -102,6 +102,17 @@ func (cmp *Comparison) buildPage(charts []*Chart, svgs [][]byte) *page {
 		if m.Set().CPUs > 0 {
 			cpus = fmt.Sprint(m.Set().CPUs)
 		}
+		// A Mac's performance and efficiency cores, where it said.
+		if p, e := m.Fingerprint("cpus-performance"), m.Fingerprint("cpus-efficiency"); p != "" {
+			cpus += " (" + p + " P"
+			if e != "" {
+				cpus += " + " + e + " E"
+			}
+			cpus += ")"
+		}
+		if unpinned(m.Set()) {
+			cpus += ", unpinned"
+		}
 		t.rows = append(t.rows, []string{m.Label, fp("cpu"), cpus, fp("memory"), fp("go-version"), fp("kernel"), fp("governor"), cal, fp("profile"),
 			coresList(m.Analysis.Cores), fmt.Sprint(len(m.Set().Cells)), fmt.Sprint(m.Analysis.medianN())})
 	}
@@ -311,4 +322,14 @@ func ratioTable(p *Pair, t *RatioTable) table {
 	tb.fold = fmt.Sprintf("%s: geomean %s (%s), %d faster, %d slower, %d within %s, %d undecided", t.Title(), percent(g), ratioString(g),
 		n.Faster, n.Slower, n.Within, pctText(p.Claims.Options().Margin), n.Undecided)
 	return tb
+}
+
+// unpinned reports whether any run of a set within its CPUs was not pinned.
+func unpinned(s *Set) bool {
+	for _, r := range s.Runs {
+		if r.Unpinned > 0 && !s.Oversubscribed(r.Cores) {
+			return true
+		}
+	}
+	return false
 }

@@ -74,7 +74,10 @@ type Run struct {
 	CalibrationSpeedup []float64 // one per round that reported it
 	CalibrationCores   int
 	Affinity           string
-	Rounds             int // distinct "round" values seen (0 when none)
+	// Unpinned counts the rounds the runner could not pin to CPUs
+	// ("pinned: false": no taskset, as on macOS); Pinned those it did.
+	Pinned, Unpinned int
+	Rounds           int // distinct "round" values seen (0 when none)
 
 	rounds map[string]bool
 	calib  map[string]bool // file#round already counted
@@ -514,7 +517,7 @@ func (l *loader) config(r *benchfmt.Result, cores int) (machine, roundKey string
 		run = &Run{Cores: cores, rounds: map[string]bool{}, calib: map[string]bool{}}
 		l.runs[cores] = run
 	}
-	cpuName, round, calib, adaptive := "", "", "", false
+	cpuName, round, calib, adaptive, pinned := "", "", "", false, ""
 	for _, c := range r.Config {
 		if !c.File {
 			continue
@@ -540,6 +543,8 @@ func (l *loader) config(r *benchfmt.Result, cores int) (machine, roundKey string
 			run.CalibrationCores, _ = strconv.Atoi(string(c.Value))
 		case "affinity":
 			run.Affinity = string(c.Value)
+		case "pinned":
+			pinned = string(c.Value)
 		case "round":
 			round = string(c.Value)
 			if !run.rounds[string(c.Value)] {
@@ -555,6 +560,17 @@ func (l *loader) config(r *benchfmt.Result, cores int) (machine, roundKey string
 			continue
 		}
 		l.fingerprint(c.Key, string(c.Value), r)
+	}
+	if pinned != "" {
+		file, _ := r.Pos()
+		if k := file + "#" + round + "#pin"; !run.calib[k] {
+			run.calib[k] = true
+			if pinned == "true" {
+				run.Pinned++
+			} else {
+				run.Unpinned++
+			}
+		}
 	}
 	if adaptive {
 		file, _ := r.Pos()

@@ -69,7 +69,7 @@ func anchor(s string) string {
 }
 
 // fingerprintKeys are shown first, in this order, in the machine table.
-var fingerprintKeys = []string{"machine", "cpu", "cpus", "memory", "goos", "goarch", "go-version", "kernel", "governor", "commit", "profile"}
+var fingerprintKeys = []string{"machine", "cpu", "cpus", "cpus-performance", "cpus-efficiency", "memory", "goos", "goarch", "go-version", "kernel", "governor", "commit", "profile"}
 
 // buildPage lays out the report: machine, warnings, verdicts, charts,
 // tables, what is missing and how the numbers were computed.
@@ -108,10 +108,19 @@ func (a *Analysis) buildPage(charts []*Chart, svgs [][]byte, opt Options) *page 
 			if aff == "" {
 				aff = "—"
 			}
-			rr = append(rr, []string{fmt.Sprint(r.Cores), fmt.Sprint(r.Rounds), aff, yesNo(a.Set.Oversubscribed(r.Cores)), cal})
+			pin := "—"
+			switch {
+			case r.Unpinned > 0 && r.Pinned > 0:
+				pin = fmt.Sprintf("%d of %d rounds", r.Pinned, r.Pinned+r.Unpinned)
+			case r.Unpinned > 0:
+				pin = "no"
+			case r.Pinned > 0:
+				pin = "yes"
+			}
+			rr = append(rr, []string{fmt.Sprint(r.Cores), fmt.Sprint(r.Rounds), aff, pin, yesNo(a.Set.Oversubscribed(r.Cores)), cal})
 		}
-		pg.blocks = append(pg.blocks, table{head: []string{"cores", "rounds", "affinity", "oversubscribed", "calibration speedup"},
-			rows: rr, numeric: []bool{true, true, false, false, true}})
+		pg.blocks = append(pg.blocks, table{head: []string{"cores", "rounds", "affinity", "pinned", "oversubscribed", "calibration speedup"},
+			rows: rr, numeric: []bool{true, true, false, false, false, true}})
 	}
 
 	if len(a.Warnings) > 0 {

@@ -507,6 +507,16 @@ func (a *Analysis) warnings() {
 				r.Cores, med, by, reached, reached))
 		}
 	}
+	var unpinned []string
+	for _, r := range s.Runs {
+		if r.Unpinned > 0 && !s.Oversubscribed(r.Cores) {
+			unpinned = append(unpinned, fmt.Sprint(r.Cores))
+		}
+	}
+	if len(unpinned) > 0 {
+		a.Warnings = append(a.Warnings, fmt.Sprintf("the runs at %s %s were not pinned to CPUs (no taskset here: macOS, or taskset missing): a core count is GOMAXPROCS only, so the OS could place other work on the same CPUs and heterogeneous cores (performance and efficiency) mix freely",
+			strings.Join(unpinned, ", "), plural(len(unpinned), "core count")))
+	}
 	var undecided []string
 	maxMore := 0
 	for _, v := range a.Verdicts {
