@@ -182,12 +182,19 @@ class Env:
         self.addr = addr
         self.dir = dir
         self.exact = exact
+        # The server listens on several ports (comma-separated), so that
+        # their accept queues together hold a whole fanout batch.
+        self.addrs = []
+        for a in filter(None, (addr or "").split(",")):
+            host, _, port = a.rpartition(":")
+            self.addrs.append((host, int(port)))
 
-    def host_port(self):
-        if not self.addr:
+    def host_port(self, seed=0):
+        """The listener a net op with this op seed connects to: the seed
+        modulo their number, as workloads.PickAddr picks it."""
+        if not self.addrs:
             raise RuntimeError("no latency server address (use --addr)")
-        host, _, port = self.addr.rpartition(":")
-        return host, int(port)
+        return self.addrs[seed % len(self.addrs)]
 
     def as_tuple(self):
         return (self.addr, self.dir, self.exact)
@@ -239,7 +246,7 @@ def do_wait(env, op, seed):
         time.sleep(op[4] / 1e9)
         return op[4]
     if kind == KIND_NET:
-        with socket.create_connection(env.host_port()) as c:
+        with socket.create_connection(env.host_port(seed)) as c:
             c.sendall(net_request(op, seed))
             return net_value(recv_exactly(c, op[5]), env.exact)
     if kind == KIND_FILE:
@@ -277,7 +284,7 @@ async def exec_task_async(env, task):
             await asyncio.sleep(op[4] / 1e9)
             v = op[4]
         elif kind == KIND_NET:
-            host, port = env.host_port()
+            host, port = env.host_port(os_)
             reader, writer = await asyncio.open_connection(host, port)
             try:
                 writer.write(net_request(op, os_))

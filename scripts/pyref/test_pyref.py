@@ -108,6 +108,17 @@ class KernelTest(unittest.TestCase):
             self.assertEqual(len(range(3, cb.math.isqrt(x) + 1, 2)), go_iters, x)
 
 
+class EnvTest(unittest.TestCase):
+    def test_host_port_picks_by_seed_as_go(self):
+        # as workloads.TestPickAddr
+        env = cb.Env("a:1,b:2,c:3")
+        for seed, want in [(0, ("a", 1)), (1, ("b", 2)), (2, ("c", 3)), (3, ("a", 1)), (cb.M64, ("a", 1))]:
+            self.assertEqual(env.host_port(seed), want, seed)
+        self.assertEqual(cb.Env("127.0.0.1:9").host_port(12345), ("127.0.0.1", 9))
+        with self.assertRaises(RuntimeError):
+            cb.Env("").host_port(0)
+
+
 class GoldenTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -347,7 +358,7 @@ class RealServerTest(unittest.TestCase):
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         try:
             addr = proc.stdout.readline().decode().strip()
-            self.assertRegex(addr, r"^127\.0\.0\.1:\d+$")
+            self.assertRegex(addr, r"^127\.0\.0\.1:\d+(,127\.0\.0\.1:\d+)*$")
             env = cb.Env(addr, None, exact=True)
             got = [(t[1], cb.exec_task(env, t)) for t in cb.generate("net", 2, 1, wait_ns=MS, nbytes=1024)]
             self.assertEqual(got, GOLDEN["net"])
