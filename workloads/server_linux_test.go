@@ -19,11 +19,10 @@ import (
 
 // TestLatencyServerQueuesAFanout stops the latency server process, so that
 // it accepts nothing, and connects more clients at once than one listener's
-// accept queue (net.core.somaxconn) holds. Every connect must complete at
-// once: the kernel queues them on the server's listeners. A connect that
-// found its queue full would have its SYN dropped and retried only after a
-// second, past the deadline here. Once the server runs again, every
-// connection is served.
+// accept queue (net.core.somaxconn) holds. The kernel must queue every one
+// on the server's listeners: none may have its SYN dropped, which the
+// client would retransmit only after a second (tcpi_total_retrans counts
+// it). Once the server runs again, every connection is served.
 func TestLatencyServerQueuesAFanout(t *testing.T) {
 	if testing.Short() {
 		t.Skip("thousands of connections in -short mode")
@@ -72,15 +71,17 @@ func TestLatencyServerQueuesAFanout(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			// Far under the kernel's 1 s SYN retry, far over a connect that
-			// the kernel completes on its own (microseconds, even under
-			// -race on a busy machine).
-			c, err := net.DialTimeout("tcp", addrs[i%len(addrs)], 700*time.Millisecond)
+			// A dropped SYN is retried after 1 s, then 3 s: past this
+			// timeout, or counted as a retransmission below.
+			c, err := net.DialTimeout("tcp", addrs[i%len(addrs)], 2500*time.Millisecond)
 			if err != nil {
 				errs <- fmt.Errorf("connection %d: %w", i, err)
 				return
 			}
 			conns[i] = c
+			if n, err := retransmits(c); err != nil || n > 0 {
+				errs <- fmt.Errorf("connection %d: %d retransmissions (%v): its SYN was dropped", i, n, err)
+			}
 		}()
 	}
 	wg.Wait()
@@ -92,7 +93,7 @@ func TestLatencyServerQueuesAFanout(t *testing.T) {
 		}
 	}
 	if failed > 0 {
-		t.Fatalf("%d of %d connects to a stopped server over %d listeners (somaxconn %d) did not complete at once",
+		t.Fatalf("%d of %d connects to a stopped server over %d listeners (somaxconn %d) were not queued at once",
 			failed, n, len(addrs), somaxconn)
 	}
 	if err := syscall.Kill(s.PID(), syscall.SIGCONT); err != nil {
@@ -114,4 +115,23 @@ func TestLatencyServerQueuesAFanout(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
+}
+
+// retransmits returns how many segments the kernel retransmitted on c.
+func retransmits(c net.Conn) (uint32, error) {
+	rc, err := c.(*net.TCPConn).SyscallConn()
+	if err != nil {
+		return 0, err
+	}
+	var info *unix.TCPInfo
+	var ierr error
+	if err := rc.Control(func(fd uintptr) {
+		info, ierr = unix.GetsockoptTCPInfo(int(fd), unix.IPPROTO_TCP, unix.TCP_INFO)
+	}); err != nil {
+		return 0, err
+	}
+	if ierr != nil {
+		return 0, ierr
+	}
+	return info.Total_retrans, nil
 }
