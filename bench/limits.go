@@ -16,8 +16,9 @@ const Unlimited = math.MaxUint64
 // Limits are the resource limits that every cell of a run must fit in.
 type Limits struct {
 	// Nofile is this process's soft RLIMIT_NOFILE, which Go raised to the
-	// hard limit when the process started. The latency server and the worker
-	// processes are this binary too, so each of them gets the same.
+	// hard limit (less one, on Linux) when the process started. The latency
+	// server and the worker processes are this binary too and raise theirs
+	// alike, so each of them gets the same.
 	Nofile uint64
 	// Nproc is RLIMIT_NPROC: how many threads and processes this user may
 	// have, counted over the whole system, not per process.
