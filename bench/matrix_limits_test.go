@@ -3,10 +3,10 @@ package bench
 // limitSkip is the matrix's limit check of one cell: the reason to skip it,
 // or "".
 func limitSkip(m Model, batch Batch, procs int) string {
-	need := CellNeed(m.Name(), batch.Tasks, procs)
-	threads := -1
-	if need.Threads > 0 {
+	lim, need := runLimits(), CellNeed(m.Name(), batch.Tasks, procs)
+	threads := -1 // counting walks /proc: only where the count can matter
+	if need.Threads > 0 && lim.NprocEnforced && lim.Nproc != Unlimited {
 		threads = cachedUserThreads()
 	}
-	return LimitSkip(runLimits(), need, openFiles(), testServer.Listeners(), threads)
+	return LimitSkip(lim, need, openFiles(), testServer.Listeners(), threads)
 }
