@@ -13,7 +13,8 @@ import (
 func ReadLimits() Limits { return readRlimits() }
 
 // openFiles counts this process's open descriptors where /dev/fd lists
-// them (macOS, the BSDs), else 0.
+// them (macOS; FreeBSD only with fdescfs mounted, else it lists 0-2), else
+// 0: the spare descriptors cover what it misses.
 func openFiles() int {
 	if runtime.GOOS == "windows" {
 		return 0

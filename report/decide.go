@@ -2,19 +2,22 @@ package report
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
+	"strings"
 
 	"github.com/concbench/concbench/report/stats"
 )
 
 // claims registers every comparison the report decides, one family per
-// question, and decides them together (report/stats): per BenchmarkCores
-// workload and core count, "which Go model beats seq at 1 core, and does it
-// gain from more cores?" — each model's speedup over seq at 1 core, its
-// parallel gain over itself at 1 core, and the fastest model against the
-// second; the same for the CPython models in a family of their own; and
-// per foreign benchmark, its speedup at each GOMAXPROCS. A model's
-// concurrency gain is its speedup at 1 core, decided in the 1-core family.
+// question, and decides them together (report/stats). Per BenchmarkCores
+// workload and core count: "which Go model beats seq at 1 core?" — each
+// model's speedup over seq at 1 core, and the fastest model against the
+// second — and "which models gain from these cores?" — each model's
+// parallel gain over itself at 1 core; the same for the CPython models in
+// families of their own; and per foreign benchmark, its speedup at each
+// GOMAXPROCS. A model's concurrency gain is its speedup at 1 core, decided
+// in the 1-core family.
 func (a *Analysis) claims() {
 	a.Claims = stats.NewClaims(stats.Options{Margin: a.opt.margin(), Looks: a.Set.Looks})
 	side := a.Set.Side
@@ -38,7 +41,7 @@ func (a *Analysis) claims() {
 					}
 					p.VsBase = a.Claims.Add(fam, side(p.Cell), side(base))
 					if k > 1 && s.One != nil {
-						p.VsOne = a.Claims.Add(fam, side(p.Cell), side(s.One))
+						p.VsOne = a.Claims.Add(fam+": parallel gains", side(p.Cell), side(s.One))
 					}
 				}
 				if r := ranked(w, k, py); !py && len(r) > 1 {
@@ -151,8 +154,9 @@ func (a *Analysis) methodText() string {
 		"so variances are moderated as limma does for gene arrays (empirical Bayes, Smyth 2004): the log-scale variances of one benchmark configuration, "+
 		"at every core count and model, share a prior, whose weight d0 is fitted over the whole run — here %s. "+
 		"A cell never informs its own prior, the prior counts no more degrees of freedom than the cells that estimated it, and a cell whose variance is an outlier against it (F test, p < %.2g) keeps its own variance. "+
-		"The family of comparisons is sized to the question asked, not to the report: each verdict (a workload at a core count) is one family — every Go model against seq at 1 core, "+
-		"its parallel gain against itself at 1 core, and the fastest against the second; a model's concurrency gain is its claim at 1 core. "+
+		"The family of comparisons is sized to the question asked, not to the report. A verdict (a workload at a core count) asks two: which Go model beats seq at 1 core "+
+		"(every model against seq at 1 core, and the fastest against the second: one family), and which models gain from the cores (each model against itself at 1 core: another); "+
+		"a model's concurrency gain is its claim at 1 core; CPython's models form families of their own, and so does each foreign benchmark's GOMAXPROCS sweep. "+
 		"Holm's method controls errors within a family; Benjamini–Hochberg selects the families worth deciding across the report, and each selected family is tested at α·R/M "+
 		"(Benjamini and Bogomolov 2014; α = %.2g, %d of %d families selected). So adding core counts or benchmarks does not take power from a verdict. "+
 		"Intervals in verdicts are at each claim's corrected level. A faster or slower decision must also agree with the ratio of the medians and, where both cells have samples enough for it, "+
@@ -170,4 +174,85 @@ func (a *Analysis) countOutcome(o stats.Outcome) int {
 		}
 	}
 	return n
+}
+
+// Rerun is what more rounds should re-run at one core count: the cells the
+// undecided verdicts wait on, and go test -bench patterns that select them,
+// one per benchmark. A pattern matches the union of the cells' values at
+// each level of the name (workloads × models), so it may select a few cells
+// more than asked: extra samples, never fewer.
+type Rerun struct {
+	Cores    int
+	Patterns []string
+	Cells    []*Cell
+}
+
+// Undecided lists, per core count, the cells of the undecided verdicts'
+// undecided claims (concbench report -undecided prints it for the bench
+// runner's adaptive rounds).
+func (a *Analysis) Undecided() []Rerun {
+	byK := map[int]map[*Cell]bool{}
+	for _, v := range a.Verdicts {
+		if v.Word != WordUndecided {
+			continue
+		}
+		for _, c := range v.Waiting {
+			if c == nil {
+				continue
+			}
+			if byK[c.Cores] == nil {
+				byK[c.Cores] = map[*Cell]bool{}
+			}
+			byK[c.Cores][c] = true
+		}
+	}
+	var out []Rerun
+	for _, k := range a.Cores {
+		cells := byK[k]
+		if len(cells) == 0 {
+			continue
+		}
+		r := Rerun{Cores: k}
+		// Per benchmark, the distinct values at each level of the name.
+		type levels struct {
+			keys []string
+			vals []map[string]bool
+			ord  [][]string
+		}
+		byBench := map[string]*levels{}
+		var benches []string
+		for _, c := range a.Set.Cells {
+			if !cells[c] {
+				continue
+			}
+			r.Cells = append(r.Cells, c)
+			l := byBench[c.Bench]
+			if l == nil {
+				l = &levels{}
+				for _, p := range c.Parts {
+					l.keys = append(l.keys, p.Key)
+					l.vals = append(l.vals, map[string]bool{})
+					l.ord = append(l.ord, nil)
+				}
+				byBench[c.Bench] = l
+				benches = append(benches, c.Bench)
+			}
+			for i, p := range c.Parts {
+				if i < len(l.vals) && !l.vals[i][p.Value] {
+					l.vals[i][p.Value] = true
+					l.ord[i] = append(l.ord[i], regexp.QuoteMeta(p.Value))
+				}
+			}
+		}
+		for _, b := range benches {
+			l := byBench[b]
+			pat := "^" + regexp.QuoteMeta(b) + "$"
+			for i, key := range l.keys {
+				pat += "/^" + regexp.QuoteMeta(key) + "=(" + strings.Join(l.ord[i], "|") + ")$"
+			}
+			r.Patterns = append(r.Patterns, pat)
+		}
+		out = append(out, r)
+	}
+	return out
 }

@@ -21,7 +21,7 @@ func (a *Analysis) verdicts() {
 	}
 	for _, g := range a.Generic {
 		for _, b := range g.Benches {
-			b.Text = genericText(b, a.marginText())
+			b.Text = genericText(b, a.marginText(), a.PredictAt)
 		}
 	}
 }
@@ -70,7 +70,7 @@ func (a *Analysis) verdict(w *Workload, k int) *Verdict {
 		}
 	}
 	if len(winners) == 0 {
-		a.noWinner(v, &b, models, k)
+		a.noWinner(v, &b, w, models, k)
 		v.Text = b.String()
 		return v
 	}
@@ -108,6 +108,10 @@ func (a *Analysis) verdict(w *Workload, k int) *Verdict {
 		// It beats seq, but neither factor alone is decided.
 		v.Word, v.Gain = WordUndecided, "undecided"
 		v.MoreRounds = soonest(c, p)
+		if c != nil {
+			v.Waiting = append(v.Waiting, best.One, w.Base)
+		}
+		v.Waiting = append(v.Waiting, bp.Cell, best.One)
 		fmt.Fprintf(&b, "%s: %s beats seq, %s at %d cores, but neither its concurrency gain (%s) nor its parallel gain (%s) alone is decided",
 			v.Word, best.Model, v.Speedup, k, short(claimEst(c)), short(claimEst(p)))
 		if t := roundsText(v.MoreRounds); t != "" {
@@ -143,6 +147,11 @@ func (a *Analysis) verdict(w *Workload, k int) *Verdict {
 	if len(slower) > 0 {
 		fmt.Fprintf(&b, "; %s %s slower than seq", joinAnd(slower), verb(len(slower), "is", "are"))
 	}
+	if f := best.Fit(); f != nil && k == a.MaxCores && v.Gain != "concurrency" && scales(best) {
+		if p := predictions(*f, a.PredictAt); p != "" {
+			fmt.Fprintf(&b, "; fitted to it, the %s predicts %s", f.Law, p)
+		}
+	}
 	if note := a.pyNote(w, k); note != "" {
 		b.WriteString(". " + note)
 	}
@@ -152,7 +161,7 @@ func (a *Analysis) verdict(w *Workload, k int) *Verdict {
 
 // noWinner writes the verdict when no model decidedly beats seq: every
 // model within the margin or slower, or some still undecided.
-func (a *Analysis) noWinner(v *Verdict, b *strings.Builder, models []*Scaling, k int) {
+func (a *Analysis) noWinner(v *Verdict, b *strings.Builder, w *Workload, models []*Scaling, k int) {
 	best := models[0]
 	var undecided []*stats.Claim
 	var slower []string
@@ -160,6 +169,7 @@ func (a *Analysis) noWinner(v *Verdict, b *strings.Builder, models []*Scaling, k
 		switch c := s.Point(k).VsBase; c.Outcome {
 		case stats.Undecided:
 			undecided = append(undecided, c)
+			v.Waiting = append(v.Waiting, s.Point(k).Cell, w.Base)
 		case stats.Slower:
 			slower = append(slower, s.Model)
 		}
@@ -244,7 +254,7 @@ func (a *Analysis) pyNote(w *Workload, k int) string {
 	return ""
 }
 
-func genericText(b *GenericBench, margin string) string {
+func genericText(b *GenericBench, margin string, predictAt []int) string {
 	var best *CorePoint
 	for _, p := range b.Points[1:] {
 		if !p.Oversub && (best == nil || p.Par.Value > best.Par.Value) {
@@ -273,7 +283,13 @@ func genericText(b *GenericBench, margin string) string {
 		}
 	}
 	if f := fitOf(b.Amdahl, b.USL); f != nil {
-		s += fmt.Sprintf("; %s predicts %s", f, predictions(*f))
+		s += "; " + f.String()
+		if p := predictions(*f, predictAt); p != "" {
+			s += " predicts " + p
+		}
+		if b.FitNote != "" {
+			s += " (" + b.FitNote + ")"
+		}
 	} else if b.FitNote != "" {
 		s += "; " + b.FitNote
 	}
@@ -287,12 +303,24 @@ func fitOf(amdahl, usl *Fit) *Fit {
 	return amdahl
 }
 
-func predictions(f Fit) string {
+// predictions words a fit's bands at the whole doublings: "9.8–12.4× at
+// 16, 11–19× at 32".
+func predictions(f Fit, at []int) string {
 	var parts []string
-	for _, n := range Predictions {
-		parts = append(parts, fmt.Sprintf("%s× at %d", num(f.Predict(float64(n))), n))
+	for _, n := range at {
+		if b, ok := f.Band(float64(n)); ok {
+			parts = append(parts, bandText(b)+" at "+fmt.Sprint(n))
+		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// Band is a law's prediction at a core count, with its interval.
+type Band = stats.Band
+
+// bandText is a prediction's range: "9.8–12.4×".
+func bandText(b Band) string {
+	return num(b.Lo) + "–" + num(b.Hi) + "×"
 }
 
 // short formats an estimate without its interval when the interval is

@@ -123,11 +123,12 @@ type Claims struct {
 	list     []*Claim
 	decided  bool
 	selected int // families that Benjamini–Hochberg selected
+	quantile map[[2]float64]float64
 }
 
 // NewClaims returns an empty set with the given decision rule.
 func NewClaims(opt Options) *Claims {
-	return &Claims{opt: opt.withDefaults(), families: map[string]*family{}}
+	return &Claims{opt: opt.withDefaults(), families: map[string]*family{}, quantile: map[[2]float64]float64{}}
 }
 
 // Options returns the set's decision rule, defaults filled in.
@@ -285,6 +286,11 @@ func (cs *Claims) holm(f *family, level float64, selected bool) {
 		}
 		c.Level = stepLevel
 		c.Lo, c.Hi = cs.interval(c.Log, c.SE, c.DF, c.Level)
+		if !stopped && cs.region(c.Lo, c.Hi) != c.Lean {
+			// The printed interval (its quantile rounded to be a little
+			// wider) must show the decision: a claim on the edge waits.
+			stopped = true
+		}
 		if !stopped {
 			c.Outcome = c.Lean
 			if c.Outcome == Faster || c.Outcome == Slower {
@@ -301,6 +307,20 @@ func (cs *Claims) holm(f *family, level float64, selected bool) {
 	}
 }
 
+// region is the decision an interval shows against the margin.
+func (cs *Claims) region(lo, hi float64) Outcome {
+	edge := 1 + cs.opt.Margin
+	switch {
+	case lo > edge:
+		return Faster
+	case hi < 1/edge:
+		return Slower
+	case lo > 1/edge && hi < edge:
+		return Within
+	}
+	return Undecided
+}
+
 // interval is the ratio's two-sided interval at confidence 1−level.
 func (cs *Claims) interval(d, se, df, level float64) (lo, hi float64) {
 	if df <= 0 || math.IsNaN(se) {
@@ -309,8 +329,27 @@ func (cs *Claims) interval(d, se, df, level float64) (lo, hi float64) {
 	if se == 0 {
 		return math.Exp(d), math.Exp(d)
 	}
-	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}.Quantile(1 - level/2)
+	t := cs.tQuantile(1-level/2, df)
 	return math.Exp(d - t*se), math.Exp(d + t*se)
+}
+
+// tQuantile is Student's t quantile at p with df degrees of freedom, df
+// rounded down to three significant digits (a slightly wider interval,
+// never a narrower one) so that the many claims of a report share a few
+// hundred evaluations of the inverse incomplete beta function.
+func (cs *Claims) tQuantile(p, df float64) float64 {
+	if df > 1e5 {
+		df = 1e5
+	}
+	scale := math.Pow(10, math.Floor(math.Log10(df))-2)
+	df = math.Max(math.Floor(df/scale)*scale, math.Min(df, 0.01))
+	k := [2]float64{p, df}
+	if q, ok := cs.quantile[k]; ok {
+		return q
+	}
+	q := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}.Quantile(p)
+	cs.quantile[k] = q
+	return q
 }
 
 // robust reports whether a faster or slower decision survives the checks
@@ -367,8 +406,7 @@ func (cs *Claims) moreRounds(c *Claim) int {
 		if se == 0 {
 			return true
 		}
-		t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}.Quantile(1 - c.Level/2)
-		return t*se < gap
+		return cs.tQuantile(1-c.Level/2, df)*se < gap
 	}
 	hi := cs.opt.MaxRounds
 	if !decides(hi) {
