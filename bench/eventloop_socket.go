@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"strings"
 
 	"golang.org/x/sys/unix"
 
@@ -29,19 +30,24 @@ const (
 	failed // an error or a hang-up: a pending connect has an answer
 )
 
-// sockaddr returns the latency server's socket address and family.
-func sockaddr(env *workloads.Env) (unix.Sockaddr, int, error) {
+// sockaddrs parses the latency server's addresses.
+func sockaddrs(env *workloads.Env) ([]serverAddr, error) {
 	if env == nil || env.Addr == "" {
-		return nil, 0, errors.New("no latency server address in Env")
+		return nil, errors.New("no latency server address in Env")
 	}
-	ap, err := netip.ParseAddrPort(env.Addr)
-	if err != nil {
-		return nil, 0, fmt.Errorf("latency server address: %w", err)
+	var addrs []serverAddr
+	for _, a := range strings.Split(env.Addr, ",") {
+		ap, err := netip.ParseAddrPort(a)
+		if err != nil {
+			return nil, fmt.Errorf("latency server address: %w", err)
+		}
+		if ap.Addr().Is4() {
+			addrs = append(addrs, serverAddr{&unix.SockaddrInet4{Port: int(ap.Port()), Addr: ap.Addr().As4()}, unix.AF_INET})
+		} else {
+			addrs = append(addrs, serverAddr{&unix.SockaddrInet6{Port: int(ap.Port()), Addr: ap.Addr().As16()}, unix.AF_INET6})
+		}
 	}
-	if ap.Addr().Is4() {
-		return &unix.SockaddrInet4{Port: int(ap.Port()), Addr: ap.Addr().As4()}, unix.AF_INET, nil
-	}
-	return &unix.SockaddrInet6{Port: int(ap.Port()), Addr: ap.Addr().As16()}, unix.AF_INET6, nil
+	return addrs, nil
 }
 
 // netConn is the state of a Net op in flight: a non-blocking socket that
@@ -70,14 +76,16 @@ const (
 // start, so the state machine needs no further registration calls.
 func (l *loop) startNet(i int32, op workloads.Op, seed uint64) error {
 	if l.conns == nil {
-		sa, family, err := sockaddr(l.env)
+		addrs, err := sockaddrs(l.env)
 		if err != nil {
 			return err
 		}
 		l.conns = make([]netConn, len(l.tasks))
-		l.sa, l.family = sa, family
+		l.addrs = addrs
 	}
-	sa, family := l.sa, l.family
+	// The op dials the listener workloads.Env.Do would pick.
+	a := l.addrs[workloads.AddrIndex(seed, len(l.addrs))]
+	sa, family := a.sa, a.family
 	fd, err := nonblockingSocket(family)
 	if err != nil {
 		return fmt.Errorf("socket: %w", err)
@@ -174,8 +182,13 @@ func (l *loop) closeSockets() {
 	}
 }
 
-// netAddr is the latency server's address, parsed once per Run.
+// netAddr is the latency server's addresses, parsed once per Run.
 type netAddr struct {
+	addrs []serverAddr
+}
+
+// serverAddr is one of the latency server's addresses.
+type serverAddr struct {
 	sa     unix.Sockaddr
 	family int
 }

@@ -67,6 +67,7 @@ func printRunConfig() {
 	speedup, cpus := Calibrate(40 * time.Millisecond)
 	fmt.Printf("calibration-speedup: %.2f\n", speedup)
 	fmt.Printf("calibration-cores: %d\n", cpus)
+	printLimitConfig()
 }
 
 // testEnv returns an Env with the shared latency server and a private

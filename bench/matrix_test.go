@@ -129,6 +129,9 @@ func runCell(b *testing.B, m Model, batch Batch, maySkip bool) {
 		skipCell(b, fmt.Sprintf("%s would take about %v per batch of %d tasks at %d %s, over the %v budget",
 			m.Name(), p.Round(100*time.Millisecond), len(batch.Tasks), procs, cores, SkipBudget))
 	}
+	if why := limitSkip(m, batch, procs); why != "" {
+		skipCell(b, why)
+	}
 	env := &workloads.Env{Addr: testServer.Addr(), Dir: b.TempDir()}
 	if p := Predict(m.Name(), batch.Tasks, procs); p < warmUpBelow {
 		// A batch this short is one op at -benchtime 1x, and its first run

@@ -9,13 +9,15 @@ import (
 	"io"
 	"net"
 	"os"
+	"strings"
 	"time"
 )
 
 // Env is what the waiting ops need from their surroundings.
 type Env struct {
-	// Addr is the latency server's address (host:port); Net ops fail
-	// without it.
+	// Addr is the latency server's address (host:port), or several,
+	// comma-separated, of which each Net op dials the one [PickAddr]
+	// chooses by the op's seed. Net ops fail without it.
 	Addr string
 	// Dir holds the temporary files of File ops; empty means os.TempDir().
 	Dir string
@@ -108,7 +110,7 @@ func (env *Env) netRoundTrip(ctx context.Context, op Op, seed uint64) (uint64, e
 		return 0, errors.New("no latency server address in Env")
 	}
 	var d net.Dialer
-	c, err := d.DialContext(ctx, "tcp", env.Addr)
+	c, err := d.DialContext(ctx, "tcp", PickAddr(env.Addr, seed))
 	if err != nil {
 		return 0, err
 	}
@@ -125,6 +127,28 @@ func (env *Env) netRoundTrip(ctx context.Context, op Op, seed uint64) (uint64, e
 	}
 	return NetValue(reply), nil
 }
+
+// PickAddr returns the address in the comma-separated list addrs that a
+// net op with the given seed connects to: the seed modulo their number, so
+// the ops of a batch spread evenly over the latency server's listeners
+// (seeds are hashes). It allocates nothing.
+func PickAddr(addrs string, seed uint64) string {
+	n := strings.Count(addrs, ",") + 1
+	if n == 1 {
+		return addrs
+	}
+	for k := AddrIndex(seed, n); k > 0; k-- {
+		addrs = addrs[strings.IndexByte(addrs, ',')+1:]
+	}
+	if i := strings.IndexByte(addrs, ','); i >= 0 {
+		addrs = addrs[:i]
+	}
+	return addrs
+}
+
+// AddrIndex returns which of n latency server addresses a net op with the
+// given seed connects to; [PickAddr] picks by it.
+func AddrIndex(seed uint64, n int) int { return int(seed % uint64(n)) }
 
 func ctxErr(ctx context.Context, err error) error {
 	if ctx.Err() != nil {

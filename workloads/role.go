@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"strconv"
 	"strings"
 )
 
@@ -36,6 +37,12 @@ const (
 	DirEnv  = "CONCBENCH_DIR"
 )
 
+// NofileEnv, set to a number, makes a child set its soft limit on open
+// descriptors (RLIMIT_NOFILE) to it before its role starts, in place of the
+// hard limit that Go raises it to. Tests use it to run the latency server
+// out of descriptors.
+const NofileEnv = "CONCBENCH_NOFILE"
+
 // ChildMain runs the child role named by $CONCBENCH_ROLE and exits, or
 // returns at once when the variable is unset. Every binary that may be
 // re-executed in a role — the bench test binary and cmd/concbench — calls it
@@ -45,29 +52,52 @@ func ChildMain() {
 	if role == "" {
 		return
 	}
-	var err error
-	switch role {
-	case RoleLatencyServer:
-		err = ServeLatencyProcess(os.Stdin, os.Stdout)
-	case RoleWorker:
-		// A worker is a single-threaded interpreter process.
-		runtime.GOMAXPROCS(1)
-		env := &Env{Addr: os.Getenv(AddrEnv), Dir: os.Getenv(DirEnv)}
-		var fault Fault
-		if fault, err = ParseFault(os.Getenv(FaultEnv)); err == nil {
-			err = serveWorker(env, os.Stdin, os.Stdout, fault)
-		}
-		if _, ok := err.(errFaultExit); ok {
-			os.Exit(faultExitCode)
-		}
-	default:
-		err = fmt.Errorf("unknown role %q", role)
+	err := applyNofileEnv()
+	if err == nil {
+		err = runRole(role)
+	}
+	if _, ok := err.(errFaultExit); ok {
+		os.Exit(faultExitCode)
 	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "concbench %s (pid %d): %v\n", role, os.Getpid(), err)
 		os.Exit(1)
 	}
 	os.Exit(0)
+}
+
+func runRole(role string) error {
+	switch role {
+	case RoleLatencyServer:
+		return ServeLatencyProcess(os.Stdin, os.Stdout)
+	case RoleWorker:
+		// A worker is a single-threaded interpreter process.
+		runtime.GOMAXPROCS(1)
+		env := &Env{Addr: os.Getenv(AddrEnv), Dir: os.Getenv(DirEnv)}
+		fault, err := ParseFault(os.Getenv(FaultEnv))
+		if err != nil {
+			return err
+		}
+		return serveWorker(env, os.Stdin, os.Stdout, fault)
+	}
+	return fmt.Errorf("unknown role %q", role)
+}
+
+// applyNofileEnv sets the soft descriptor limit that $CONCBENCH_NOFILE asks
+// for, if any.
+func applyNofileEnv() error {
+	v := os.Getenv(NofileEnv)
+	if v == "" {
+		return nil
+	}
+	n, err := strconv.ParseUint(v, 10, 64)
+	if err == nil {
+		err = setSoftNofile(n)
+	}
+	if err != nil {
+		return fmt.Errorf("%s=%q: %w", NofileEnv, v, err)
+	}
+	return nil
 }
 
 // Command returns a command that re-executes the current binary in role,

@@ -182,12 +182,19 @@ class Env:
         self.addr = addr
         self.dir = dir
         self.exact = exact
+        # The server listens on several ports (comma-separated), so that
+        # their accept queues together hold a whole fanout batch.
+        self.addrs = []
+        for a in filter(None, (addr or "").split(",")):
+            host, _, port = a.rpartition(":")
+            self.addrs.append((host, int(port)))
 
-    def host_port(self):
-        if not self.addr:
+    def host_port(self, seed=0):
+        """The listener a net op with this op seed connects to: the seed
+        modulo their number, as workloads.PickAddr picks it."""
+        if not self.addrs:
             raise RuntimeError("no latency server address (use --addr)")
-        host, _, port = self.addr.rpartition(":")
-        return host, int(port)
+        return self.addrs[seed % len(self.addrs)]
 
     def as_tuple(self):
         return (self.addr, self.dir, self.exact)
@@ -239,7 +246,7 @@ def do_wait(env, op, seed):
         time.sleep(op[4] / 1e9)
         return op[4]
     if kind == KIND_NET:
-        with socket.create_connection(env.host_port()) as c:
+        with socket.create_connection(env.host_port(seed)) as c:
             c.sendall(net_request(op, seed))
             return net_value(recv_exactly(c, op[5]), env.exact)
     if kind == KIND_FILE:
@@ -277,7 +284,7 @@ async def exec_task_async(env, task):
             await asyncio.sleep(op[4] / 1e9)
             v = op[4]
         elif kind == KIND_NET:
-            host, port = env.host_port()
+            host, port = env.host_port(os_)
             reader, writer = await asyncio.open_connection(host, port)
             try:
                 writer.write(net_request(op, os_))
@@ -763,6 +770,7 @@ def affinity():
 
 
 def config_lines(args, ctx):
+    nofile, nproc, _ = read_limits()
     lines = [
         "runner: pyref",
         "python-version: %s" % platform.python_version(),
@@ -779,6 +787,8 @@ def config_lines(args, ctx):
         "unit-ns-primes-py: %d" % round(unit_cost(PRIMES)),
         "unit-ns-primes%d-py: %d" % (MIX_UNIT_SIZE, round(unit_cost(PRIMES, MIX_UNIT_SIZE))),
         "load-before: %.2f" % os.getloadavg()[0],
+        "nofile: %s" % fmt_limit(nofile),
+        "nproc: %s" % fmt_limit(nproc),
     ]
     if args.round:
         lines.insert(10, "round: %d" % args.round)
@@ -786,12 +796,127 @@ def config_lines(args, ctx):
 
 
 def raise_fd_limit():
+    """Raise the soft descriptor limit to the hard one, as Go does at start."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if hard == resource.RLIM_INFINITY or soft < hard:
         try:
             resource.setrlimit(resource.RLIMIT_NOFILE, (hard if hard != resource.RLIM_INFINITY else 1 << 20, hard))
         except (ValueError, OSError):
             pass
+
+
+# ---------------------------------------------------------------------------
+# Resource limits: a cell that would exceed one is skipped before it starts,
+# with a reason that names the limit, as the Go matrix's bench/limits.go.
+
+UNLIMITED = None
+SPARE_FILES = 32      # the interpreter's own files, asyncio's selector and self-pipe, the server's poller
+SPARE_THREADS = 16
+FILES_PER_PROCESS = 4  # a multiprocessing child's result pipe and sentinel, both ends while it starts
+THREADS_PER_PROCESS = 1
+
+
+def read_limits():
+    """(nofile, nproc, nproc_enforced): the soft limits, None where unlimited.
+    RLIMIT_NPROC counts this user's threads and processes over the whole
+    system; Linux does not hold root to it."""
+    def soft(res):
+        v = resource.getrlimit(res)[0]
+        return UNLIMITED if v == resource.RLIM_INFINITY else v
+    nproc = soft(resource.RLIMIT_NPROC) if hasattr(resource, "RLIMIT_NPROC") else UNLIMITED
+    return soft(resource.RLIMIT_NOFILE), nproc, not (sys.platform.startswith("linux") and os.getuid() == 0)
+
+
+def fmt_limit(v):
+    return "unlimited" if v is UNLIMITED else "%d" % v
+
+
+def open_files():
+    """This process's open descriptors, or 0 where they cannot be listed."""
+    for d in ("/proc/self/fd", "/dev/fd"):
+        try:
+            return len(os.listdir(d)) - 1  # the listing's own descriptor
+        except OSError:
+            pass
+    return 0
+
+
+def user_threads():
+    """Threads of every process whose real user is ours, as RLIMIT_NPROC
+    counts them; -1 where /proc cannot tell."""
+    try:
+        pids = [p for p in os.listdir("/proc") if p.isdigit()]
+    except OSError:
+        return -1
+    uid, n = str(os.getuid()), 0
+    for pid in pids:
+        try:
+            with open("/proc/%s/status" % pid) as f:
+                mine = False
+                for line in f:
+                    if line.startswith("Uid:"):
+                        mine = line.split()[1] == uid
+                        if not mine:
+                            break
+                    elif line.startswith("Threads:"):
+                        n += int(line.split()[1])
+                        break
+        except (OSError, ValueError, IndexError):
+            pass  # gone meanwhile
+    return n
+
+
+def cell_need(model, tasks, cores):
+    """(files here, files in the latency server, threads and processes) that
+    one batch holds at its peak, from how many tasks can wait at once."""
+    n = len(tasks)
+    kinds = {op[0] for t in tasks for op in t[2]}
+    net, file = KIND_NET in kinds, KIND_FILE in kinds
+    if model in ("py-multiprocessing", "py-processpool"):
+        # The ops run in the children, one at a time each, under their own limits.
+        live = min(n, cores)
+        return live * FILES_PER_PROCESS, live if net else 0, live * THREADS_PER_PROCESS
+    in_flight = {"py-seq": 1, "py-threadpool": min(n, threadpool_workers(cores))}.get(model, n)
+    files = server = threads = 0
+    if net:
+        files, server = in_flight, in_flight
+    if file:
+        if model == "py-asyncio":  # asyncio.to_thread's default executor
+            in_flight = min(n, 32, (os.cpu_count() or 1) + 4)
+        files += in_flight
+    if model == "py-threading":
+        threads = n
+    elif model == "py-threadpool" or (model == "py-asyncio" and file):
+        threads = in_flight
+    return files, server, threads
+
+
+def raise_to(n):
+    """A round limit to suggest, with room to spare."""
+    return (n * 11 // 10 // 1000 + 1) * 1000
+
+
+def limit_skip(limits, need, files_open, server_listeners, threads_now):
+    """Why a batch cannot run within the limits, or None."""
+    nofile, nproc, enforced = limits
+    files, server_files, threads = need
+    here = files_open + files + SPARE_FILES
+    server = server_files + server_listeners + SPARE_FILES
+    if nofile is not UNLIMITED and (here > nofile or server > nofile):
+        what, n = "in this process (%d open, %d for the batch)" % (files_open, files), here
+        if server > here:
+            what, n = "in the latency server's process (%d connections)" % server_files, server
+        v = raise_to(n)
+        return ("needs %d open files %s, over RLIMIT_NOFILE %d; raise it: ulimit -n %d, "
+                "or a container's --ulimit nofile=%d" % (n, what, nofile, v, v))
+    if nproc is not UNLIMITED and enforced and threads_now >= 0 and threads > 0:
+        n = threads_now + threads + SPARE_THREADS
+        if n > nproc:
+            v = raise_to(n)
+            return ("needs %d threads and processes of this user (%d now, %d for the batch), over RLIMIT_NPROC %d; "
+                    "raise it: ulimit -u %d, or a container's --ulimit nproc=%d"
+                    % (n, threads_now, threads, nproc, v, v))
+    return None
 
 
 def parse_args(argv):
@@ -857,6 +982,7 @@ def main(argv=None):
         sys.setswitchinterval(args.switch_interval / 1e3)
     ctx = multiprocessing.get_context(args.start_method or None)
     raise_fd_limit()
+    limits = read_limits()
     env = Env(args.addr or None, args.dir or None, args.exact)
     bench_re = re.compile(args.bench)
     models = args.models.split(",")
@@ -879,6 +1005,12 @@ def main(argv=None):
         if pred > args.max_op:
             print("--- SKIP: %s: predicted %.3gs per batch (%s) > %gs limit" % (name, pred, why, args.max_op),
                   flush=True)
+            continue
+        need = cell_need(m, tasks, args.cores)
+        threads_now = user_threads() if need[2] > 0 and limits[1] is not UNLIMITED and limits[2] else -1
+        why = limit_skip(limits, need, open_files(), len(env.addrs), threads_now)
+        if why:
+            print("--- SKIP: %s: %s" % (name, why), flush=True)
             continue
         if args.verbose:
             el = time.monotonic() - t_start

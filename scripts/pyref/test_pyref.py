@@ -108,6 +108,63 @@ class KernelTest(unittest.TestCase):
             self.assertEqual(len(range(3, cb.math.isqrt(x) + 1, 2)), go_iters, x)
 
 
+class EnvTest(unittest.TestCase):
+    def test_host_port_picks_by_seed_as_go(self):
+        # as workloads.TestPickAddr
+        env = cb.Env("a:1,b:2,c:3")
+        for seed, want in [(0, ("a", 1)), (1, ("b", 2)), (2, ("c", 3)), (3, ("a", 1)), (cb.M64, ("a", 1))]:
+            self.assertEqual(env.host_port(seed), want, seed)
+        self.assertEqual(cb.Env("127.0.0.1:9").host_port(12345), ("127.0.0.1", 9))
+        with self.assertRaises(RuntimeError):
+            cb.Env("").host_port(0)
+
+
+class LimitsTest(unittest.TestCase):
+    """As bench.TestCellNeed and bench.TestLimitSkip."""
+
+    def test_cell_need(self):
+        net = cb.generate("net", 10000, 1, wait_ns=MS, nbytes=100)
+        sleep = cb.generate("sleep", 10000, 1, wait_ns=MS)
+        file = cb.generate("file", 64, 1, nbytes=100)
+        for model, tasks, cores, want in [
+            ("py-seq", net, 2, (1, 1, 0)),
+            ("py-threading", net, 2, (10000, 10000, 10000)),
+            ("py-asyncio", net, 2, (10000, 10000, 0)),
+            ("py-threadpool", net, 2, (6, 6, 6)),
+            ("py-threadpool", net, 64, (32, 32, 32)),
+            ("py-multiprocessing", net, 2, (2 * cb.FILES_PER_PROCESS, 2, 2)),
+            ("py-processpool", sleep, 4, (4 * cb.FILES_PER_PROCESS, 0, 4)),
+            ("py-threading", sleep, 2, (0, 0, 10000)),
+            ("py-asyncio", sleep, 2, (0, 0, 0)),
+            ("py-threading", file, 2, (64, 0, 64)),
+        ]:
+            self.assertEqual(cb.cell_need(model, tasks, cores), want, (model, len(tasks), cores))
+
+    def test_limit_skip(self):
+        lim = (4096, 1000, True)
+        self.assertIsNone(cb.limit_skip(lim, (1000, 1000, 0), 20, 5, 100))
+        self.assertEqual(cb.limit_skip(lim, (10000, 0, 0), 20, 5, 100),
+                         "needs 10052 open files in this process (20 open, 10000 for the batch), over RLIMIT_NOFILE "
+                         "4096; raise it: ulimit -n 12000, or a container's --ulimit nofile=12000")
+        self.assertIn("needs 10037 open files in the latency server's process (10000 connections), over RLIMIT_NOFILE 4096",
+                      cb.limit_skip(lim, (4000, 10000, 0), 20, 5, 100))
+        self.assertIsNone(cb.limit_skip(lim, (4096 - 20 - cb.SPARE_FILES, 0, 0), 20, 5, 100))
+        self.assertIsNotNone(cb.limit_skip(lim, (4096 - 20 - cb.SPARE_FILES + 1, 0, 0), 20, 5, 100))
+        self.assertEqual(cb.limit_skip(lim, (0, 0, 900), 20, 5, 100),
+                         "needs 1016 threads and processes of this user (100 now, 900 for the batch), over RLIMIT_NPROC "
+                         "1000; raise it: ulimit -u 2000, or a container's --ulimit nproc=2000")
+        self.assertIsNone(cb.limit_skip((4096, 1000, False), (0, 0, 900), 20, 5, 100))  # root
+        self.assertIsNone(cb.limit_skip((None, None, True), (10 ** 6, 10 ** 6, 10 ** 6), 20, 5, 100))
+
+    def test_read_limits(self):
+        nofile, nproc, _ = cb.read_limits()
+        self.assertTrue(nofile is None or nofile > 0)
+        self.assertTrue(nproc is None or nproc > 0)
+        self.assertGreaterEqual(cb.open_files(), 3)
+        if sys.platform.startswith("linux"):
+            self.assertGreater(cb.user_threads(), 0)
+
+
 class GoldenTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -281,10 +338,13 @@ class OutputTest(unittest.TestCase):
         self.assertEqual(code, 0)
         lines = out.splitlines()
         cfg = dict(l.split(": ", 1) for l in lines if re.match(r"^[a-z][a-z0-9-]*: ", l))
-        for k in ("python-version", "python-impl", "gil", "cores", "affinity", "profile", "unit-ns-primes-py"):
+        for k in ("python-version", "python-impl", "gil", "cores", "affinity", "profile", "unit-ns-primes-py",
+                  "nofile", "nproc"):
             self.assertIn(k, cfg)
         self.assertIn(cfg["gil"], ("enabled", "disabled"))
         self.assertEqual(cfg["cores"], "2")
+        self.assertRegex(cfg["nofile"], r"^(\d+|unlimited)$")
+        self.assertRegex(cfg["nproc"], r"^(\d+|unlimited)$")
         res = [LINE.match(l) for l in lines if l.startswith("Benchmark")]
         self.assertEqual(len(res), 4, out)
         self.assertTrue(all(res), out)
@@ -347,7 +407,7 @@ class RealServerTest(unittest.TestCase):
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         try:
             addr = proc.stdout.readline().decode().strip()
-            self.assertRegex(addr, r"^127\.0\.0\.1:\d+$")
+            self.assertRegex(addr, r"^127\.0\.0\.1:\d+(,127\.0\.0\.1:\d+)*$")
             env = cb.Env(addr, None, exact=True)
             got = [(t[1], cb.exec_task(env, t)) for t in cb.generate("net", 2, 1, wait_ns=MS, nbytes=1024)]
             self.assertEqual(got, GOLDEN["net"])
