@@ -44,11 +44,14 @@ func ChildMain() {
 	case RoleWorker:
 		// A worker is a single-threaded interpreter process.
 		runtime.GOMAXPROCS(1)
-		env := &Env{Addr: os.Getenv(AddrEnv), Dir: os.Getenv(DirEnv)}
+		// It sleeps as CPython's time.sleep does, blocking its only thread.
+		sl := new(Sleeper)
+		env := &Env{Addr: os.Getenv(AddrEnv), Dir: os.Getenv(DirEnv), Sleeper: sl}
 		var fault Fault
 		if fault, err = ParseFault(os.Getenv(FaultEnv)); err == nil {
 			err = serveWorker(env, os.Stdin, os.Stdout, fault)
 		}
+		sl.Close()
 		if _, ok := err.(errFaultExit); ok {
 			os.Exit(faultExitCode)
 		}
