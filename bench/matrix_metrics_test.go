@@ -48,3 +48,36 @@ func TestNsPerOpIsMakespan(t *testing.T) {
 		}
 	}
 }
+
+func TestBenchMatcher(t *testing.T) {
+	tests := []struct {
+		pattern, name string
+		want          bool
+	}{
+		{".", "BenchmarkCores/workload=hash/model=seq", true},
+		{"^BenchmarkOverhead$", "BenchmarkOverhead/model=seq", true},
+		{"^BenchmarkOverhead$", "BenchmarkOverheadX/model=seq", false},
+		{"Overhead/model=seq$", "BenchmarkOverhead/model=seq", true},
+		{"Overhead/model=seq$", "BenchmarkOverhead/model=gil-seq2", false},
+		{"Overhead/model=(seq|pool)$", "BenchmarkOverhead/model=pool", true},
+		{"Mix/cpu=90/seq", "BenchmarkMix/cpu=90/model=seq", true},
+		{"Mix/cpu=10/seq", "BenchmarkMix/cpu=100/model=seq", true}, // unanchored, as go test
+		{"Mix/cpu=10$/seq", "BenchmarkMix/cpu=100/model=seq", false},
+		{"Cores/hash|Overhead/pool", "BenchmarkOverhead/model=pool", true},
+		{"Cores/hash|Overhead/pool", "BenchmarkOverhead/model=seq", false},
+		{"Cores/hash|Overhead/pool", "BenchmarkCores/workload=hash/model=seq", true},
+		{"Grain/grain=[1/]", "BenchmarkGrain/grain=1us/model=seq", true},
+	}
+	for _, tt := range tests {
+		match, err := benchMatcher(tt.pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := match(tt.name); got != tt.want {
+			t.Errorf("pattern %q, name %q: got %v, want %v", tt.pattern, tt.name, got, tt.want)
+		}
+	}
+	if _, err := benchMatcher("Cores/(("); err == nil {
+		t.Error("a bad pattern gave no error")
+	}
+}
