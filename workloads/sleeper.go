@@ -75,8 +75,8 @@ func (s *Sleeper) Sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// Close releases the alarm. Sleeps in progress must have returned; later
-// ones fail.
+// Close releases the alarm. Sleeps in progress must have returned; a later
+// sleep shorter than PreciseBelow fails.
 func (s *Sleeper) Close() error {
 	if s == nil {
 		return nil
