@@ -3,7 +3,7 @@ GO      ?= go
 PROFILE ?= standard
 export PROFILE CORES COUNT MACHINE BENCHTIME PYTHON_SUITE OUT BENCH
 
-.PHONY: all deps test bench report compare bench-python fmt-check vet
+.PHONY: all deps test bench report compare bench-python fmt-check vet lint-workflows test-fleet
 
 all: test
 
@@ -19,11 +19,30 @@ fmt-check:
 vet: deps
 	$(GO) vet ./...
 
-test: deps fmt-check vet
+test: deps fmt-check vet lint-workflows test-fleet
 	$(GO) test -race ./...
 	@if python3 -c 'import sys; sys.exit(sys.version_info < (3, 9))' 2>/dev/null; then \
 		python3 -m unittest discover -s scripts/pyref -t scripts/pyref; \
 	else echo "skipping the Python reference suite's self-tests: no python3 >= 3.9"; fi
+
+# actionlint checks the GitHub workflows (and, where shellcheck is installed,
+# their run: blocks and the fleet scripts). Built from source through the Go
+# module proxy into .bin/, one directory per version, so a version bump
+# rebuilds it.
+ACTIONLINT_VERSION := v1.7.12
+ACTIONLINT := .bin/actionlint-$(ACTIONLINT_VERSION)/actionlint
+
+$(ACTIONLINT):
+	GOBIN="$(CURDIR)/$(dir $(ACTIONLINT))" $(GO) install github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
+
+lint-workflows: $(ACTIONLINT)
+	$(ACTIONLINT)
+	@if command -v shellcheck >/dev/null 2>&1; then shellcheck scripts/fleet-compare.sh scripts/fleet-compare_test.sh; \
+	else echo "lint-workflows: no shellcheck; actionlint skipped the run: blocks, and the fleet scripts are not checked"; fi
+
+# The fleet workflow's compare step on two committed smoke sets (seconds).
+test-fleet: deps
+	scripts/fleet-compare_test.sh
 
 # The matrix across core counts, then the report beside the results.
 bench: deps

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/concbench/concbench/report/stats"
 )
 
 // The benchmarks of concbench's matrix (contract.md); anything else in the
@@ -70,7 +72,9 @@ type Analysis struct {
 	Cores    []int // every core count measured
 	MaxCores int   // the largest core count within the machine's CPUs
 
-	Claims    Claims
+	// Claims are every comparison the report decides, in families of one
+	// question each; frozen once decided.
+	Claims    *stats.Claims
 	Workloads []*Workload // BenchmarkCores, in contract order
 	Mix       *Sweep      // BenchmarkMix at MaxCores
 	Fanout    []*Sweep    // BenchmarkFanout per workload at MaxCores
@@ -86,6 +90,7 @@ type Analysis struct {
 	Warnings []string
 	Findings []string // one-line results of the charts other than speedup
 
+	opt   Options
 	index map[string]*Cell
 }
 
@@ -96,6 +101,9 @@ type Workload struct {
 	Base   *Cell  // seq at 1 core
 	PyBase *Cell  // py-seq at 1 core, if any
 	Models []*Scaling
+	// RunnerUp is, per core count, the claim that the fastest Go model
+	// beats the second fastest.
+	RunnerUp map[int]*stats.Claim
 }
 
 // Scaling is one model's speedup over the sequential baseline at each core
@@ -121,9 +129,9 @@ type CorePoint struct {
 	CPUUtil float64  // median cpu-util, NaN if absent
 	// KarpFlatt is the serial fraction implied by Par at k > 1.
 	KarpFlatt float64
-	VsBase    *Claim // the model at k against the baseline at 1 core
-	VsOne     *Claim // the model at k against itself at 1 core
-	ConcClaim *Claim // the model at 1 core against the baseline at 1 core
+	VsBase    *stats.Claim // the model at k against the baseline at 1 core
+	VsOne     *stats.Claim // the model at k against itself at 1 core
+	ConcClaim *stats.Claim // the model at 1 core against the baseline at 1 core
 }
 
 // Fit returns the law drawn for the model: the USL when it could be fitted,
@@ -200,10 +208,24 @@ type Verdict struct {
 	Kind     string
 	Cores    int
 	Oversub  bool
-	Winner   string   // best model, "" if none beats the baseline
-	Gain     string   // "concurrency", "parallelism", "both", "overall" or "none"
-	Speedup  Estimate // winner over the baseline
-	Text     string
+	Winner   string // best model, "" if none beats the baseline
+	// Word is the verdict in the report's vocabulary: WordConcurrency,
+	// WordParallelism, WordBoth, "no model beats seq by more than 5%" (with
+	// the report's margin) or WordUndecided.
+	Word string
+	// Gain is Word for the winner map: "concurrency", "parallelism",
+	// "both", "none" or "undecided".
+	Gain string
+	// Speedup is the winner's speedup over the baseline, with the interval
+	// it was decided by.
+	Speedup Estimate
+	// MoreRounds is, for an undecided verdict, about how many more rounds
+	// would decide it (−1: not soon).
+	MoreRounds int
+	// Waiting are the cells whose undecided claims an undecided verdict
+	// waits on: the ones more rounds should re-run.
+	Waiting []*Cell
+	Text    string
 }
 
 // A Missing entry is a cell or analysis the input lacks, and why.
@@ -233,6 +255,20 @@ type GenericBench struct {
 type Options struct {
 	// Title heads the pages; empty means "concbench report: <machine>".
 	Title string
+	// Margin is the practical margin of every claim, as a fraction: a
+	// model beats another only when the interval of their ratio lies
+	// wholly above 1+Margin. Zero means DefaultMargin.
+	Margin float64
+}
+
+// DefaultMargin is the practical margin of claims: 5%.
+const DefaultMargin = 0.05
+
+func (o Options) margin() float64 {
+	if o.Margin > 0 {
+		return o.Margin
+	}
+	return DefaultMargin
 }
 
 func (a *Analysis) key(bench string, cores int, parts []Part) string {
@@ -322,7 +358,7 @@ func Analyze(s *Set, opt Options) (*Analysis, error) {
 			Msg: fmt.Sprintf("results from %d machines (%s): a report covers one machine; compare machines with concbench compare",
 				len(s.Machines), strings.Join(s.Machines, ", "))}
 	}
-	a := &Analysis{Set: s, Machine: s.Machines[0], CPUs: s.CPUs, Cores: s.Cores(), index: map[string]*Cell{}}
+	a := &Analysis{Set: s, Machine: s.Machines[0], CPUs: s.CPUs, Cores: s.Cores(), index: map[string]*Cell{}, opt: opt}
 	for _, c := range s.Cells {
 		a.index[a.key(c.Bench, c.Cores, c.Parts)] = c
 	}
@@ -345,8 +381,7 @@ func Analyze(s *Set, opt Options) (*Analysis, error) {
 	a.dots()
 	a.generic()
 	a.missing()
-	a.runnerUpClaims()
-	a.Claims.Holm()
+	a.claims()
 	a.verdicts()
 	a.findings()
 	a.warnings()
@@ -376,17 +411,14 @@ func (a *Analysis) scaling(model string, base *Cell, at func(k int) *Cell) *Scal
 		p.Speedup, p.Conc, p.Par = nanEst(), nanEst(), nanEst()
 		if base != nil {
 			p.Speedup = Ratio(base.Stats[UnitTime], t)
-			p.VsBase = a.Claims.Add(c, base, UnitTime)
 		}
 		if sc.One != nil {
 			one := sc.One.Stats[UnitTime]
 			p.Par = Ratio(one, t)
 			if base != nil {
 				p.Conc = Ratio(base.Stats[UnitTime], one)
-				p.ConcClaim = a.Claims.Add(sc.One, base, UnitTime)
 			}
 			if k > 1 {
-				p.VsOne = a.Claims.Add(c, sc.One, UnitTime)
 				p.KarpFlatt = KarpFlatt(p.Par.Value, float64(k))
 			}
 			if !p.Oversub {
@@ -777,7 +809,6 @@ func (a *Analysis) generic() {
 				Par: Ratio(base.Stats[UnitTime], c.Stats[UnitTime]), CPUUtil: math.NaN(), KarpFlatt: math.NaN()}
 			p.Speedup = p.Par
 			if c != base {
-				p.VsOne = a.Claims.Add(c, base, UnitTime)
 				if base.Cores == 1 {
 					p.KarpFlatt = KarpFlatt(p.Par.Value, float64(c.Cores))
 				}

@@ -10,6 +10,8 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/concbench/concbench/report/stats"
 )
 
 // Charts builds every chart the analysis supports, in page order: speedup
@@ -130,7 +132,7 @@ func (a *Analysis) speedupChart(w *Workload) *Chart {
 	case len(fitted) > 0:
 		c.note("Dashed: %s; extrapolated to %d cores.", strings.Join(fitted, "; "), Predictions[len(Predictions)-1])
 	case len(unfit) > 0:
-		c.note("No fit drawn: no model gains significantly from more cores.")
+		c.note("No fit drawn: no model's parallel gain is decided beyond the %s margin.", a.marginText())
 	}
 	if fitNote != "" {
 		c.note("Fits: %s.", fitNote)
@@ -174,11 +176,11 @@ func (fitThumb) Thumbnail(c *draw.Canvas) {
 	c.StrokeLine2(draw.LineStyle{Color: color.Gray{80}, Width: vg.Points(1.3), Dashes: fitDashes}, c.Min.X, y, c.Max.X, y)
 }
 
-// scales reports whether a model's parallel gain is significant at some
-// core count.
+// scales reports whether a model's parallel gain beats the margin, decided,
+// at some core count: the fits' gating, in the verdicts' vocabulary.
 func scales(s *Scaling) bool {
 	for _, p := range s.Points {
-		if p.VsOne.Lower(p.Cell) {
+		if p.VsOne != nil && p.VsOne.Outcome == stats.Faster {
 			return true
 		}
 	}
@@ -440,7 +442,7 @@ func coresList(cores []int) string {
 func (a *Analysis) winnerChart() *Chart {
 	c := newChart("winner", "Winner map: fastest model per workload and core count, and the source of its gain",
 		"cores", "workload")
-	c.Caption = "For each workload and core count, the model with the lowest median makespan, if it beats seq significantly, and whether its speedup came from overlapping waits (concurrency), from more cores (parallelism), or both."
+	c.Caption = "For each workload and core count, the verdict: the fastest model that beats seq at 1 core by more than the margin, and whether its speedup came from overlapping waits (concurrency), from more cores (parallelism), or both; or that no model beats seq by more than the margin; or undecided."
 	var names []string
 	for _, w := range a.Workloads {
 		names = append(names, w.Name)
@@ -483,7 +485,10 @@ func (a *Analysis) winnerChart() *Chart {
 			fill := color.RGBA{235, 235, 235, 255}
 			text := "no data"
 			if v != nil {
-				text = "tie with seq"
+				text = "no model\n> " + a.marginText()
+				if v.Gain == "undecided" && v.Winner == "" {
+					text = "undecided"
+				}
 				if v.Winner != "" {
 					fill = lighten(ModelStyle(v.Winner, 0).Color, 0.55)
 					text = fmt.Sprintf("%s %s\n%s", v.Winner, short(v.Speedup), gainWord(v.Gain))
@@ -517,7 +522,7 @@ func (a *Analysis) winnerChart() *Chart {
 		c.legend.Add(m, swatch{lighten(ModelStyle(m, 0).Color, 0.55)})
 		c.Series = append(c.Series, m)
 	}
-	c.note("concurrency: the gain at 1 core, from overlapping waits; parallelism: the gain from more cores; significance by U test, Holm-corrected.")
+	c.note("concurrency: the gain at 1 core, from overlapping waits; parallelism: the gain from more cores; each decided beyond the %s margin (see Method).", a.marginText())
 	if len(a.Verdicts) == 0 {
 		c.partial("no verdicts: every workload lacks its seq baseline")
 	}
@@ -532,8 +537,8 @@ func gainWord(g string) string {
 		return "parallelism"
 	case "both":
 		return "concurrency + parallelism"
-	case "overall":
-		return "neither alone"
+	case "undecided":
+		return "source undecided"
 	}
 	return ""
 }

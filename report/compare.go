@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/concbench/concbench/report/stats"
 )
 
 // MaxCompare is the most result sets one comparison takes: beyond it the
@@ -40,6 +42,9 @@ type CompareOptions struct {
 	Lax bool
 	// Title heads the pages; empty means "concbench compare: A vs B".
 	Title string
+	// Margin is the practical margin of the ratio tables' decisions, as
+	// Options.Margin; zero means DefaultMargin.
+	Margin float64
 }
 
 // A Machine is one result set of a comparison: its label, where it came
@@ -86,6 +91,8 @@ type Comparison struct {
 type Pair struct {
 	Base, Other *Machine
 	Tables      []*RatioTable // in contract order, then by core count
+	// Claims are the rows' decisions: one family per table.
+	Claims *stats.Claims
 	// OnlyBase and OnlyOther are the cells one side has and the other
 	// lacks, at core counts both measured.
 	OnlyBase, OnlyOther []*Cell
@@ -96,8 +103,9 @@ type Pair struct {
 
 // A RatioTable is the cells of one benchmark configuration (the name but
 // its model) at one core count, one row per model, compared between two
-// machines. Holm's correction runs over the table's rows: kept this small,
-// a standard run's 6 samples per cell can still show significance.
+// machines. Its rows are one family of claims (Holm within it, and
+// Benjamini–Hochberg across the pair's tables), so a table's power does not
+// depend on how many tables there are.
 type RatioTable struct {
 	Group   string // e.g. "BenchmarkCores/workload=primes", the overview's row
 	Config  string // e.g. "BenchmarkMix/cpu=50"
@@ -119,8 +127,10 @@ func (t *RatioTable) Title() string {
 type RatioRow struct {
 	Name        string // the cell within its table: its model, or a foreign benchmark's name
 	Base, Other *Cell
-	Ratio       Estimate // Other's makespan / Base's: > 1 means Other is slower
-	Claim       *Claim   // the U test, Holm-corrected within the table
+	Ratio       Estimate     // Other's makespan / Base's: > 1 means Other is slower
+	Claim       *stats.Claim // Other against Base, decided within the table
+
+	margin float64
 }
 
 // A WorkloadCompare is one BenchmarkCores workload on every machine: for
@@ -181,7 +191,7 @@ func Compare(inputs []CompareInput, opt CompareOptions) (*Comparison, error) {
 				"holds results from %d machines (%s): give each machine's result directory or file as its own input",
 				len(s.Machines), strings.Join(s.Machines, ", "))}
 		}
-		a, err := Analyze(s, Options{})
+		a, err := Analyze(s, Options{Margin: opt.Margin})
 		if err != nil {
 			return nil, err
 		}
@@ -199,7 +209,7 @@ func Compare(inputs []CompareInput, opt CompareOptions) (*Comparison, error) {
 	}
 	base := cmp.Machines[0]
 	for _, m := range cmp.Machines[1:] {
-		p := newPair(base, m)
+		p := newPair(base, m, Options{Margin: opt.Margin}.margin())
 		if len(p.Tables) == 0 {
 			return nil, &InputError{File: m.Path, Msg: fmt.Sprintf(
 				"no cell (benchmark name and core count with ns/op) in common with %s (%s): nothing to compare", base.Label, base.Path)}
@@ -300,8 +310,8 @@ func timeCells(s *Set) map[string]*Cell {
 	return out
 }
 
-func newPair(base, other *Machine) *Pair {
-	p := &Pair{Base: base, Other: other}
+func newPair(base, other *Machine, margin float64) *Pair {
+	p := &Pair{Base: base, Other: other, Claims: stats.NewClaims(stats.Options{Margin: margin, Looks: max(base.Set().Looks, other.Set().Looks)})}
 	bc, oc := timeCells(base.Set()), timeCells(other.Set())
 	baseK, otherK := map[int]bool{}, map[int]bool{}
 	for _, k := range base.Analysis.Cores {
@@ -366,12 +376,15 @@ func newPair(base, other *Machine) *Pair {
 			}
 			return x.Name < y.Name
 		})
-		var cs Claims
+		// One family per table: "how does this configuration at this
+		// core count differ between the machines?" Each side carries the
+		// noise moderated within its own machine's run.
 		for _, r := range t.Rows {
-			r.Claim = cs.Add(r.Other, r.Base, UnitTime)
+			r.Claim = p.Claims.Add(t.Title(), other.Set().Side(r.Other), base.Set().Side(r.Base))
+			r.margin = margin
 		}
-		cs.Holm()
 	}
+	p.Claims.Decide()
 	return p
 }
 
@@ -463,27 +476,40 @@ func rowName(c *Cell) string {
 	return strings.TrimPrefix(c.Name, "Benchmark")
 }
 
-// Delta formats the row as benchstat does: the change of Other's median
-// against Base's, with the Holm-corrected p-value and the sample counts,
-// "+50.00% (p=0.002 n=6+6)"; a change that is not significant reads
-// "~ (p=0.400 n=6+6)".
+// Delta formats the row's decision in benchstat's style: the change of
+// Other's makespan against Base's and the samples on each side, with the
+// decision against the margin: "+50.00% (n=6+6)" for a decided change,
+// "~ within 5% (n=6+6)" and "? undecided (n=2+2, ~3 more rounds)".
 func (r *RatioRow) Delta() string {
 	na, nb := r.Base.Stats[UnitTime].N, r.Other.Stats[UnitTime].N
-	if r.Claim == nil {
+	c := r.Claim
+	if c == nil {
 		return "?"
 	}
-	if !r.Claim.Significant {
-		return fmt.Sprintf("~ (%s n=%d+%d)", r.Claim.PString(), na, nb)
+	// The claim's ratio is Base/Other (Other's speedup); a change is its
+	// inverse, as benchstat prints it.
+	change := percent(1 / c.Ratio)
+	switch c.Outcome {
+	case stats.Faster, stats.Slower:
+		return fmt.Sprintf("%s (n=%d+%d)", change, na, nb)
+	case stats.Within:
+		return fmt.Sprintf("~ within %s (n=%d+%d)", pctText(r.margin), na, nb)
 	}
-	return fmt.Sprintf("%s (%s n=%d+%d)", percent(r.Ratio.Value), r.Claim.PString(), na, nb)
+	more := ""
+	if c.MoreRounds > 0 {
+		more = fmt.Sprintf(", ~%d more %s", c.MoreRounds, plural(c.MoreRounds, "round"))
+	}
+	return fmt.Sprintf("? undecided %s (n=%d+%d%s)", change, na, nb, more)
 }
 
-// Faster reports whether Other is significantly faster than Base in the
-// row; Slower the reverse.
-func (r *RatioRow) Faster() bool { return r.Claim.Lower(r.Other) }
+// Faster reports whether Other is faster than Base by more than the margin.
+func (r *RatioRow) Faster() bool { return r.Claim != nil && r.Claim.Outcome == stats.Faster }
 
-// Slower reports whether Other is significantly slower than Base.
-func (r *RatioRow) Slower() bool { return r.Claim.Lower(r.Base) }
+// Slower reports whether Other is slower than Base by more than the margin.
+func (r *RatioRow) Slower() bool { return r.Claim != nil && r.Claim.Outcome == stats.Slower }
+
+// Within reports whether the two are within the margin of each other.
+func (r *RatioRow) Within() bool { return r.Claim != nil && r.Claim.Outcome == stats.Within }
 
 // percent formats a ratio as a change: 1.5 → "+50.00%".
 func percent(ratio float64) string {
@@ -527,22 +553,28 @@ func (p *Pair) Rows() []*RatioRow {
 	return out
 }
 
-// Counts returns how many of the pair's cells Other runs significantly
-// faster, significantly slower, and neither (ties).
-func (p *Pair) Counts() (faster, slower, ties int) { return countRows(p.Rows()) }
+// Counts returns how many of the pair's cells Other runs faster or slower
+// by more than the margin, within it, and undecided.
+func (p *Pair) Counts() RowCounts { return countRows(p.Rows()) }
 
-func countRows(rows []*RatioRow) (faster, slower, ties int) {
+// RowCounts counts ratio rows by decision.
+type RowCounts struct{ Faster, Slower, Within, Undecided int }
+
+func countRows(rows []*RatioRow) RowCounts {
+	var n RowCounts
 	for _, r := range rows {
 		switch {
 		case r.Faster():
-			faster++
+			n.Faster++
 		case r.Slower():
-			slower++
+			n.Slower++
+		case r.Within():
+			n.Within++
 		default:
-			ties++
+			n.Undecided++
 		}
 	}
-	return
+	return n
 }
 
 func geomeanRows(rows []*RatioRow) float64 {
@@ -720,30 +752,20 @@ func (cmp *Comparison) warnings() {
 		if n := len(p.OnlyOther); n > 0 {
 			w("%s has %d %s that %s lacks (not compared), e.g. %s", p.Other.Label, n, plural(n, "cell"), p.Base.Label, list(mapCells(p.OnlyOther, cellLabel), 3))
 		}
-		// With few samples the U test cannot reach Holm's threshold in a
-		// large table: say so rather than print a column of ties.
-		var blind []string
-		need := 0
-		for _, t := range p.Tables {
-			m := len(t.Rows)
-			best, minN := 1.0, math.MaxInt
-			for _, r := range t.Rows {
-				na, nb := r.Base.Stats[UnitTime].N, r.Other.Stats[UnitTime].N
-				best = math.Min(best, uMinP2(na, nb))
-				minN = min(minN, na, nb)
-			}
-			if best*float64(m) >= Alpha {
-				blind = append(blind, fmt.Sprintf("%s (%d cells)", t.Title(), m))
-				n := minN
-				for n < 50 && uMinP(n)*float64(m) >= Alpha {
-					n++
+		// Undecided rows say how many more rounds would decide them.
+		if n := p.Counts(); n.Undecided > 0 {
+			more := 0
+			for _, r := range p.Rows() {
+				if r.Claim != nil && r.Claim.Outcome == stats.Undecided && r.Claim.MoreRounds > 0 {
+					more = max(more, r.Claim.MoreRounds)
 				}
-				need = max(need, n)
 			}
-		}
-		if len(blind) > 0 {
-			w("%s vs %s: with so few samples no difference in %s can be significant after Holm's correction over its cells, so they read as ties: run at least %d rounds",
-				p.Other.Label, p.Base.Label, list(blind, 3), need)
+			msg := fmt.Sprintf("%s vs %s: %d of %d cells are undecided against the %s margin", p.Other.Label, p.Base.Label,
+				n.Undecided, len(p.Rows()), pctText(p.Claims.Options().Margin))
+			if more > 0 {
+				msg += fmt.Sprintf("; up to about %d more rounds on each machine would decide those that can be", more)
+			}
+			w("%s", msg)
 		}
 	}
 	for i, m := range cmp.Machines {
@@ -769,12 +791,10 @@ func sameFiles(a, b []string) bool {
 	return true
 }
 
-// uMinP2 is the smallest two-sided p-value of a U test with samples of n1
-// and n2 values: 2 / C(n1+n2, n1).
-func uMinP2(n1, n2 int) float64 {
-	c := 1.0
-	for i := 1; i <= n1; i++ {
-		c = c * float64(n2+i) / float64(i)
+// margin is the comparison's practical margin.
+func (cmp *Comparison) margin() float64 {
+	if len(cmp.Pairs) == 0 {
+		return DefaultMargin
 	}
-	return 2 / c
+	return cmp.Pairs[0].Claims.Options().Margin
 }

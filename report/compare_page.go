@@ -37,11 +37,12 @@ func (cmp *Comparison) Write(dir string) error {
 
 // Summary is one line per compared machine: its geometric-mean makespan
 // against the baseline over their common cells, and how many cells are
-// significantly faster, slower or tied.
+// faster or slower by more than the margin, within it, and undecided.
 func (p *Pair) Summary() string {
-	f, s, t := p.Counts()
-	return fmt.Sprintf("%s vs %s: geomean makespan %s (%s) over %d common cells: %d faster, %d slower, %d ties",
-		p.Other.Label, p.Base.Label, percent(p.Geomean()), ratioString(p.Geomean()), len(p.Rows()), f, s, t)
+	n := p.Counts()
+	return fmt.Sprintf("%s vs %s: geomean makespan %s (%s) over %d common cells: %d faster, %d slower, %d within %s, %d undecided",
+		p.Other.Label, p.Base.Label, percent(p.Geomean()), ratioString(p.Geomean()), len(p.Rows()), n.Faster, n.Slower,
+		n.Within, pctText(p.Claims.Options().Margin), n.Undecided)
 }
 
 // coresNote says which core counts only one side of the pair measured.
@@ -155,8 +156,9 @@ func (cmp *Comparison) buildPage(charts []*Chart, svgs [][]byte) *page {
 
 	pg.h(2, "Makespan ratios")
 	pg.p("Per cell, the median makespan (ns/op) of each machine with its 95%% interval as benchstat prints it (± the larger distance to a bound), "+
-		"the ratio machine ÷ %s with its interval, and the change in benchstat's style: the U test's p-value, Holm-corrected over the rows of its table, and the samples on each side. "+
-		"~ means the difference is not significant at α = %.2g. The geomean row is the geometric mean over the table's cells.", base.Label, Alpha)
+		"the ratio machine ÷ %s with its interval, and the change with the samples on each side: a change is printed when it is decided beyond the ±%s margin; "+
+		"\"~ within %s\" is a decided tie; \"? undecided\" is neither, with the rounds that would likely decide it. "+
+		"The geomean row is the geometric mean over the table's cells.", base.Label, pctText(cmp.margin()), pctText(cmp.margin()))
 	for _, p := range cmp.Pairs {
 		pg.h(3, p.Other.Label+" vs "+p.Base.Label)
 		pg.p("%s.", p.Summary())
@@ -194,7 +196,9 @@ func (cmp *Comparison) buildPage(charts []*Chart, svgs [][]byte) *page {
 	pg.h(2, "Method")
 	pg.p("Every input is loaded and summarised as concbench report does: medians with distribution-free 95%% confidence intervals " +
 		"(golang.org/x/perf/benchmath, AssumeNothing, the numbers benchstat prints). A ratio's interval divides the bounds of the two medians' intervals crosswise (conservative). " +
-		"The change in a cell is tested with a two-sided Mann–Whitney U test; Holm's method corrects the tests of one table together. " +
+		"A cell's change is decided as the report decides its claims: Welch's t on log(ns/op), each machine's variances moderated within its own run (empirical Bayes, as limma), " +
+		"the interval of the ratio wholly beyond the margin (a change), wholly inside it (within), or neither (undecided); " +
+		"Holm's method within each table, Benjamini–Hochberg across a pair's tables; a decided change must also agree with the medians and, where the samples allow, a Mann–Whitney U test. " +
 		"The baseline is the first input; labels default to each set's machine name.")
 	return pg
 }
@@ -202,11 +206,12 @@ func (cmp *Comparison) buildPage(charts []*Chart, svgs [][]byte) *page {
 // summaryTable has a row per compared machine: its cells against the
 // baseline's, their geometric-mean ratio and the significant changes.
 func (cmp *Comparison) summaryTable() table {
-	t := table{head: []string{"machine", "cells", "geomean", "faster", "slower", "ties"},
-		numeric: []bool{false, true, true, true, true, true}}
+	t := table{head: []string{"machine", "cells", "geomean", "faster", "slower", "within margin", "undecided"},
+		numeric: []bool{false, true, true, true, true, true, true}}
 	for _, p := range cmp.Pairs {
-		f, s, ties := p.Counts()
-		t.rows = append(t.rows, []string{p.Other.Label, fmt.Sprint(len(p.Rows())), ratioString(p.Geomean()), fmt.Sprint(f), fmt.Sprint(s), fmt.Sprint(ties)})
+		n := p.Counts()
+		t.rows = append(t.rows, []string{p.Other.Label, fmt.Sprint(len(p.Rows())), ratioString(p.Geomean()),
+			fmt.Sprint(n.Faster), fmt.Sprint(n.Slower), fmt.Sprint(n.Within), fmt.Sprint(n.Undecided)})
 	}
 	return t
 }
@@ -302,7 +307,8 @@ func ratioTable(p *Pair, t *RatioTable) table {
 	}
 	g := t.Geomean()
 	tb.rows = append(tb.rows, []string{"geomean", duration(geomeanMedians(bs)), duration(geomeanMedians(os)), ratioString(g), percent(g)})
-	f, s, ties := countRows(t.Rows)
-	tb.fold = fmt.Sprintf("%s: geomean %s (%s), %d faster, %d slower, %d %s", t.Title(), percent(g), ratioString(g), f, s, ties, plural(ties, "tie"))
+	n := countRows(t.Rows)
+	tb.fold = fmt.Sprintf("%s: geomean %s (%s), %d faster, %d slower, %d within %s, %d undecided", t.Title(), percent(g), ratioString(g),
+		n.Faster, n.Slower, n.Within, pctText(p.Claims.Options().Margin), n.Undecided)
 	return tb
 }

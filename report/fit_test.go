@@ -55,19 +55,6 @@ func TestKarpFlatt(t *testing.T) {
 	}
 }
 
-func TestHolm(t *testing.T) {
-	mk := func(p float64) *Claim { return &Claim{P: p} }
-	cs := Claims{list: []*Claim{mk(0.01), mk(0.04), mk(0.03), mk(0.005)}}
-	cs.Holm()
-	// Sorted: 0.005×4=0.02, 0.01×3=0.03, 0.03×2=0.06, 0.04×1=0.04→0.06.
-	want := map[float64]float64{0.005: 0.02, 0.01: 0.03, 0.03: 0.06, 0.04: 0.06}
-	for _, c := range cs.list {
-		if math.Abs(c.PAdj-want[c.P]) > 1e-12 || c.Significant != (want[c.P] < Alpha) {
-			t.Errorf("p=%v: adjusted %v significant %v, want %v", c.P, c.PAdj, c.Significant, want[c.P])
-		}
-	}
-}
-
 func TestRatio(t *testing.T) {
 	num := Summary{Median: 100, Lo: 90, Hi: 110}
 	den := Summary{Median: 10, Lo: 9, Hi: 11}
@@ -77,14 +64,5 @@ func TestRatio(t *testing.T) {
 	}
 	if got := e.String(); got != "10.0× [8.18, 12.2]" {
 		t.Errorf("String = %q", got)
-	}
-}
-
-func TestUMinP(t *testing.T) {
-	// benchmath's table of the smallest U-test p-values.
-	for n, want := range map[int]float64{3: 0.1, 6: 0.0021645021645021645, 9: 4.113533525298231e-05} {
-		if got := uMinP(n); math.Abs(got-want) > 1e-12 {
-			t.Errorf("uMinP(%d) = %v, want %v", n, got, want)
-		}
 	}
 }

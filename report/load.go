@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"golang.org/x/perf/benchfmt"
+
+	"github.com/concbench/concbench/report/stats"
 )
 
 // LoadOptions control how Load treats malformed input.
@@ -48,10 +50,18 @@ type Set struct {
 	Runs       []*Run   // one per core count, ascending
 	Cells      []*Cell  // sorted by name, then cores
 	Skips      []*Skip
-	Incomplete bool    // some run says "incomplete: true"
-	Warnings   []error // problems that did not stop the load
+	Incomplete bool // some run says "incomplete: true"
+	Failed     bool // the runner says "failed: true": a cell failed
+	// Looks counts the adaptive rounds: rounds that re-ran only the cells
+	// a report had left undecided ("adaptive: true").
+	Looks    int
+	Warnings []error // problems that did not stop the load
+	// Prior is the fitted prior of the cells' log-scale ns/op variances.
+	Prior stats.Prior
 
-	byKey map[cellKey]*Cell
+	byKey    map[cellKey]*Cell
+	sides    map[*Cell]stats.Side
+	adaptive map[string]bool // file#round of adaptive rounds
 }
 
 // Config is one key: value configuration line.
@@ -202,6 +212,7 @@ var perRunKeys = map[string]bool{
 	"round": true, "cores": true, "affinity": true, "oversubscribed": true,
 	"load-before": true, "load-after": true, "calibration-speedup": true,
 	"calibration-cores": true, "incomplete": true, "pkg": true, ".file": true,
+	"calibration-spread": true, "adaptive": true, "pinned": true, "failed": true,
 }
 
 // Load reads benchmark results from files and directories. A directory is
@@ -284,7 +295,7 @@ type loader struct {
 func newLoader(opt LoadOptions) *loader {
 	return &loader{
 		opt:      opt,
-		set:      &Set{byKey: map[cellKey]*Cell{}},
+		set:      &Set{byKey: map[cellKey]*Cell{}, adaptive: map[string]bool{}},
 		runs:     map[int]*Run{},
 		machines: map[string]bool{},
 		conflict: map[string]bool{},
@@ -483,12 +494,18 @@ func (l *loader) config(r *benchfmt.Result, cores int) string {
 		run = &Run{Cores: cores, rounds: map[string]bool{}, calib: map[string]bool{}}
 		l.runs[cores] = run
 	}
-	machine, cpuName, round, calib := "", "", "", ""
+	machine, cpuName, round, calib, adaptive := "", "", "", "", false
 	for _, c := range r.Config {
 		if !c.File {
 			continue
 		}
 		switch c.Key {
+		case "adaptive":
+			adaptive = string(c.Value) == "true"
+		case "failed":
+			if string(c.Value) == "true" {
+				l.set.Failed = true
+			}
 		case "machine":
 			machine = string(c.Value)
 		case "cpu":
@@ -518,6 +535,11 @@ func (l *loader) config(r *benchfmt.Result, cores int) string {
 			continue
 		}
 		l.fingerprint(c.Key, string(c.Value), r)
+	}
+	if adaptive {
+		file, _ := r.Pos()
+		l.set.adaptive[file+"#"+round] = true
+		l.set.Looks = len(l.set.adaptive)
 	}
 	if calib != "" {
 		file, _ := r.Pos()
@@ -596,5 +618,44 @@ func (l *loader) finish() (*Set, error) {
 			c.Stats[u] = Summarize(c.Samples[u])
 		}
 	}
+	s.moderate()
 	return s, nil
+}
+
+// moderate fits the prior of the cells' log-scale ns/op variances and
+// keeps every cell's moderated side for the claims. The cells of one
+// stratum share a noise level: one benchmark configuration (the name but
+// its model and core count), Go and CPython apart.
+func (s *Set) moderate() {
+	var cells []*Cell
+	var in []stats.Stratified
+	for _, c := range s.Cells {
+		v, ok := c.Samples[UnitTime]
+		if !ok {
+			continue
+		}
+		cells = append(cells, c)
+		in = append(in, stats.Stratified{Stratum: c.Machine + "|" + stratum(c), Sample: stats.NewSample(v)})
+	}
+	noise, prior := stats.Moderate(in)
+	s.Prior = prior
+	s.sides = make(map[*Cell]stats.Side, len(cells))
+	for i, c := range cells {
+		s.sides[c] = stats.Side{Sample: in[i].Sample, Noise: noise[i]}
+	}
+}
+
+// stratum names the cells whose noise is alike: a benchmark configuration
+// at every core count and model, CPython's models apart from Go's.
+func stratum(c *Cell) string {
+	if IsPython(c.Model()) {
+		return configOf(c) + "|py"
+	}
+	return configOf(c)
+}
+
+// Side returns a cell's ns/op on the log scale with its moderated noise,
+// for a claim; the zero Side (no samples) for a cell without ns/op.
+func (s *Set) Side(c *Cell) stats.Side {
+	return s.sides[c]
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/concbench/concbench/report/stats"
 )
 
 // A page is the report's content, independent of its format: index.html
@@ -160,8 +162,9 @@ func (a *Analysis) buildPage(charts []*Chart, svgs [][]byte, opt Options) *page 
 		}
 		if !pg.has("Speedup and its two factors") {
 			pg.h(2, "Speedup and its two factors")
-			pg.p("speedup = concurrency gain (seq → model, both at 1 core) × parallel gain (model at 1 core → model at k cores). " +
-				"Intervals are 95%%; p is the U test of the model at k cores against seq at 1 core, Holm-corrected; * marks a significant difference.")
+			pg.p("speedup = concurrency gain (seq → model, both at 1 core) × parallel gain (model at 1 core → model at k cores). "+
+				"Medians with 95%% intervals; n is the cell's samples. The decisions are the claims of the verdicts (see Method): "+
+				"\"vs seq at 1 core\" is the speedup, \"vs itself at 1 core\" the parallel gain, each faster, slower, within %s or undecided (with the rounds that would likely decide it).", a.marginText())
 		}
 		pg.h(3, w.Name)
 		pg.blocks = append(pg.blocks, a.speedupTable(w))
@@ -193,11 +196,11 @@ func (a *Analysis) buildPage(charts []*Chart, svgs [][]byte, opt Options) *page 
 		pg.blocks = append(pg.blocks, table{head: []string{"what", "why"}, rows: rows, fold: fmt.Sprintf("%d missing cells", len(rows))})
 	}
 	pg.h(2, "Method")
-	pg.p("Medians with distribution-free 95%% confidence intervals (golang.org/x/perf/benchmath, AssumeNothing: the numbers benchstat prints). "+
-		"A claim that one cell beats another is a two-sided Mann–Whitney U test; the %d claims of this report are corrected together with Holm's method at α = %.2g, "+
-		"and a difference that does not survive is called a tie. Ratios' intervals combine the bounds of the two medians' intervals (conservative). "+
-		"CV and percentiles come from github.com/montanaflynn/stats; a cell warns below %d samples or above %.0f%% CV. Every cell is in results.csv.",
-		a.Claims.Len(), Alpha, MinSamples, MaxCV*100)
+	pg.p("%s", a.methodText())
+	pg.p("Medians with distribution-free 95%% confidence intervals (golang.org/x/perf/benchmath, AssumeNothing: the numbers benchstat prints) describe each cell in the tables and charts; "+
+		"a ratio's interval there combines the bounds of the two medians' intervals (conservative). "+
+		"CV and percentiles come from github.com/montanaflynn/stats; a cell warns below %d samples or above %.0f%% CV. Every cell is in results.csv, with its sample count n.",
+		MinSamples, MaxCV*100)
 	return pg
 }
 
@@ -243,19 +246,19 @@ func yesNo(b bool) string {
 	return "no"
 }
 
-func sig(c *Claim) string {
-	if c == nil {
-		return ""
+// sig is a claim's decision for a table: "faster", "within 5%",
+// "slower", or "undecided (~3 rounds)".
+func (a *Analysis) sig(c *stats.Claim) string {
+	s := a.decision(c)
+	if c != nil && c.Outcome == stats.Undecided && c.MoreRounds > 0 {
+		s += fmt.Sprintf(" (~%d %s)", c.MoreRounds, plural(c.MoreRounds, "round"))
 	}
-	if c.Significant {
-		return c.PString() + " *"
-	}
-	return c.PString()
+	return s
 }
 
 func (a *Analysis) speedupTable(w *Workload) table {
-	t := table{head: []string{"model", "cores", "makespan (median)", "speedup", "p (vs seq)", "concurrency gain", "parallel gain", "cpu-util", "Karp–Flatt"},
-		numeric: []bool{false, true, true, true, true, true, true, true, true}}
+	t := table{head: []string{"model", "cores", "n", "makespan (median)", "speedup", "vs seq at 1 core", "concurrency gain", "parallel gain", "vs itself at 1 core", "cpu-util", "Karp–Flatt"},
+		numeric: []bool{false, true, true, true, true, false, true, true, false, true, true}}
 	for _, s := range w.Models {
 		for _, p := range s.Points {
 			ks := fmt.Sprint(p.Cores)
@@ -277,7 +280,11 @@ func (a *Analysis) speedupTable(w *Workload) table {
 			if !math.IsNaN(p.CPUUtil) {
 				util = fmt.Sprintf("%.2f", p.CPUUtil)
 			}
-			t.rows = append(t.rows, []string{s.Model, ks, duration(median(p.Cell, UnitTime)), p.Speedup.String(), sig(p.VsBase), conc, par, util, kf})
+			n := ""
+			if st, ok := p.Cell.Stats[UnitTime]; ok {
+				n = fmt.Sprint(st.N)
+			}
+			t.rows = append(t.rows, []string{s.Model, ks, n, duration(median(p.Cell, UnitTime)), p.Speedup.String(), a.sig(p.VsBase), conc, par, a.sig(p.VsOne), util, kf})
 		}
 	}
 	return t
@@ -344,8 +351,8 @@ func (a *Analysis) pythonTable() table {
 }
 
 func (a *Analysis) genericTable() table {
-	t := table{head: []string{"benchmark", "GOMAXPROCS", "ns/op (median)", "speedup", "p", "Karp–Flatt"},
-		numeric: []bool{false, true, true, true, true, true}}
+	t := table{head: []string{"benchmark", "GOMAXPROCS", "n", "ns/op (median)", "speedup", "decision", "Karp–Flatt"},
+		numeric: []bool{false, true, true, true, true, false, true}}
 	for _, g := range a.Generic {
 		for _, b := range g.Benches {
 			for _, p := range b.Points {
@@ -353,7 +360,11 @@ func (a *Analysis) genericTable() table {
 				if !math.IsNaN(p.KarpFlatt) {
 					kf = fmt.Sprintf("%.3f", p.KarpFlatt)
 				}
-				t.rows = append(t.rows, []string{b.Name, fmt.Sprint(p.Cores), duration(median(p.Cell, UnitTime)), p.Par.String(), sig(p.VsOne), kf})
+				n := ""
+				if st, ok := p.Cell.Stats[UnitTime]; ok {
+					n = fmt.Sprint(st.N)
+				}
+				t.rows = append(t.rows, []string{b.Name, fmt.Sprint(p.Cores), n, duration(median(p.Cell, UnitTime)), p.Par.String(), a.sig(p.VsOne), kf})
 			}
 		}
 	}

@@ -3,7 +3,6 @@ package report
 import (
 	"fmt"
 	"math"
-	"sort"
 
 	mstats "github.com/montanaflynn/stats"
 	"golang.org/x/perf/benchmath"
@@ -12,9 +11,6 @@ import (
 // Confidence is the confidence level of every interval in a report, as
 // benchstat's default.
 const Confidence = 0.95
-
-// Alpha is the family-wise significance level of the claims in a report.
-const Alpha = 0.05
 
 // MinSamples is the fewest samples a cell should have; fewer draws a warning.
 const MinSamples = 6
@@ -31,15 +27,13 @@ type Summary struct {
 	Mean, CV       float64 // CV: sample standard deviation / mean
 	P10, P90       float64 // percentiles of the samples
 	Min, Max       float64
-
-	sample *benchmath.Sample
 }
 
 // Summarize computes the Summary of values, which it sorts in place.
 func Summarize(values []float64) Summary {
 	sm := benchmath.NewSample(values, &benchmath.DefaultThresholds)
 	ci := benchmath.AssumeNothing.Summary(sm, Confidence)
-	s := Summary{Median: ci.Center, Lo: ci.Lo, Hi: ci.Hi, N: len(values), sample: sm}
+	s := Summary{Median: ci.Center, Lo: ci.Lo, Hi: ci.Hi, N: len(values)}
 	data := mstats.Float64Data(values)
 	s.Min, _ = data.Min()
 	s.Max, _ = data.Max()
@@ -50,15 +44,6 @@ func Summarize(values []float64) Summary {
 	s.P10, _ = data.Percentile(10)
 	s.P90, _ = data.Percentile(90)
 	return s
-}
-
-// UTest returns the two-sided Mann–Whitney U test p-value of two summaries'
-// samples, as benchstat computes it.
-func UTest(a, b Summary) float64 {
-	if a.sample == nil || b.sample == nil {
-		return 1
-	}
-	return benchmath.AssumeNothing.Compare(a.sample, b.sample).P
 }
 
 // An Estimate is a ratio with its confidence interval.
@@ -122,87 +107,4 @@ func num(v float64) string {
 		return fmt.Sprintf("%.3f", v)
 	}
 	return fmt.Sprintf("%.2g", v)
-}
-
-// A Claim is a statement that cell A differs from cell B in Unit (lower is
-// better for ns/op). Its p-value comes from the U test; PAdj is Holm's
-// adjustment across every claim of the report.
-type Claim struct {
-	A, B        *Cell
-	Unit        string
-	P, PAdj     float64
-	Significant bool // PAdj < Alpha
-}
-
-// Lower reports whether the claim shows cell x significantly below the
-// other cell in Unit (for ns/op: faster).
-func (c *Claim) Lower(x *Cell) bool {
-	if c == nil || !c.Significant {
-		return false
-	}
-	a, b := c.A.Stats[c.Unit].Median, c.B.Stats[c.Unit].Median
-	if x == c.A {
-		return a < b
-	}
-	return b < a
-}
-
-// PString formats the adjusted p-value, benchstat style.
-func (c *Claim) PString() string {
-	if c == nil {
-		return ""
-	}
-	if c.PAdj < 0.001 {
-		return "p<0.001"
-	}
-	return fmt.Sprintf("p=%.3f", c.PAdj)
-}
-
-// Claims collects the claims of a report, one per pair of cells, so that
-// Holm's correction counts each comparison once.
-type Claims struct {
-	list  []*Claim
-	index map[[2]*Cell]*Claim
-}
-
-// Add returns the claim comparing a with b in unit, creating it. It returns
-// nil if either cell lacks the unit.
-func (cs *Claims) Add(a, b *Cell, unit string) *Claim {
-	if a == nil || b == nil || a == b {
-		return nil
-	}
-	sa, ok1 := a.Stats[unit]
-	sb, ok2 := b.Stats[unit]
-	if !ok1 || !ok2 {
-		return nil
-	}
-	if cs.index == nil {
-		cs.index = map[[2]*Cell]*Claim{}
-	}
-	if c, ok := cs.index[[2]*Cell{a, b}]; ok {
-		return c
-	}
-	c := &Claim{A: a, B: b, Unit: unit, P: UTest(sa, sb)}
-	cs.index[[2]*Cell{a, b}] = c
-	cs.index[[2]*Cell{b, a}] = c
-	cs.list = append(cs.list, c)
-	return c
-}
-
-// Len is the number of distinct comparisons.
-func (cs *Claims) Len() int { return len(cs.list) }
-
-// Holm adjusts every claim's p-value for the number of claims (Holm's
-// step-down method) and marks those below Alpha significant.
-func (cs *Claims) Holm() {
-	m := len(cs.list)
-	sorted := append([]*Claim(nil), cs.list...)
-	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].P < sorted[j].P })
-	running := 0.0
-	for i, c := range sorted {
-		adj := math.Min(1, float64(m-i)*c.P)
-		running = math.Max(running, adj)
-		c.PAdj = running
-		c.Significant = c.PAdj < Alpha
-	}
 }

@@ -5,6 +5,8 @@ import (
 	"math"
 	"sort"
 	"strings"
+
+	"github.com/concbench/concbench/report/stats"
 )
 
 // verdicts writes one verdict per workload and core count from the
@@ -19,16 +21,34 @@ func (a *Analysis) verdicts() {
 	}
 	for _, g := range a.Generic {
 		for _, b := range g.Benches {
-			b.Text = genericText(b)
+			b.Text = genericText(b, a.marginText())
 		}
 	}
 }
 
+// The verdict words: one vocabulary for the verdict lines, the winner map
+// and the fits' gating.
+const (
+	WordConcurrency = "concurrency wins"
+	WordParallelism = "parallelism wins"
+	WordBoth        = "concurrency and parallelism both"
+	WordUndecided   = "undecided"
+)
+
+// wordNone is the verdict when no model beats seq by more than the margin.
+func (a *Analysis) wordNone() string {
+	return "no model beats seq by more than " + a.marginText()
+}
+
+// verdict writes the plain-words result for workload w at k cores from the
+// decided claims: the fastest Go model that beats seq at 1 core by more
+// than the margin, and which of its two factors — the concurrency gain (at
+// 1 core) and the parallel gain (1 → k cores) — beat the margin too.
 func (a *Analysis) verdict(w *Workload, k int) *Verdict {
 	if w.Base == nil {
 		return nil
 	}
-	v := &Verdict{Workload: w.Name, Kind: w.Kind, Cores: k, Oversub: a.Set.Oversubscribed(k), Gain: "none"}
+	v := &Verdict{Workload: w.Name, Kind: w.Kind, Cores: k, Oversub: a.Set.Oversubscribed(k)}
 	head := w.Name
 	if w.Kind != "" {
 		head += " (" + w.Kind + ")"
@@ -37,64 +57,92 @@ func (a *Analysis) verdict(w *Workload, k int) *Verdict {
 	if v.Oversub {
 		head += " (oversubscribed)"
 	}
-	ranked := ranked(w, k)
-	if len(ranked) == 0 {
+	models := ranked(w, k, false)
+	if len(models) == 0 {
 		return nil
 	}
-	best := ranked[0]
-	bp := best.Point(k)
-	v.Speedup = bp.Speedup
 	var b strings.Builder
 	b.WriteString(head + ": ")
-	if !bp.VsBase.Lower(bp.Cell) {
-		if bp.VsBase.Lower(w.Base) {
-			fmt.Fprintf(&b, "nothing beats seq; every model is significantly slower (best: %s %s)", best.Model, bp.Speedup)
-		} else {
-			fmt.Fprintf(&b, "no model beats seq significantly (best: %s %s, a tie)", best.Model, bp.Speedup)
+	var winners []*Scaling
+	for _, s := range models {
+		if s.Point(k).VsBase.Outcome == stats.Faster {
+			winners = append(winners, s)
 		}
+	}
+	if len(winners) == 0 {
+		a.noWinner(v, &b, w, models, k)
 		v.Text = b.String()
 		return v
 	}
-	v.Winner = best.Model
-	concSig := bp.ConcClaim.Lower(best.One)
-	parSig := k > 1 && bp.VsOne.Lower(bp.Cell)
+	best := winners[0]
+	bp := best.Point(k)
+	v.Winner, v.Speedup = best.Model, claimEst(bp.VsBase)
+	c, p := bp.ConcClaim, bp.VsOne
+	cWins := c != nil && c.Outcome == stats.Faster
+	pWins := k > 1 && p != nil && p.Outcome == stats.Faster
 	switch {
-	case k == 1 || concSig && !parSig:
-		v.Gain = "concurrency"
-		fmt.Fprintf(&b, "concurrency wins: %s %s over seq", best.Model, bp.Speedup)
+	case k == 1 || cWins && !pWins:
+		v.Word, v.Gain = WordConcurrency, "concurrency"
+		fmt.Fprintf(&b, "%s: %s %s over seq", v.Word, best.Model, v.Speedup)
 		if k > 1 {
-			b.WriteString("; more cores add nothing significant")
+			switch p.Outcome {
+			case stats.Within:
+				fmt.Fprintf(&b, "; more cores add nothing beyond %s", a.marginText())
+			case stats.Slower:
+				fmt.Fprintf(&b, "; more cores cost it (%s of its 1-core speed)", short(claimEst(p)))
+			default:
+				fmt.Fprintf(&b, "; whether more cores add is undecided (%s)", claimEst(p))
+			}
 		}
-	case parSig && !concSig:
-		v.Gain = "parallelism"
-		fmt.Fprintf(&b, "parallelism wins: %s %s at %d cores", best.Model, bp.Speedup, k)
-	case parSig && concSig:
-		v.Gain = "both"
-		fmt.Fprintf(&b, "concurrency and parallelism both: %s %s = %s concurrency × %s from %d cores",
-			best.Model, bp.Speedup, short(bp.Conc), short(bp.Par), k)
+	case pWins && !cWins:
+		v.Word, v.Gain = WordParallelism, "parallelism"
+		fmt.Fprintf(&b, "%s: %s %s at %d cores", v.Word, best.Model, v.Speedup, k)
+		if c != nil && c.Outcome == stats.Undecided {
+			fmt.Fprintf(&b, " (concurrency gain %s undecided)", claimEst(c))
+		}
+	case pWins && cWins:
+		v.Word, v.Gain = WordBoth, "both"
+		fmt.Fprintf(&b, "%s: %s %s = %s concurrency × %s from %d cores",
+			v.Word, best.Model, v.Speedup, short(claimEst(c)), short(claimEst(p)), k)
 	default:
-		v.Gain = "overall"
-		fmt.Fprintf(&b, "%s %s over seq, though neither factor alone is significant", best.Model, bp.Speedup)
-	}
-	if len(ranked) > 1 {
-		second := ranked[1]
-		sp := second.Point(k)
-		if c := a.Claims.Add(bp.Cell, sp.Cell, UnitTime); c != nil && !c.Lower(bp.Cell) {
-			fmt.Fprintf(&b, " (a tie with %s %s)", second.Model, short(sp.Speedup))
+		// It beats seq, but neither factor alone is decided.
+		v.Word, v.Gain = WordUndecided, "undecided"
+		v.MoreRounds = soonest(c, p)
+		if c != nil {
+			v.Waiting = append(v.Waiting, best.One, w.Base)
 		}
+		v.Waiting = append(v.Waiting, bp.Cell, best.One)
+		fmt.Fprintf(&b, "%s: %s beats seq, %s at %d cores, but neither its concurrency gain (%s) nor its parallel gain (%s) alone is decided",
+			v.Word, best.Model, v.Speedup, k, short(claimEst(c)), short(claimEst(p)))
+		if t := roundsText(v.MoreRounds); t != "" {
+			b.WriteString("; " + t)
+		}
+	}
+	if r := w.RunnerUp[k]; r != nil && models[0] == best && len(models) > 1 {
+		second := models[1]
+		switch r.Outcome {
+		case stats.Within:
+			fmt.Fprintf(&b, " (%s %s is within %s of it)", second.Model, short(claimEst(second.Point(k).VsBase)), a.marginText())
+		case stats.Undecided:
+			fmt.Fprintf(&b, " (%s %s: which is faster is undecided)", second.Model, short(claimEst(second.Point(k).VsBase)))
+		}
+	} else if models[0] != best {
+		fmt.Fprintf(&b, " (%s reaches %s but is undecided)", models[0].Model, short(claimEst(models[0].Point(k).VsBase)))
 	}
 	var nothing, slower []string
-	for _, s := range ranked[1:] {
-		p := s.Point(k)
-		switch {
-		case p.VsBase.Lower(w.Base):
-			slower = append(slower, s.Model)
-		case !p.VsBase.Lower(p.Cell):
+	for _, s := range models {
+		if s == best {
+			continue
+		}
+		switch s.Point(k).VsBase.Outcome {
+		case stats.Within:
 			nothing = append(nothing, s.Model)
+		case stats.Slower:
+			slower = append(slower, s.Model)
 		}
 	}
 	if len(nothing) > 0 {
-		fmt.Fprintf(&b, "; %s %s nothing", joinAnd(nothing), verb(len(nothing), "gains", "gain"))
+		fmt.Fprintf(&b, "; %s %s nothing beyond %s", joinAnd(nothing), verb(len(nothing), "gains", "gain"), a.marginText())
 	}
 	if len(slower) > 0 {
 		fmt.Fprintf(&b, "; %s %s slower than seq", joinAnd(slower), verb(len(slower), "is", "are"))
@@ -106,32 +154,77 @@ func (a *Analysis) verdict(w *Workload, k int) *Verdict {
 	return v
 }
 
-// ranked lists the Go models at k cores that have a baseline, fastest
-// first by median makespan.
-func ranked(w *Workload, k int) []*Scaling {
-	var out []*Scaling
-	for _, s := range w.Models {
-		if s.Model == "seq" || IsPython(s.Model) || s.Point(k) == nil || s.Point(k).VsBase == nil {
+// noWinner writes the verdict when no model decidedly beats seq: every
+// model within the margin or slower, or some still undecided.
+func (a *Analysis) noWinner(v *Verdict, b *strings.Builder, w *Workload, models []*Scaling, k int) {
+	best := models[0]
+	var undecided []*stats.Claim
+	var slower []string
+	for _, s := range models {
+		switch c := s.Point(k).VsBase; c.Outcome {
+		case stats.Undecided:
+			undecided = append(undecided, c)
+			v.Waiting = append(v.Waiting, s.Point(k).Cell, w.Base)
+		case stats.Slower:
+			slower = append(slower, s.Model)
+		}
+	}
+	if len(undecided) == 0 {
+		v.Word, v.Gain = a.wordNone(), "none"
+		fmt.Fprintf(b, "%s (best: %s %s)", v.Word, best.Model, claimEst(best.Point(k).VsBase))
+		if len(slower) > 0 {
+			fmt.Fprintf(b, "; %s %s slower than seq", joinAnd(slower), verb(len(slower), "is", "are"))
+		}
+		return
+	}
+	v.Word, v.Gain = WordUndecided, "undecided"
+	// The undecided model with the highest speedup is the verdict's
+	// subject; the rounds are those that would decide every estimable one.
+	var lead *Scaling
+	never := 0
+	for _, s := range models {
+		c := s.Point(k).VsBase
+		if c.Outcome != stats.Undecided {
 			continue
 		}
-		out = append(out, s)
+		if lead == nil {
+			lead = s
+		}
+		if c.MoreRounds < 0 {
+			never++
+		}
+		v.MoreRounds = max(v.MoreRounds, c.MoreRounds)
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		return median(out[i].Point(k).Cell, UnitTime) < median(out[j].Point(k).Cell, UnitTime)
-	})
-	return out
-}
-
-// runnerUpClaims registers, before Holm's correction, the claim that each
-// verdict's winner beats the runner-up.
-func (a *Analysis) runnerUpClaims() {
-	for _, w := range a.Workloads {
-		for _, k := range a.Cores {
-			if r := ranked(w, k); len(r) > 1 {
-				a.Claims.Add(r[0].Point(k).Cell, r[1].Point(k).Cell, UnitTime)
-			}
+	if v.MoreRounds == 0 {
+		v.MoreRounds = -1
+	}
+	fmt.Fprintf(b, "%s: %s %s over seq is not decided against the %s margin", v.Word, lead.Model, claimEst(lead.Point(k).VsBase), a.marginText())
+	if n := len(undecided); n > 1 {
+		fmt.Fprintf(b, ", nor are %d other %s", n-1, plural(n-1, "model"))
+	}
+	if best != lead {
+		fmt.Fprintf(b, " (%s %s is within it)", best.Model, short(claimEst(best.Point(k).VsBase)))
+	}
+	switch {
+	case v.MoreRounds > 0 && never > 0:
+		fmt.Fprintf(b, "; about %d more rounds would likely decide all but %d, whose estimates sit on the margin's edge", v.MoreRounds, never)
+	default:
+		if t := roundsText(v.MoreRounds); t != "" {
+			b.WriteString("; " + t)
 		}
 	}
+}
+
+// soonest is the fewest more rounds that decide one of two undecided
+// claims, −1 when neither estimate says.
+func soonest(cs ...*stats.Claim) int {
+	r := -1
+	for _, c := range cs {
+		if c != nil && c.MoreRounds > 0 && (r < 0 || c.MoreRounds < r) {
+			r = c.MoreRounds
+		}
+	}
+	return r
 }
 
 // pyNote says where CPython's speedups differ from the emulation's.
@@ -156,7 +249,7 @@ func (a *Analysis) pyNote(w *Workload, k int) string {
 	return ""
 }
 
-func genericText(b *GenericBench) string {
+func genericText(b *GenericBench, margin string) string {
 	var best *CorePoint
 	for _, p := range b.Points[1:] {
 		if !p.Oversub && (best == nil || p.Par.Value > best.Par.Value) {
@@ -171,13 +264,18 @@ func genericText(b *GenericBench) string {
 		rel = fmt.Sprint(b.BaseK)
 	}
 	var s string
-	switch {
-	case best.VsOne.Lower(best.Cell):
-		s = fmt.Sprintf("%s: %s at GOMAXPROCS=%d over GOMAXPROCS=%s", b.Name, best.Par, best.Cores, rel)
-	case best.VsOne.Lower(b.Points[0].Cell):
-		s = fmt.Sprintf("%s: slower with more GOMAXPROCS: %s at %d", b.Name, best.Par, best.Cores)
+	switch best.VsOne.Outcome {
+	case stats.Faster:
+		s = fmt.Sprintf("%s: %s at GOMAXPROCS=%d over GOMAXPROCS=%s", b.Name, claimEst(best.VsOne), best.Cores, rel)
+	case stats.Slower:
+		s = fmt.Sprintf("%s: slower with more GOMAXPROCS: %s at %d", b.Name, claimEst(best.VsOne), best.Cores)
+	case stats.Within:
+		s = fmt.Sprintf("%s: GOMAXPROCS changes nothing beyond %s (%s at %d)", b.Name, margin, claimEst(best.VsOne), best.Cores)
 	default:
-		s = fmt.Sprintf("%s: no significant speedup from GOMAXPROCS (%s at %d)", b.Name, best.Par, best.Cores)
+		s = fmt.Sprintf("%s: undecided whether GOMAXPROCS helps (%s at %d)", b.Name, claimEst(best.VsOne), best.Cores)
+		if t := roundsText(best.VsOne.MoreRounds); t != "" {
+			s += "; " + t
+		}
 	}
 	if f := fitOf(b.Amdahl, b.USL); f != nil {
 		s += fmt.Sprintf("; %s predicts %s", f, predictions(*f))
@@ -373,35 +471,57 @@ func (a *Analysis) warnings() {
 		if a.CPUs > 0 {
 			want = math.Min(want, float64(a.CPUs))
 		}
-		if med < 0.8*want {
+		// A run is never judged by a calibration below the parallel gain
+		// it reached itself: a probe that one slow vCPU held back
+		// understates the machine.
+		reached, by := a.reachedGain(r.Cores)
+		judged := math.Max(med, reached)
+		if judged < 0.8*want {
 			a.Warnings = append(a.Warnings, fmt.Sprintf("at %d cores the calibration speedup is %.2f, well below %.0f: the CPUs were shared or throttled, parallel gains there understate the machine",
-				r.Cores, med, want))
+				r.Cores, judged, want))
+		} else if med < 0.8*want && reached > med {
+			a.Warnings = append(a.Warnings, fmt.Sprintf("at %d cores the calibration probe measured %.2f, but %s reached %.2f in the same runs: the probe understated the machine, and the run is judged by %.2f",
+				r.Cores, med, by, reached, reached))
 		}
 	}
-	if m := a.Claims.Len(); m > 0 && minN != math.MaxInt && minN >= 1 {
-		if p := uMinP(minN); p*float64(m) >= Alpha {
-			need := minN
-			for need < 50 && uMinP(need)*float64(m) >= Alpha {
-				need++
-			}
-			a.Warnings = append(a.Warnings, fmt.Sprintf(
-				"with %d samples per cell the smallest possible U-test p-value is %.2g; Holm's correction over %d claims needs below %.2g, so some cells cannot show a significant difference and read as ties: run at least %d rounds",
-				minN, p, m, Alpha/float64(m), need))
+	var undecided []string
+	maxMore := 0
+	for _, v := range a.Verdicts {
+		if v.Word == WordUndecided {
+			undecided = append(undecided, fmt.Sprintf("%s at %d", v.Workload, v.Cores))
+			maxMore = max(maxMore, v.MoreRounds)
 		}
+	}
+	if len(undecided) > 0 {
+		msg := fmt.Sprintf("%d of %d verdicts are undecided (%s)", len(undecided), len(a.Verdicts), list(undecided, 6))
+		if minN != math.MaxInt && minN < 2 {
+			msg += fmt.Sprintf(": with %d sample a cell there is no noise to judge by; run at least 2 rounds", minN)
+		} else if maxMore > 0 {
+			msg += fmt.Sprintf("; up to about %d more rounds of those cells would decide them (make bench adds rounds to undecided cells while its BUDGET lasts)", maxMore)
+		}
+		a.Warnings = append(a.Warnings, msg)
 	}
 	if len(a.Generic) == 0 && len(a.NoSweep) > 0 && len(a.Workloads) == 0 {
 		a.Warnings = append(a.Warnings, fmt.Sprintf("no -cpu sweep: each of the %d benchmarks ran at one GOMAXPROCS only, so there is no speedup to chart; rerun with go test -bench . -cpu 1,2,4 (up to your CPUs) -count 10", len(a.NoSweep)))
 	}
 }
 
-// uMinP is the smallest two-sided p-value of a U test with two samples of
-// n each: 2 / C(2n, n).
-func uMinP(n int) float64 {
-	c := 1.0
-	for i := 1; i <= n; i++ {
-		c = c * float64(n+i) / float64(i)
+// reachedGain is the largest median parallel gain (a model at k cores
+// over itself at 1 core) of a CPU-bound workload at k cores, and who
+// reached it: what the machine delivered, whatever its calibration said.
+func (a *Analysis) reachedGain(k int) (float64, string) {
+	best, by := 0.0, ""
+	for _, w := range a.Workloads {
+		if w.Kind != "CPU-bound" {
+			continue
+		}
+		for _, s := range w.Models {
+			if p := s.Point(k); p != nil && !math.IsNaN(p.Par.Value) && p.Par.Value > best && s.Model != "seq" {
+				best, by = p.Par.Value, fmt.Sprintf("%s under %s", w.Name, s.Model)
+			}
+		}
 	}
-	return 2 / c
+	return best, by
 }
 
 func list(xs []string, max int) string {

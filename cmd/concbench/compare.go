@@ -10,11 +10,11 @@ import (
 	"github.com/concbench/concbench/report"
 )
 
-const compareUsage = `usage: concbench compare [-o DIR] [-lax] [-title TEXT] [LABEL=]A [LABEL=]B ...
+const compareUsage = `usage: concbench compare [-o DIR] [-lax] [-title TEXT] [-margin PCT] [LABEL=]A [LABEL=]B ...
 
 Compares 2 to 20 result sets (result directories or bench.txt files, one
 machine each) cell by cell with the first, A: fingerprints side by side,
-speedup curves overlaid, makespan ratios with significance and each
+speedup curves overlaid, makespan ratios decided against the margin and each
 machine's efficiency against its own single core. A label defaults to the
 set's machine name. Writes compare.html, compare.md and charts/ into DIR
 (default: ./compare).
@@ -29,7 +29,12 @@ func runCompare(args []string, stdout, stderr io.Writer) int {
 	out := fs.String("o", "compare", "output `DIR`")
 	lax := fs.Bool("lax", false, "report malformed lines as warnings instead of failing")
 	title := fs.String("title", "", "page title")
+	margin := fs.Float64("margin", report.DefaultMargin*100, "practical margin in `percent`: a change is decided only beyond it")
 	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if !(*margin > 0 && *margin < 100) {
+		fmt.Fprintf(stderr, "concbench compare: -margin %v: want a percentage above 0 and below 100\n", *margin)
 		return 2
 	}
 	if n := fs.NArg(); n < 2 || n > report.MaxCompare {
@@ -41,7 +46,7 @@ func runCompare(args []string, stdout, stderr io.Writer) int {
 	for _, a := range fs.Args() {
 		inputs = append(inputs, report.ParseCompareInput(a))
 	}
-	cmp, err := report.Compare(inputs, report.CompareOptions{Lax: *lax, Title: *title})
+	cmp, err := report.Compare(inputs, report.CompareOptions{Lax: *lax, Title: *title, Margin: *margin / 100})
 	if err != nil {
 		fmt.Fprintf(stderr, "concbench compare: %v\n", err)
 		var ie *report.InputError

@@ -11,11 +11,16 @@ import (
 	"github.com/concbench/concbench/report"
 )
 
-const reportUsage = `usage: concbench report [-o DIR] [-lax] [-title TEXT] FILE|DIR...
+const reportUsage = `usage: concbench report [-o DIR] [-lax] [-title TEXT] [-margin PCT] FILE|DIR...
+       concbench report -undecided [-margin PCT] FILE|DIR...
 
 Reads go test -bench output (benchfmt) from files and directories (*.txt,
 *.bench) and writes index.html, summary.md, results.csv and charts/ into
 DIR (default: the first input's directory).
+
+With -undecided it writes nothing and prints, for the bench runner's
+adaptive rounds, the cells that undecided verdicts wait on: one line per
+benchmark configuration, "CORES PATTERN", PATTERN a go test -bench regexp.
 `
 
 // reportCmd runs the report subcommand and returns the exit status: 2 for
@@ -27,12 +32,22 @@ func reportCmd(args []string, stdout, stderr io.Writer) int {
 	out := fs.String("o", "", "output `DIR` (default: the first input's directory)")
 	lax := fs.Bool("lax", false, "report malformed lines as warnings instead of failing")
 	title := fs.String("title", "", "page title")
+	margin := fs.Float64("margin", report.DefaultMargin*100, "practical margin in `percent`: a model beats another only beyond it")
+	undecided := fs.Bool("undecided", false, "print the undecided verdicts' cells as CORES PATTERN lines and write nothing")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	if fs.NArg() == 0 {
 		fs.Usage()
 		return 2
+	}
+	if !(*margin > 0 && *margin < 100) {
+		fmt.Fprintf(stderr, "concbench report: -margin %v: want a percentage above 0 and below 100\n", *margin)
+		return 2
+	}
+	opt := report.Options{Title: *title, Margin: *margin / 100}
+	if *undecided {
+		return undecidedCmd(fs.Args(), *lax, opt, stdout, stderr)
 	}
 	dir := *out
 	if dir == "" {
@@ -41,7 +56,7 @@ func reportCmd(args []string, stdout, stderr io.Writer) int {
 			dir = filepath.Dir(dir)
 		}
 	}
-	a, err := report.Report(dir, fs.Args(), *lax, report.Options{Title: *title})
+	a, err := report.Report(dir, fs.Args(), *lax, opt)
 	if err != nil {
 		var ie *report.InputError
 		if errors.As(err, &ie) {
@@ -73,4 +88,27 @@ func reportCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "wrote %s\n", filepath.Join(dir, "index.html"))
 	return 0
+}
+
+// undecidedCmd prints what more rounds should re-run: "CORES PATTERN" per
+// benchmark configuration of the cells that undecided verdicts wait on.
+func undecidedCmd(paths []string, lax bool, opt report.Options, stdout, stderr io.Writer) int {
+	s, err := report.Load(paths, report.LoadOptions{Lax: lax})
+	if err == nil {
+		var a *report.Analysis
+		if a, err = report.Analyze(s, opt); err == nil {
+			for _, r := range a.Undecided() {
+				for _, p := range r.Patterns {
+					fmt.Fprintf(stdout, "%d %s\n", r.Cores, p)
+				}
+			}
+			return 0
+		}
+	}
+	fmt.Fprintf(stderr, "concbench report: %v\n", err)
+	var ie *report.InputError
+	if errors.As(err, &ie) {
+		return 2
+	}
+	return 1
 }

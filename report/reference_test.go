@@ -1,0 +1,348 @@
+package report
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/concbench/concbench/report/stats"
+)
+
+// The committed reference result sets: real runs, kept as measured.
+var referenceSets = []struct{ name, path string }{
+	{"h100-16cpu", "../results/h100-16cpu/8eb5ff7-standard/bench.txt"},
+	{"epyc-2cpu", "../results/epyc-2cpu/20261124T222228Z/bench.txt"},
+}
+
+// readRounds reads a result file keeping only the runs whose "round:"
+// config line is in keep (all runs when keep is nil): a set as if fewer
+// rounds had been run.
+func readRounds(t testing.TB, path string, keep func(round int) bool) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if keep == nil {
+		return data
+	}
+	var out bytes.Buffer
+	in := true
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if v, ok := strings.CutPrefix(line, "round: "); ok {
+			r, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil {
+				t.Fatalf("%s: bad round line %q", path, line)
+			}
+			in = keep(r)
+		}
+		if in || !strings.HasPrefix(line, "Benchmark") {
+			out.WriteString(line + "\n")
+		}
+	}
+	return out.Bytes()
+}
+
+func analyzeBytes(t testing.TB, name string, data []byte) *Analysis {
+	t.Helper()
+	s, err := LoadBytes(name, data, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := Analyze(s, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// clearCut reports whether some Go model's every sample at k cores beats
+// every sample of seq at 1 core by 1.5× or more: a verdict that must be
+// decided.
+func clearCut(w *Workload, k int) bool {
+	if w.Base == nil {
+		return false
+	}
+	seq := w.Base.Samples[UnitTime]
+	for _, s := range w.Models {
+		p := s.Point(k)
+		if s.Model == "seq" || IsPython(s.Model) || p == nil {
+			continue
+		}
+		if slices.Max(p.Cell.Samples[UnitTime])*1.5 <= slices.Min(seq) {
+			return true
+		}
+	}
+	return false
+}
+
+func decidedWin(v *Verdict) bool {
+	switch v.Word {
+	case WordConcurrency, WordParallelism, WordBoth:
+		return true
+	}
+	return false
+}
+
+// checkClearCut fails for every clear-cut cell without a decided verdict,
+// and returns how many cells were clear-cut.
+func checkClearCut(t *testing.T, label string, a *Analysis) (clear, decided int) {
+	t.Helper()
+	byKey := map[string]*Verdict{}
+	for _, v := range a.Verdicts {
+		byKey[fmt.Sprint(v.Workload, "|", v.Cores)] = v
+	}
+	for _, w := range a.Workloads {
+		for _, k := range a.Cores {
+			if !clearCut(w, k) {
+				continue
+			}
+			clear++
+			v := byKey[fmt.Sprint(w.Name, "|", k)]
+			if v != nil && decidedWin(v) {
+				decided++
+				continue
+			}
+			text := "no verdict"
+			if v != nil {
+				text = v.Text
+			}
+			t.Errorf("%s: %s at %d cores is clear-cut but not decided: %s", label, w.Name, k, text)
+		}
+	}
+	return clear, decided
+}
+
+// TestReferenceClearCutDecided: on the committed reference sets, every
+// BenchmarkCores workload × core count where some Go model's every sample
+// beats every sample of seq at 1 core by 1.5× gets a decided verdict.
+func TestReferenceClearCutDecided(t *testing.T) {
+	for _, rs := range referenceSets {
+		a := analyzeBytes(t, rs.path, readRounds(t, rs.path, nil))
+		clear, decided := checkClearCut(t, rs.name, a)
+		if clear == 0 {
+			t.Errorf("%s: no clear-cut cell: the test checks nothing", rs.name)
+		}
+		t.Logf("%s: %d of %d clear-cut cells decided", rs.name, decided, clear)
+	}
+}
+
+// TestQuickSubsetsDecided plays the quick profile's fixed rounds (2) on the
+// 16-core machine: each pair of rounds of the reference set is a quick run
+// of its own, with that machine's noise. Two rounds decide all but at most
+// two clear-cut cells, whose attribution (concurrency or parallelism) then
+// needs a round or two more: TestQuickWithAdaptiveRounds.
+func TestQuickSubsetsDecided(t *testing.T) {
+	rs := referenceSets[0]
+	for r := 1; r <= 7; r += 2 {
+		label := fmt.Sprintf("%s rounds %d–%d", rs.name, r, r+1)
+		a := analyzeBytes(t, label, readRounds(t, rs.path, func(x int) bool { return x == r || x == r+1 }))
+		sub := &testing.T{}
+		clear, decided := checkClearCut(sub, label, a)
+		if decided < clear-2 {
+			t.Errorf("%s: %d of %d clear-cut cells decided, want all but at most 2", label, decided, clear)
+		}
+		t.Logf("%s: %d of %d clear-cut cells decided", label, decided, clear)
+	}
+}
+
+// adaptiveRound returns the results of one round of the full set for only
+// the cells of reruns, as the bench runner appends an adaptive round.
+func adaptiveRound(t *testing.T, full []byte, round, label int, reruns []Rerun) []byte {
+	t.Helper()
+	want := map[string]bool{}
+	for _, r := range reruns {
+		for _, c := range r.Cells {
+			want[goName(c)] = true
+		}
+	}
+	var out bytes.Buffer
+	in := false
+	sc := bufio.NewScanner(bytes.NewReader(full))
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if v, ok := strings.CutPrefix(line, "round: "); ok {
+			in = strings.TrimSpace(v) == strconv.Itoa(round)
+			if in {
+				fmt.Fprintf(&out, "round: %d\nadaptive: true\n", label)
+			}
+			continue
+		}
+		if !in {
+			continue
+		}
+		if name, _, ok := strings.Cut(line, " "); ok && strings.HasPrefix(line, "Benchmark") {
+			if want[strings.TrimRight(name, "\t")] {
+				out.WriteString(line + "\n")
+			}
+			continue
+		}
+		if strings.HasPrefix(line, "cores: ") || strings.HasPrefix(line, "oversubscribed: ") {
+			out.WriteString(line + "\n")
+		}
+	}
+	return out.Bytes()
+}
+
+// TestQuickWithAdaptiveRounds plays make bench PROFILE=quick on the 16-core
+// machine end to end: two rounds, then adaptive rounds of only the cells
+// the report leaves undecided (taken from the set's other rounds), as
+// bench.sh runs them. Every clear-cut cell is decided within four looks,
+// with α divided by the looks.
+func TestQuickWithAdaptiveRounds(t *testing.T) {
+	rs := referenceSets[0]
+	full := readRounds(t, rs.path, nil)
+	for r := 1; r <= 7; r += 2 {
+		label := fmt.Sprintf("%s rounds %d–%d", rs.name, r, r+1)
+		data := readRounds(t, rs.path, func(x int) bool { return x == r || x == r+1 })
+		a := analyzeBytes(t, label, data)
+		looks := 0
+		for src := 1; src <= 8 && looks < 4; src++ {
+			if src == r || src == r+1 {
+				continue
+			}
+			reruns := a.Undecided()
+			if len(reruns) == 0 {
+				break
+			}
+			looks++
+			data = append(data, adaptiveRound(t, full, src, 8+looks, reruns)...)
+			a = analyzeBytes(t, label, data)
+			if a.Set.Looks != looks {
+				t.Fatalf("%s: the set counts %d adaptive looks, want %d", label, a.Set.Looks, looks)
+			}
+		}
+		clear, decided := checkClearCut(t, label+fmt.Sprintf(" + %d adaptive", looks), a)
+		t.Logf("%s + %d adaptive rounds: %d of %d clear-cut cells decided", label, looks, decided, clear)
+	}
+}
+
+// writeSet writes cells as a benchfmt file, every sample a line, with the
+// given values per cell (nil: the cell's own).
+func writeSet(machine string, cpus int, cells []*Cell, values func(c *Cell) []float64) []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "machine: %s\ncpus: %d\n", machine, cpus)
+	for _, c := range cells {
+		vs := c.Samples[UnitTime]
+		if values != nil {
+			if v := values(c); v != nil {
+				vs = v
+			}
+		}
+		for _, v := range vs {
+			fmt.Fprintf(&b, "%s 1 %.0f ns/op\n", goName(c), v)
+		}
+	}
+	return b.Bytes()
+}
+
+// TestAAReference: an A/A set built from the 16-core set — every Go
+// model's ns/op samples, at every core count, drawn (with replacement)
+// from seq's own at 1 core — has no winner, whatever the draw.
+func TestAAReference(t *testing.T) {
+	rs := referenceSets[0]
+	ref := analyzeBytes(t, rs.name, readRounds(t, rs.path, nil))
+	var cells []*Cell
+	for _, c := range ref.Set.Cells {
+		if c.Bench == BenchCores && !IsPython(c.Model()) {
+			cells = append(cells, c)
+		}
+	}
+	for seed := uint64(1); seed <= 20; seed++ {
+		rng := rand.New(rand.NewPCG(seed, 11))
+		data := writeSet("aa", 16, cells, func(c *Cell) []float64 {
+			if c.Model() == "seq" && c.Cores == 1 {
+				return nil
+			}
+			seq := ref.cell(BenchCores, 1, "workload", c.Workload(), "model", "seq").Samples[UnitTime]
+			out := make([]float64, len(c.Samples[UnitTime]))
+			for i := range out {
+				out[i] = seq[rng.IntN(len(seq))]
+			}
+			return out
+		})
+		a := analyzeBytes(t, "aa", data)
+		for _, v := range a.Verdicts {
+			if v.Winner != "" || decidedWin(v) {
+				t.Errorf("seed %d: A/A verdict with a winner: %s", seed, v.Text)
+			}
+		}
+		for _, c := range a.Claims.All() {
+			if c.Outcome == stats.Faster || c.Outcome == stats.Slower {
+				t.Errorf("seed %d: A/A claim decided %v: %s %.3g× [%.3g, %.3g]", seed, c.Outcome, c.Family, c.Ratio, c.Lo, c.Hi)
+			}
+		}
+	}
+}
+
+// TestKnownEffectVerdicts: a large known effect at n = 3 is always decided
+// and attributed. On the 16-core set cut to its first three rounds, every
+// Go model at every core count gets seq's own 1-core samples halved: a
+// pure 2× at 1 core and no gain from more cores, with the machine's noise.
+// Every verdict must read "concurrency wins" with 2.00×, and claim no
+// parallel gain.
+func TestKnownEffectVerdicts(t *testing.T) {
+	rs := referenceSets[0]
+	ref := analyzeBytes(t, rs.name, readRounds(t, rs.path, func(r int) bool { return r <= 3 }))
+	var cells []*Cell
+	for _, c := range ref.Set.Cells {
+		if c.Bench == BenchCores && !IsPython(c.Model()) {
+			cells = append(cells, c)
+		}
+	}
+	data := writeSet("known", 16, cells, func(c *Cell) []float64 {
+		if c.Model() == "seq" {
+			return nil
+		}
+		seq := ref.cell(BenchCores, 1, "workload", c.Workload(), "model", "seq").Samples[UnitTime]
+		out := make([]float64, len(seq))
+		for i, v := range seq {
+			out[i] = v / 2
+		}
+		return out
+	})
+	a := analyzeBytes(t, "known", data)
+	if len(a.Verdicts) != len(ref.Verdicts) {
+		t.Fatalf("%d verdicts, want %d", len(a.Verdicts), len(ref.Verdicts))
+	}
+	for _, v := range a.Verdicts {
+		if v.Word != WordConcurrency || v.Speedup.Value < 1.99 || v.Speedup.Value > 2.01 {
+			t.Errorf("%s at %d: %s, want concurrency wins at 2.00×", v.Workload, v.Cores, v.Text)
+		}
+		// No parallel gain is claimed; whether it is within 5% needs more
+		// than three samples of this machine's noise.
+		if strings.Contains(v.Text, "from") {
+			t.Errorf("%s at %d: %s, want no parallel gain", v.Workload, v.Cores, v.Text)
+		}
+	}
+}
+
+// TestReferenceGolden pins what the committed reference sets say: every
+// verdict, finding and warning (testdata/reference-<name>.txt).
+func TestReferenceGolden(t *testing.T) {
+	for _, rs := range referenceSets {
+		a := analyzeBytes(t, rs.path, readRounds(t, rs.path, nil))
+		var b bytes.Buffer
+		for _, w := range a.Warnings {
+			fmt.Fprintf(&b, "warning: %s\n", w)
+		}
+		for _, v := range a.Verdicts {
+			fmt.Fprintf(&b, "%s.\n", v.Text)
+		}
+		for _, f := range a.Findings {
+			fmt.Fprintln(&b, f)
+		}
+		fmt.Fprintf(&b, "%s\n", a.methodText())
+		checkGolden(t, "testdata/reference-"+rs.name+".txt", b.Bytes())
+	}
+}
