@@ -30,8 +30,10 @@ func sleepTook(t *testing.T, m Model, env *workloads.Env, d time.Duration, n int
 // TestSleepModes checks that the models standing for a thread blocked in
 // CPython's time.sleep sleep as precisely as it does, and logs how long
 // short sleeps last under each model (the README's table). Go's timer, which
-// they used before, makes a 200 µs sleep last about 1.1 ms on Linux; the
-// bound has a wide margin for a loaded machine.
+// they used before, makes a 200 µs sleep last about 1.1 ms on Linux. An
+// overloaded machine can delay any wake-up by milliseconds, so a model over
+// the bound gets up to four more tries: a sleep with a millisecond floor
+// never gets under it.
 func TestSleepModes(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts worker processes")
@@ -50,6 +52,9 @@ func TestSleepModes(t *testing.T) {
 		t.Logf("%-11s 50µs → %v, 200µs → %v, 1ms → %v", m.Name(),
 			got[50*time.Microsecond].Round(time.Microsecond), got[200*time.Microsecond].Round(time.Microsecond),
 			got[time.Millisecond].Round(time.Microsecond))
+		for try := 0; precise[m.Name()] && try < 4 && got[200*time.Microsecond] > 700*time.Microsecond; try++ {
+			got[200*time.Microsecond] = min(got[200*time.Microsecond], sleepTook(t, m, env, 200*time.Microsecond, 15))
+		}
 		if precise[m.Name()] && got[200*time.Microsecond] > 700*time.Microsecond {
 			t.Errorf("%s: a 200µs sleep took %v (median), want under 700µs, as CPython's 280µs",
 				m.Name(), got[200*time.Microsecond])

@@ -28,12 +28,14 @@ func medianSleep(t *testing.T, s *workloads.Sleeper, d time.Duration, n int) tim
 
 // TestSleeperPrecise is the test that would have caught Go's timer standing
 // in for a blocking sleep: on an idle Linux process, time.Sleep(200µs)
-// lasts about 1.1 ms. A Sleeper's lasts about 0.23 ms here, CPython's
-// 0.28 ms; the bound leaves a wide margin for a loaded machine.
+// lasts about 1.1 ms. A Sleeper's lasts about 0.24 ms here, CPython's
+// 0.27 ms. An overloaded machine can delay any wake-up by milliseconds, so
+// the test takes the best median of up to five tries: a sleep with a
+// millisecond floor never gets under the bound, however many tries.
 func TestSleeperPrecise(t *testing.T) {
 	s := new(workloads.Sleeper)
 	defer s.Close()
-	got := medianSleep(t, s, 200*time.Microsecond, 21)
+	got := bestMedianSleep(t, s, 200*time.Microsecond)
 	if got > 700*time.Microsecond {
 		t.Errorf("median Sleeper.Sleep(200µs) took %v, want under 700µs (Go's timer alone takes about 1.1ms)", got)
 	}
@@ -42,6 +44,17 @@ func TestSleeperPrecise(t *testing.T) {
 		medianSleep(t, s, 1500*time.Microsecond, 11))
 	var nilSleeper *workloads.Sleeper
 	t.Logf("Go's timer: 200µs → %v", medianSleep(t, nilSleeper, 200*time.Microsecond, 11))
+}
+
+// bestMedianSleep returns the lowest of up to five medians of 21 sleeps of
+// d, stopping at the first under 700µs.
+func bestMedianSleep(t *testing.T, s *workloads.Sleeper, d time.Duration) time.Duration {
+	t.Helper()
+	best := time.Duration(1<<63 - 1)
+	for try := 0; try < 5 && best > 700*time.Microsecond; try++ {
+		best = min(best, medianSleep(t, s, d, 21))
+	}
+	return best
 }
 
 // TestSleeperConcurrent sleeps many goroutines at once, with deadlines in
