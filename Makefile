@@ -3,7 +3,7 @@ GO      ?= go
 PROFILE ?= standard
 export PROFILE CORES COUNT MACHINE BENCHTIME PYTHON_SUITE OUT BENCH
 
-.PHONY: all deps test bench report compare bench-python fmt-check vet lint-workflows test-fleet
+.PHONY: all deps test bench report compare bench-python fmt-check vet lint-workflows test-fleet cross test-arm64
 
 all: test
 
@@ -19,8 +19,10 @@ fmt-check:
 vet: deps
 	$(GO) vet ./...
 
-test: deps fmt-check vet lint-workflows test-fleet
+test: deps fmt-check vet lint-workflows test-fleet cross
 	$(GO) test -race ./...
+	@# The event loop's portable fallback (Windows's), here on Linux too.
+	$(GO) test -race -tags concbench_portable -run '$(PORTABLE_TESTS)' ./bench
 	@if python3 -c 'import sys; sys.exit(sys.version_info < (3, 9))' 2>/dev/null; then \
 		python3 -m unittest discover -s scripts/pyref -t scripts/pyref; \
 	else echo "skipping the Python reference suite's self-tests: no python3 >= 3.9"; fi
@@ -43,6 +45,28 @@ lint-workflows: $(ACTIONLINT)
 # The fleet workflow's compare step on two committed smoke sets (seconds).
 test-fleet: deps
 	scripts/fleet-compare_test.sh
+
+# The other platforms concbench runs on (README.md, "Platforms"): each must
+# build and vet, and its test binaries compile. Cold, about 40–60 s a
+# target on 2 CPUs (its standard library); warm, about 2 s.
+CROSS ?= darwin/arm64 darwin/amd64 windows/amd64 linux/arm64 freebsd/amd64
+cross: deps
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	for t in $(CROSS); do \
+		echo "cross: $$t: go build, go vet, go test -c"; \
+		export GOOS=$${t%/*} GOARCH=$${t#*/}; \
+		$(GO) build ./...; \
+		$(GO) vet ./...; \
+		$(GO) test -c -o "$$tmp/$$GOOS-$$GOARCH/" ./...; \
+	done
+
+# linux/arm64 for real under QEMU user-mode emulation (CI runs it): the
+# tests of workloads, report and cmd/concbench, and a smoke benchmark run.
+test-arm64: deps
+	scripts/test-arm64.sh
+
+# The bench tests that run the event loop, for the portable fallback.
+PORTABLE_TESTS = ^(Test(EventLoop.*|SameChecksumsAsExec|Overlap|SleepBatch|Cancel|ErrorNamesTask|NoFDLeak|Empty)|ExampleEventLoop)$$
 
 # The matrix across core counts, then the report beside the results.
 bench: deps

@@ -19,4 +19,11 @@
 //     cells that [Predict] puts over [SkipBudget];
 //  3. scripts/bench.sh runs the test binary per core count, pinned, in
 //     interleaved rounds, into results/<machine>/<stamp>/bench.txt.
+//
+// What differs by system sits in files named for it, one job a file: the
+// event loop's poller (eventloop_epoll.go on Linux, eventloop_kqueue.go on
+// macOS and FreeBSD, eventloop_portable.go elsewhere or with the build tag
+// concbench_portable), worker pipes (proc_pipe_*.go), waiting for a worker
+// (proc_wait_*.go), CPU time (cputime_*.go, proccpu_*.go) and the machine's
+// facts (runinfo_*.go). README.md's "Platforms" says what each system does.
 package bench

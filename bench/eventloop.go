@@ -20,12 +20,13 @@ import (
 //   - Sleep puts a timer in a min-heap owned by the loop, as asyncio.sleep
 //     does with call_at;
 //   - Net opens a non-blocking socket, connects, writes the request and reads
-//     the reply as epoll reports the socket ready (on Linux; elsewhere see
-//     eventloop_other.go);
+//     the reply as the poller reports the socket ready: epoll on Linux,
+//     kqueue on macOS and FreeBSD (eventloop_socket.go); elsewhere see
+//     eventloop_portable.go;
 //   - File goes to a small executor of min(32, GOMAXPROCS+4) goroutines,
 //     started as needed, as loop.run_in_executor does with its default
 //     ThreadPoolExecutor, and completes back on the loop through an eventfd
-//     that wakes the poll.
+//     (a kqueue user event) that wakes the poll.
 //
 // Each loop iteration runs the tasks that are ready, then polls with a
 // timeout that is the time to the next timer, rounded up to a millisecond as
@@ -47,7 +48,7 @@ func (*EventLoop) Name() string { return "eventloop" }
 
 // PollEvents returns how many socket readiness events the poller has
 // delivered over every Run so far: the evidence that Net ops went through
-// epoll rather than blocking calls. It stays zero where the portable
+// epoll or kqueue rather than blocking calls. It stays zero where the portable
 // fallback runs Net ops in the executor.
 func (m *EventLoop) PollEvents() uint64 { return m.events.Load() }
 

@@ -16,8 +16,6 @@ import (
 	"syscall"
 	"time"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/concbench/concbench/workloads"
 )
 
@@ -26,14 +24,15 @@ import (
 // frames with it, deadlines, killing and reaping.
 //
 // The pipes to a worker are blocking file descriptors, not the non-blocking
-// ones os.Pipe makes for the runtime's poller: a goroutine reading a reply
-// then sleeps in read(2) and the kernel wakes its thread directly when the
-// worker writes, which saves the poller's wake-up on every round trip. The
-// price is that a blocked read cannot be interrupted by closing the file or
-// by a read deadline; it ends when the worker's end of the pipe closes, and
-// that is how every stop works here: the worker is killed, the kernel
-// closes its pipes, the read returns. Every Run therefore has at most one
-// blocked thread per live worker.
+// ones os.Pipe makes for the runtime's poller on Unix (blockingPipe, in
+// proc_pipe_*.go; Windows's anonymous pipes are blocking already): a
+// goroutine reading a reply then sleeps in read(2) and the kernel wakes its
+// thread directly when the worker writes, which saves the poller's wake-up
+// on every round trip. The price is that a blocked read cannot be
+// interrupted by closing the file or by a read deadline; it ends when the
+// worker's end of the pipe closes, and that is how every stop works here:
+// the worker is killed, the kernel closes its pipes, the read returns. Every
+// Run therefore has at most one blocked thread per live worker.
 
 const (
 	// defaultDeadlineFloor is the least time a worker gets to answer one
@@ -251,21 +250,12 @@ type proc struct {
 	deadline    *time.Timer
 	fired       chan struct{} // closed when the deadline's kill is done
 	reaped      bool
+	waited      bool
 	state       *os.ProcessState // how it ended; nil if it could not be waited for
 	waitErr     error            // why not
 
 	mu    sync.Mutex
 	cause error // why we killed it; nil if we did not
-}
-
-// blockingPipe returns a pipe whose ends stay in blocking mode (see the
-// top of this file) and close on exec, so no other child inherits them.
-func blockingPipe() (r, w *os.File, err error) {
-	var fds [2]int
-	if err := syscall.Pipe2(fds[:], syscall.O_CLOEXEC); err != nil {
-		return nil, nil, os.NewSyscallError("pipe2", err)
-	}
-	return os.NewFile(uintptr(fds[0]), "|0"), os.NewFile(uintptr(fds[1]), "|1"), nil
 }
 
 // start starts a worker process. It returns errStopped if the batch has
@@ -318,9 +308,10 @@ func (g *procGroup) start() (*proc, error) {
 	return p, nil
 }
 
-// kill sends the worker SIGKILL, remembering the first reason. Killing a
-// reaped worker is harmless: os.Process refuses to signal it (it holds a
-// pidfd, so a reused pid is never hit).
+// kill sends the worker SIGKILL (TerminateProcess on Windows), remembering
+// the first reason. Killing a reaped worker is harmless: os.Process refuses
+// to signal it once waited for (and on Linux it holds a pidfd), so a reused
+// pid is never hit.
 func (p *proc) kill(cause error) {
 	p.mu.Lock()
 	if p.cause == nil {
@@ -404,7 +395,7 @@ func (p *proc) roundTrip(ts []workloads.Task, last bool) ([]workloads.Reply, err
 // the error that names the tasks and says what happened, or errStopped if
 // the worker was killed because the batch had already failed.
 func (p *proc) fault(ts []workloads.Task, err error) error {
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.EPIPE) {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || pipeClosed(err) {
 		// The worker closed its pipes: it is most likely exiting, and how
 		// it exits says more than the pipe did. reap gives it the exit
 		// grace before killing it.
@@ -427,7 +418,7 @@ func (p *proc) fault(ts []workloads.Task, err error) error {
 	case cause == errNoExit:
 		werr.Err = fmt.Errorf("%w: closed its stdout but did not exit within %v; killed (%v)", ErrProtocol, p.g.opts.grace(), err)
 	case cause == nil && ws.Signaled():
-		werr.Err = fmt.Errorf("died of signal %s", unix.SignalName(ws.Signal()))
+		werr.Err = fmt.Errorf("died of signal %s", signalName(ws.Signal()))
 	case cause == nil && ws.Exited() && ws.ExitStatus() != 0:
 		werr.Err = fmt.Errorf("exited with status %d before replying", ws.ExitStatus())
 	case errors.Is(err, io.EOF):
@@ -459,25 +450,15 @@ func (p *proc) reap() {
 		defer close(fired)
 		p.kill(errNoExit)
 	})
-	// Wait for the exit without reaping, so that the pid stays ours, and
-	// its /proc entry readable, until accountReap reaps it under the lock.
-	for {
-		var info unix.Siginfo
-		err := unix.Waitid(unix.P_PID, p.pid, &info, unix.WEXITED|unix.WNOWAIT, nil)
-		if err != unix.EINTR {
-			break
-		}
-	}
+	awaitExit(p)
 	if !t.Stop() {
 		<-fired
 	}
 	accountReap(p.pid, func() time.Duration {
-		err := p.cmd.Wait()
-		p.state = p.cmd.ProcessState
+		p.wait()
 		if p.state == nil {
 			// Someone else reaped it (SIGCHLD ignored, or a stray wait):
 			// its CPU time is lost with it.
-			p.waitErr = fmt.Errorf("waiting for worker: %w", err)
 			return 0
 		}
 		return p.state.UserTime() + p.state.SystemTime()
@@ -487,6 +468,20 @@ func (p *proc) reap() {
 	g.mu.Lock()
 	delete(g.live, p)
 	g.mu.Unlock()
+}
+
+// wait reaps the worker through exec.Cmd.Wait, once, and keeps how it
+// ended. awaitExit calls it where the exit cannot be awaited without reaping.
+func (p *proc) wait() {
+	if p.waited {
+		return
+	}
+	p.waited = true
+	err := p.cmd.Wait()
+	p.state = p.cmd.ProcessState
+	if p.state == nil {
+		p.waitErr = fmt.Errorf("waiting for worker: %w", err)
+	}
 }
 
 // shutdown ends a worker that has answered everything it was sent: it

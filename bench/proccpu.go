@@ -1,9 +1,6 @@
 package bench
 
 import (
-	"bytes"
-	"os"
-	"strconv"
 	"sync"
 	"time"
 )
@@ -27,13 +24,17 @@ var workerCPU struct {
 // (and, at exit, the latency server, which is not part of the measured
 // work).
 //
-// Exited workers count with the precise rusage that wait4 reports. Live
-// workers are read from /proc/<pid>/stat (utime+stime), so a batch in
-// flight is counted too, but only in whole clock ticks (10 ms): a reading
-// taken mid-batch may lag by up to a tick per live worker. Since a Run
-// reaps all its workers before it returns, readings taken between Runs
-// are exact. ChildCPU never decreases, is safe for concurrent use, and
-// costs one /proc read per live worker (about 10 µs each).
+// Exited workers count with the precise times that wait4 reports (on
+// Windows, GetProcessTimes of the exited process). Live workers are read
+// where the system lets a parent read them (liveCPU): on Linux from
+// /proc/<pid>/stat (utime+stime), so a batch in flight is counted too, but
+// only in whole clock ticks (10 ms), and a reading taken mid-batch may lag
+// by up to a tick per live worker. Elsewhere (macOS, the BSDs, Windows) a
+// live worker counts nothing until it is reaped. Since a Run reaps all its
+// workers before it returns, readings taken between Runs, as the matrix's
+// cpu-util takes them, are exact on every system. ChildCPU never decreases,
+// is safe for concurrent use, and costs one /proc read per live worker
+// (about 10 µs each) on Linux.
 func ChildCPU() time.Duration {
 	workerCPU.mu.Lock()
 	defer workerCPU.mu.Unlock()
@@ -42,7 +43,7 @@ func ChildCPU() time.Duration {
 		// A live worker is never reaped while mu is held (see reap), so its
 		// /proc entry exists even if it has exited: it is then a zombie,
 		// whose stat still holds its final times.
-		if t, err := procStatCPU(pid); err == nil {
+		if t, err := liveCPU(pid); err == nil {
 			d += t
 		}
 	}
@@ -67,42 +68,4 @@ func accountReap(pid int, reap func() time.Duration) {
 	defer workerCPU.mu.Unlock()
 	workerCPU.exited += reap()
 	delete(workerCPU.live, pid)
-}
-
-// clockTick is the unit of /proc/<pid>/stat times: USER_HZ, which Linux
-// fixes at 100 for user space whatever the kernel's HZ.
-const clockTick = 10 * time.Millisecond
-
-// procStatCPU returns utime+stime of process pid from /proc/<pid>/stat.
-func procStatCPU(pid int) (time.Duration, error) {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return 0, err
-	}
-	f, err := statFields(b)
-	if err != nil {
-		return 0, err
-	}
-	// Fields 14 and 15 (1-based) of stat; f starts at field 3.
-	utime, err1 := strconv.ParseUint(string(f[14-3]), 10, 64)
-	stime, err2 := strconv.ParseUint(string(f[15-3]), 10, 64)
-	if err1 != nil || err2 != nil {
-		return 0, &os.PathError{Op: "parse", Path: "/proc/" + strconv.Itoa(pid) + "/stat", Err: os.ErrInvalid}
-	}
-	return time.Duration(utime+stime) * clockTick, nil
-}
-
-// statFields splits a /proc/<pid>/stat line after the command name, which
-// may itself hold spaces and parentheses: the first field returned is the
-// state (field 3).
-func statFields(b []byte) ([][]byte, error) {
-	i := bytes.LastIndexByte(b, ')')
-	if i < 0 {
-		return nil, os.ErrInvalid
-	}
-	f := bytes.Fields(b[i+1:])
-	if len(f) < 15-3+1 {
-		return nil, os.ErrInvalid
-	}
-	return f, nil
 }

@@ -1,18 +1,13 @@
 package bench
 
 import (
-	"bufio"
 	"fmt"
-	"os"
 	"runtime"
 	"sort"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"golang.org/x/sys/unix"
 
 	"github.com/concbench/concbench/workloads"
 )
@@ -23,9 +18,11 @@ type ConfigLine struct{ Key, Value string }
 func (c ConfigLine) String() string { return c.Key + ": " + c.Value }
 
 // MachineConfig describes this machine and process for the result file:
-// CPUs, memory, Go version, kernel, governor, CPU affinity, load and the
-// calibrated cost of each kernel's unit. Facts that cannot be read are left
-// out rather than guessed.
+// CPUs (and on a Mac its performance and efficiency cores), memory, Go
+// version, kernel, governor, CPU affinity, load and the calibrated cost of
+// each kernel's unit. Facts that cannot be read are left out rather than
+// guessed; where the system has no affinity to read (macOS, Windows),
+// affinity is "unsupported". How each fact is read is in runinfo_<os>.go.
 func MachineConfig() []ConfigLine {
 	var lines []ConfigLine
 	add := func(k, v string) {
@@ -34,17 +31,13 @@ func MachineConfig() []ConfigLine {
 		}
 	}
 	add("cpus", strconv.Itoa(machineCPUs()))
-	if kb := meminfoKB("MemTotal"); kb > 0 {
-		add("memory", fmt.Sprintf("%.0fGiB", float64(kb)/(1<<20)))
+	lines = append(lines, coreKinds()...)
+	if b := memoryBytes(); b > 0 {
+		add("memory", fmt.Sprintf("%.0fGiB", float64(b)/(1<<30)))
 	}
 	add("go-version", runtime.Version())
-	var u unix.Utsname
-	if unix.Uname(&u) == nil {
-		add("kernel", unix.ByteSliceToString(u.Release[:]))
-	}
-	if b, err := os.ReadFile("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor"); err == nil {
-		add("governor", strings.TrimSpace(string(b)))
-	}
+	add("kernel", kernelRelease())
+	add("governor", cpuGovernor())
 	add("affinity", Affinity())
 	add("load-before", LoadAverage())
 	// The matrix's kernels; calibrating the others would only lengthen runs.
@@ -52,105 +45,6 @@ func MachineConfig() []ConfigLine {
 		add("unit-ns-"+k.String(), strconv.FormatInt(workloads.UnitCost(k).Nanoseconds(), 10))
 	}
 	return lines
-}
-
-// machineCPUs counts the machine's online CPUs, whatever this process's
-// affinity (runtime.NumCPU counts only the CPUs it may use).
-func machineCPUs() int {
-	b, err := os.ReadFile("/sys/devices/system/cpu/online")
-	if err != nil {
-		return runtime.NumCPU()
-	}
-	n := len(parseCPUList(strings.TrimSpace(string(b))))
-	if n == 0 {
-		return runtime.NumCPU()
-	}
-	return n
-}
-
-// parseCPUList parses a kernel CPU list such as "0-3,6".
-func parseCPUList(s string) []int {
-	var cpus []int
-	for _, part := range strings.Split(s, ",") {
-		lo, hi, found := strings.Cut(part, "-")
-		a, err := strconv.Atoi(lo)
-		if err != nil {
-			continue
-		}
-		b := a
-		if found {
-			if b, err = strconv.Atoi(hi); err != nil {
-				continue
-			}
-		}
-		for c := a; c <= b; c++ {
-			cpus = append(cpus, c)
-		}
-	}
-	return cpus
-}
-
-// Affinity returns the CPUs this process may run on, as a kernel CPU list.
-func Affinity() string {
-	var set unix.CPUSet
-	if unix.SchedGetaffinity(0, &set) != nil {
-		return ""
-	}
-	var cpus []int
-	for c := 0; c < len(set)*64; c++ {
-		if set.IsSet(c) {
-			cpus = append(cpus, c)
-		}
-	}
-	return formatCPUList(cpus)
-}
-
-func formatCPUList(cpus []int) string {
-	sort.Ints(cpus)
-	var parts []string
-	for i := 0; i < len(cpus); {
-		j := i
-		for j+1 < len(cpus) && cpus[j+1] == cpus[j]+1 {
-			j++
-		}
-		if j == i {
-			parts = append(parts, strconv.Itoa(cpus[i]))
-		} else {
-			parts = append(parts, fmt.Sprintf("%d-%d", cpus[i], cpus[j]))
-		}
-		i = j + 1
-	}
-	return strings.Join(parts, ",")
-}
-
-// LoadAverage returns the one-minute load average, or "" where unreadable.
-func LoadAverage() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return ""
-	}
-	f := strings.Fields(string(b))
-	if len(f) == 0 {
-		return ""
-	}
-	return f[0]
-}
-
-func meminfoKB(key string) int64 {
-	f, err := os.Open("/proc/meminfo")
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		k, v, ok := strings.Cut(sc.Text(), ":")
-		if ok && k == key {
-			n, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
-			return n
-		}
-	}
-	return 0
 }
 
 // Calibration is the parallel speedup this machine delivered for pure

@@ -68,9 +68,17 @@ const (
 type Analysis struct {
 	Set      *Set
 	Machine  string
-	CPUs     int   // the machine's CPUs (from config, else the largest core count)
+	CPUs     int   // the machine's CPUs (from config or Options.CPUs, else the largest core count)
 	Cores    []int // every core count measured
 	MaxCores int   // the largest core count within the machine's CPUs
+	// CPUsKnown says the CPU count came from the input or Options.CPUs,
+	// not assumed from the largest core count.
+	CPUsKnown bool
+	// Predict is where the fitted laws' bands are drawn (quarter
+	// doublings past MaxCores); PredictAt the whole doublings the text and
+	// results.csv predict at.
+	Predict   []float64
+	PredictAt []int
 
 	// Claims are every comparison the report decides, in families of one
 	// question each; frozen once decided.
@@ -259,6 +267,10 @@ type Options struct {
 	// model beats another only when the interval of their ratio lies
 	// wholly above 1+Margin. Zero means DefaultMargin.
 	Margin float64
+	// CPUs overrides the machine's CPU count, for input that does not say
+	// it (a foreign go test file): core counts above it are oversubscribed
+	// and never fitted.
+	CPUs int
 }
 
 // DefaultMargin is the practical margin of claims: 5%.
@@ -358,7 +370,10 @@ func Analyze(s *Set, opt Options) (*Analysis, error) {
 			Msg: fmt.Sprintf("results from %d machines (%s): a report covers one machine; compare machines with concbench compare",
 				len(s.Machines), strings.Join(s.Machines, ", "))}
 	}
-	a := &Analysis{Set: s, Machine: s.Machines[0], CPUs: s.CPUs, Cores: s.Cores(), index: map[string]*Cell{}, opt: opt}
+	if opt.CPUs > 0 {
+		s.CPUs = opt.CPUs
+	}
+	a := &Analysis{Set: s, Machine: s.Machines[0], CPUs: s.CPUs, CPUsKnown: s.CPUs > 0, Cores: s.Cores(), index: map[string]*Cell{}, opt: opt}
 	for _, c := range s.Cells {
 		a.index[a.key(c.Bench, c.Cores, c.Parts)] = c
 	}
@@ -373,6 +388,7 @@ func Analyze(s *Set, opt Options) (*Analysis, error) {
 	if a.MaxCores == 0 {
 		a.MaxCores = a.Cores[0]
 	}
+	a.predictions()
 	a.cores()
 	a.python()
 	a.mix()
@@ -397,10 +413,11 @@ func (a *Analysis) has(bench string) bool {
 	return false
 }
 
-// scaling computes one model's points against a baseline cell.
+// scaling computes one model's points against a baseline cell, and fits
+// the scaling laws to its parallel gains.
 func (a *Analysis) scaling(model string, base *Cell, at func(k int) *Cell) *Scaling {
 	sc := &Scaling{Model: model, One: at(1)}
-	var fitPts []ScalePoint
+	var fit []*Cell
 	for _, k := range a.Cores {
 		c := at(k)
 		if c == nil {
@@ -420,33 +437,19 @@ func (a *Analysis) scaling(model string, base *Cell, at func(k int) *Cell) *Scal
 			}
 			if k > 1 {
 				p.KarpFlatt = KarpFlatt(p.Par.Value, float64(k))
-			}
-			if !p.Oversub {
-				fitPts = append(fitPts, ScalePoint{float64(k), p.Par.Value})
+				if !p.Oversub {
+					fit = append(fit, c)
+				}
 			}
 		}
 		sc.Points = append(sc.Points, p)
 	}
-	sc.Amdahl, sc.USL, sc.FitNote = fits(fitPts, sc.One != nil)
+	name := model
+	if sc.One != nil {
+		name = sc.One.Name
+	}
+	sc.Amdahl, sc.USL, sc.FitNote = a.fitScaling(name, sc.One, fit, base)
 	return sc
-}
-
-func fits(pts []ScalePoint, haveOne bool) (amdahl, usl *Fit, note string) {
-	if !haveOne {
-		return nil, nil, "no 1-core run: no fit"
-	}
-	n := distinctCores(pts)
-	if f, ok := FitAmdahl(pts); ok {
-		amdahl = &f
-	} else {
-		return nil, nil, fmt.Sprintf("too few core counts to fit (%d within the CPUs; Amdahl needs 2, USL %d)", n, MinUSLPoints)
-	}
-	if f, ok := FitUSL(pts); ok {
-		usl = &f
-	} else {
-		note = fmt.Sprintf("USL not fitted: %d core counts within the CPUs, it needs %d", n, MinUSLPoints)
-	}
-	return amdahl, usl, note
 }
 
 func nanEst() Estimate { return Estimate{math.NaN(), math.NaN(), math.NaN()} }
@@ -803,7 +806,7 @@ func (a *Analysis) generic() {
 		}
 		base := cells[0]
 		gb := &GenericBench{Name: name, BaseK: base.Cores}
-		var pts []ScalePoint
+		var fit []*Cell
 		for _, c := range cells {
 			p := &CorePoint{Cores: c.Cores, Oversub: a.Set.Oversubscribed(c.Cores), Cell: c,
 				Par: Ratio(base.Stats[UnitTime], c.Stats[UnitTime]), CPUUtil: math.NaN(), KarpFlatt: math.NaN()}
@@ -813,13 +816,14 @@ func (a *Analysis) generic() {
 					p.KarpFlatt = KarpFlatt(p.Par.Value, float64(c.Cores))
 				}
 			}
-			if !p.Oversub {
-				pts = append(pts, ScalePoint{float64(c.Cores), p.Par.Value})
+			if !p.Oversub && c != base {
+				fit = append(fit, c)
 			}
 			gb.Points = append(gb.Points, p)
 		}
-		gb.Amdahl, gb.USL, gb.FitNote = fits(pts, base.Cores == 1)
-		if base.Cores != 1 {
+		if base.Cores == 1 {
+			gb.Amdahl, gb.USL, gb.FitNote = a.fitScaling(name, base, fit, nil)
+		} else {
 			gb.FitNote = fmt.Sprintf("no GOMAXPROCS=1 run: speedups are relative to %d and not fitted", base.Cores)
 		}
 		g := groups[base.Bench]

@@ -105,9 +105,19 @@ func (c *Chart) empty(why string) {
 func (c *Chart) draw(dc draw.Canvas) {
 	dc.SetColor(color.White)
 	dc.Fill(dc.Rectangle.Path())
-	notes := c.notes
+	sty := c.plot.X.Tick.Label
+	sty.Font.Size = vg.Points(9.5)
+	sty.XAlign, sty.YAlign = draw.XLeft, draw.YBottom
+	sty.Rotation = 0
+	sty.Color = color.Gray{60}
+	var notes []string
+	partial := 0 // lines of the Partial note, drawn in red
 	if c.Partial != "" {
-		notes = append([]string{"Partial: " + c.Partial}, notes...)
+		notes = wrap(sty, "Partial: "+c.Partial, dc.Max.X-dc.Min.X-vg.Points(16))
+		partial = len(notes)
+	}
+	for _, n := range c.notes {
+		notes = append(notes, wrap(sty, n, dc.Max.X-dc.Min.X-vg.Points(16))...)
 	}
 	foot := noteLine*vg.Length(len(notes)) + vg.Points(6)
 	right := vg.Length(0)
@@ -128,14 +138,9 @@ func (c *Chart) draw(dc draw.Canvas) {
 		lc := draw.Crop(dc, dc.Max.X-dc.Min.X-right+vg.Points(8), 0, foot, -vg.Points(30))
 		c.legend.Draw(lc)
 	}
-	sty := c.plot.X.Tick.Label
-	sty.Font.Size = vg.Points(9.5)
-	sty.XAlign, sty.YAlign = draw.XLeft, draw.YBottom
-	sty.Rotation = 0
-	sty.Color = color.Gray{60}
 	for i, n := range notes {
 		y := dc.Min.Y + vg.Points(4) + noteLine*vg.Length(len(notes)-1-i)
-		if i == 0 && c.Partial != "" {
+		if i < partial {
 			s := sty
 			s.Color = color.RGBA{170, 40, 30, 255}
 			dc.FillText(s, vg.Point{X: dc.Min.X + vg.Points(8), Y: y}, n)
@@ -143,6 +148,27 @@ func (c *Chart) draw(dc draw.Canvas) {
 		}
 		dc.FillText(sty, vg.Point{X: dc.Min.X + vg.Points(8), Y: y}, n)
 	}
+}
+
+// wrap breaks text into lines no wider than width in sty, at spaces.
+func wrap(sty text.Style, s string, width vg.Length) []string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(s) {
+		next := w
+		if line != "" {
+			next = line + " " + w
+		}
+		if line != "" && sty.Width(next) > width {
+			lines = append(lines, line)
+			next = w
+		}
+		line = next
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return lines
 }
 
 // render draws the chart on a canvas, turning a panic inside gonum/plot
@@ -268,6 +294,36 @@ func (c *Chart) addRef(label string, col color.Color, dashes []vg.Length, width 
 		c.legend.Add(label, l)
 		c.Series = append(c.Series, label)
 	}
+}
+
+// addFit draws a fitted law in col: dashed through the core counts it was
+// fitted to (1 to maxFit), then its prediction band, shaded, with the
+// band's middle dashed, out to the last prediction. The band is clipped to
+// the y axis, which the data set, so a wide band never rescales the chart.
+func (c *Chart) addFit(f *Fit, col color.RGBA, maxFit float64) {
+	var law plotter.XYs
+	for x := 1.0; x <= maxFit*1.0001; x *= math.Pow(2, 0.125) {
+		law = append(law, plotter.XY{X: x, Y: f.Conc * f.Predict(x)})
+	}
+	c.addRef("", col, fitDashes, vg.Points(1.3), law)
+	if len(f.Bands) < 2 {
+		return
+	}
+	clip := func(y float64) float64 { return math.Min(c.plot.Y.Max, math.Max(c.plot.Y.Min, y)) }
+	var poly, mid plotter.XYs
+	for _, b := range f.Bands {
+		poly = append(poly, plotter.XY{X: b.Cores, Y: clip(b.Lo)})
+		mid = append(mid, plotter.XY{X: b.Cores, Y: clip(b.Mid)})
+	}
+	for i := len(f.Bands) - 1; i >= 0; i-- {
+		poly = append(poly, plotter.XY{X: f.Bands[i].Cores, Y: clip(f.Bands[i].Hi)})
+	}
+	if pg, err := plotter.NewPolygon(poly); err == nil {
+		pg.Color = color.NRGBA{col.R, col.G, col.B, 56}
+		pg.LineStyle.Width = 0
+		c.plot.Add(pg)
+	}
+	c.addRef("", col, fitDashes, vg.Points(1.3), mid)
 }
 
 // logTicks are 1-2-5 ticks for a log axis, labelled plainly.

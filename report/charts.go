@@ -57,7 +57,7 @@ func (a *Analysis) speedupChart(w *Workload) *Chart {
 	}
 	c := newChart("speedup-"+w.Name, fmt.Sprintf("%s%s: speedup over seq at 1 core (×) vs cores", w.Name, kind),
 		"cores (GOMAXPROCS, log scale)", "speedup over seq at 1 core (×, log scale)")
-	c.Caption = fmt.Sprintf("BenchmarkCores/workload=%s: each model's batch makespan at 1 core divided into seq's, by core count, with the ideal linear speedup and fitted scaling laws extrapolated to %d cores.", w.Name, Predictions[len(Predictions)-1])
+	c.Caption = fmt.Sprintf("BenchmarkCores/workload=%s: each model's batch makespan at 1 core divided into seq's, by core count, with the ideal linear speedup and fitted scaling laws: dashed where fitted, a shaded 95%% prediction band where extrapolated.", w.Name)
 	if w.Base == nil {
 		c.empty("no seq baseline at 1 core, so no speedups")
 		return c
@@ -74,12 +74,12 @@ func (a *Analysis) speedupChart(w *Workload) *Chart {
 		series = append(series, ser)
 	}
 	extra := []float64{1}
-	// Fitted laws: drawn for models whose extra cores pay off
-	// significantly; a flat model's fit is a flat line that adds clutter.
+	// Fitted laws: drawn for models whose extra cores pay off, decided;
+	// a flat model's fit is a flat line that adds clutter.
 	drawFit := bestPerFamily(w, a.MaxCores)
 	type curve struct {
-		st  Style
-		xys plotter.XYs
+		st Style
+		f  *Fit
 	}
 	var curves []curve
 	for _, s := range w.Models {
@@ -93,23 +93,18 @@ func (a *Analysis) speedupChart(w *Workload) *Chart {
 		if s.USL == nil && s.FitNote != "" {
 			fitNote = s.FitNote
 		}
-		if !scales(s) || !drawFit[s.Model] {
+		if !scales(s) || !drawFit[s.Model] || s.Point(1) == nil {
 			unfit = append(unfit, s.Model)
 			continue
 		}
-		p1 := s.Point(1)
-		if p1 == nil || !p1.Conc.Finite() && math.IsNaN(p1.Conc.Value) {
-			continue
+		for _, b := range f.Bands {
+			extra = append(extra, b.Mid)
 		}
-		conc := p1.Speedup.Value
-		var xys plotter.XYs
-		for x := 1.0; x <= float64(Predictions[len(Predictions)-1])*1.0001; x *= math.Pow(2, 0.125) {
-			xys = append(xys, plotter.XY{X: x, Y: conc * f.Predict(x)})
-			extra = append(extra, conc*f.Predict(x))
-		}
-		curves = append(curves, curve{ModelStyle(s.Model, 0), xys})
+		curves = append(curves, curve{ModelStyle(s.Model, 0), f})
 		fitted = append(fitted, fmt.Sprintf("%s %s", s.Model, f))
-		maxX = float64(Predictions[len(Predictions)-1])
+		if n := len(a.Predict); n > 0 {
+			maxX = math.Max(maxX, a.Predict[n-1])
+		}
 	}
 	lo, hi := yRange(series, extra...)
 	c.plot.X.Scale = plot.LogScale{}
@@ -118,19 +113,19 @@ func (a *Analysis) speedupChart(w *Workload) *Chart {
 	c.autoY(math.Min(lo, 0.5), math.Max(hi, 2), true, nil)
 	c.addRef("ideal (linear)", color.Gray{40}, []vg.Length{vg.Points(1), vg.Points(3)}, vg.Points(1.2),
 		plotter.XYs{{X: 1, Y: 1}, {X: maxX, Y: maxX}})
+	for _, cv := range curves {
+		c.addFit(cv.f, cv.st.Color, float64(a.MaxCores))
+	}
 	for i, s := range series {
 		c.addSeries(s.Model, ModelStyle(s.Model, i), s.Points, true)
 	}
-	for _, cv := range curves {
-		c.addRef("", cv.st.Color, fitDashes, vg.Points(1.3), cv.xys)
-	}
 	if len(curves) > 0 {
-		c.legend.Add("fitted law, extrapolated", fitThumb{})
+		c.legend.Add("fitted law, 95% band", fitThumb{})
 	}
 	c.note("%s Dash-dot: CPython (py-*). Rings: oversubscribed, drawn but not fitted.", ciNote)
 	switch {
 	case len(fitted) > 0:
-		c.note("Dashed: %s; extrapolated to %d cores.", strings.Join(fitted, "; "), Predictions[len(Predictions)-1])
+		c.note("Fitted: %s.%s", strings.Join(fitted, "; "), a.bandNote())
 	case len(unfit) > 0:
 		c.note("No fit drawn: no model's parallel gain is decided beyond the %s margin.", a.marginText())
 	}
@@ -576,39 +571,34 @@ func (a *Analysis) genericCharts(g *GenericGroup) []*Chart {
 			title += fmt.Sprintf(" (part %d)", part+1)
 		}
 		c := newChart(file, title, "GOMAXPROCS (log scale)", "speedup over the lowest GOMAXPROCS (×, log scale)")
-		c.Caption = fmt.Sprintf("%s swept with -cpu: each sub-benchmark's ns/op at its lowest GOMAXPROCS divided by its ns/op at each GOMAXPROCS, with the ideal and fitted laws.", g.Bench)
+		c.Caption = fmt.Sprintf("%s swept with -cpu: each sub-benchmark's ns/op at its lowest GOMAXPROCS divided by its ns/op at each GOMAXPROCS, with the ideal and fitted laws: dashed where fitted, a shaded 95%% prediction band where extrapolated.", g.Bench)
 		var series []*Series
 		maxX := float64(a.Cores[len(a.Cores)-1])
 		var extra []float64
 		var fitted []string
-		var curves []plotter.XYs
+		var fits []*Fit
 		fitNote := ""
 		for _, b := range chunk {
 			s := &Series{Model: strings.TrimPrefix(b.Name, g.Bench+"/")}
-			if s.Model == b.Name {
-				s.Model = b.Name
-			}
 			for _, p := range b.Points {
 				s.Points = append(s.Points, SeriesPoint{X: float64(p.Cores), Y: p.Par, Oversub: p.Oversub})
 			}
 			series = append(series, s)
 			f := fitOf(b.Amdahl, b.USL)
-			if f == nil {
+			fits = append(fits, f)
+			if b.FitNote != "" && (f == nil || b.USL == nil) {
 				fitNote = b.FitNote
-				curves = append(curves, nil)
+			}
+			if f == nil {
 				continue
 			}
-			if b.USL == nil {
-				fitNote = b.FitNote
+			for _, bd := range f.Bands {
+				extra = append(extra, bd.Mid)
 			}
-			var xys plotter.XYs
-			for x := 1.0; x <= 64.0001; x *= math.Pow(2, 0.125) {
-				xys = append(xys, plotter.XY{X: x, Y: f.Predict(x)})
-				extra = append(extra, f.Predict(x))
-			}
-			curves = append(curves, xys)
 			fitted = append(fitted, fmt.Sprintf("%s %s", s.Model, f))
-			maxX = 64
+			if n := len(a.Predict); n > 0 {
+				maxX = math.Max(maxX, a.Predict[n-1])
+			}
 		}
 		lo, hi := yRange(series, append(extra, 1)...)
 		c.plot.X.Scale = plot.LogScale{}
@@ -618,13 +608,15 @@ func (a *Analysis) genericCharts(g *GenericGroup) []*Chart {
 		c.addRef("ideal (linear)", color.Gray{40}, []vg.Length{vg.Points(1), vg.Points(3)}, vg.Points(1.2),
 			plotter.XYs{{X: 1, Y: 1}, {X: maxX, Y: maxX}})
 		for i, s := range series {
+			if fits[i] != nil {
+				c.addFit(fits[i], genericColor(i), float64(a.MaxCores))
+			}
 			st := Style{Color: genericColor(i), Glyph: glyphs[(i+1)%len(glyphs)]}
 			c.addSeries(s.Model, st, s.Points, true)
-			c.addRef("", genericColor(i), fitDashes, vg.Points(1.3), curves[i])
 		}
 		c.note("%s", ciNote)
 		if len(fitted) > 0 {
-			c.note("Dashed: fitted laws extrapolated to 64: %s.", list(fitted, 3))
+			c.note("Fitted: %s.%s", list(fitted, 3), a.bandNote())
 		}
 		if fitNote != "" {
 			c.note("Fits: %s.", fitNote)

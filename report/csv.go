@@ -10,10 +10,55 @@ import (
 // CSVHeader is the header of results.csv.
 var CSVHeader = []string{"machine", "benchmark", "workload", "model", "cores", "param", "unit", "median", "ci_lo", "ci_hi", "n"}
 
+// UnitPredicted is the unit of results.csv's prediction rows.
+const UnitPredicted = "speedup-predicted"
+
+// A Prediction is one row of results.csv's predictions: a fitted law's
+// speedup (over seq at 1 core, or over GOMAXPROCS=1 for a foreign
+// benchmark) at a core count, with its 95% band.
+type Prediction struct {
+	Machine, Bench, Workload, Model string
+	Cores                           int
+	Band                            Band
+	Points                          int // core counts fitted
+}
+
+// Predictions lists the drawn law's prediction at each whole doubling of
+// a.PredictAt, for every model and foreign benchmark with a fit.
+func (a *Analysis) Predictions() []Prediction {
+	var out []Prediction
+	add := func(bench, workload, model string, f *Fit) {
+		if f == nil {
+			return
+		}
+		for _, n := range a.PredictAt {
+			if b, ok := f.Band(float64(n)); ok {
+				out = append(out, Prediction{a.Machine, bench, workload, model, n, b, f.Points})
+			}
+		}
+	}
+	for _, w := range a.Workloads {
+		for _, s := range w.Models {
+			if s.Model != "seq" && w.Base != nil {
+				add(BenchCores, w.Name, s.Model, s.Fit())
+			}
+		}
+	}
+	for _, g := range a.Generic {
+		for _, b := range g.Benches {
+			add(b.Name, "", "", fitOf(b.Amdahl, b.USL))
+		}
+	}
+	return out
+}
+
 // WriteCSV writes one tidy row per cell and unit: the median and its 95%
 // confidence interval exactly as benchmath computes them (shortest
-// round-tripping decimal), and the number of samples.
-func WriteCSV(w io.Writer, cells []*Cell) error {
+// round-tripping decimal), and the number of samples; then one row per
+// prediction: unit speedup-predicted, cores and param the core count,
+// median the band's middle, ci_lo and ci_hi its bounds, n the core counts
+// fitted.
+func WriteCSV(w io.Writer, cells []*Cell, preds []Prediction) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(CSVHeader); err != nil {
 		return fmt.Errorf("writing results.csv: %w", err)
@@ -27,6 +72,14 @@ func WriteCSV(w io.Writer, cells []*Cell) error {
 			if err := cw.Write(rec); err != nil {
 				return fmt.Errorf("writing results.csv: %w", err)
 			}
+		}
+	}
+	for _, p := range preds {
+		k := strconv.Itoa(p.Cores)
+		rec := []string{p.Machine, p.Bench, p.Workload, p.Model, k, k, UnitPredicted,
+			f(p.Band.Mid), f(p.Band.Lo), f(p.Band.Hi), strconv.Itoa(p.Points)}
+		if err := cw.Write(rec); err != nil {
+			return fmt.Errorf("writing results.csv: %w", err)
 		}
 	}
 	cw.Flush()

@@ -105,6 +105,20 @@ type Cell struct {
 	Units   []string             // units in order of first appearance
 	Samples map[string][]float64 // unit → values, sorted ascending after Load
 	Stats   map[string]Summary   // unit → summary, filled by Load
+
+	byRound map[string][]float64 // "file#round" → ns/op values of that round
+}
+
+// Rounds returns the cell's ns/op by round ("file#round"), for the rounds
+// in which it has exactly one sample; empty when the input names no rounds.
+func (c *Cell) Rounds() map[string]float64 {
+	out := make(map[string]float64, len(c.byRound))
+	for r, v := range c.byRound {
+		if len(v) == 1 {
+			out[r] = v[0]
+		}
+	}
+	return out
 }
 
 type cellKey struct {
@@ -455,7 +469,7 @@ func (l *loader) result(r *benchfmt.Result, incomplete bool) bool {
 	// and the skip lines print them.
 	full := "Benchmark" + string(r.Name.Full())
 	name, cores := splitCores(full)
-	machine := l.config(r, cores)
+	machine, round := l.config(r, cores)
 	k := cellKey{machine, name, cores}
 	c := l.set.byKey[k]
 	if c == nil {
@@ -482,19 +496,25 @@ func (l *loader) result(r *benchfmt.Result, incomplete bool) bool {
 			c.Units = append(c.Units, unit)
 		}
 		c.Samples[unit] = append(c.Samples[unit], val)
+		if unit == UnitTime && round != "" {
+			if c.byRound == nil {
+				c.byRound = map[string][]float64{}
+			}
+			c.byRound[round] = append(c.byRound[round], val)
+		}
 	}
 	return true
 }
 
 // config reads the configuration of a result: the fingerprint, the run at
 // its core count, and the machine name, which it returns.
-func (l *loader) config(r *benchfmt.Result, cores int) string {
+func (l *loader) config(r *benchfmt.Result, cores int) (machine, roundKey string) {
 	run := l.runs[cores]
 	if run == nil {
 		run = &Run{Cores: cores, rounds: map[string]bool{}, calib: map[string]bool{}}
 		l.runs[cores] = run
 	}
-	machine, cpuName, round, calib, adaptive := "", "", "", "", false
+	cpuName, round, calib, adaptive := "", "", "", false
 	for _, c := range r.Config {
 		if !c.File {
 			continue
@@ -560,7 +580,11 @@ func (l *loader) config(r *benchfmt.Result, cores int) string {
 		l.machines[machine] = true
 		l.set.Machines = append(l.set.Machines, machine)
 	}
-	return machine
+	if round != "" {
+		file, _ := r.Pos()
+		roundKey = file + "#" + round
+	}
+	return machine, roundKey
 }
 
 func (l *loader) fingerprint(key, val string, r *benchfmt.Result) {

@@ -52,7 +52,7 @@ func (a *Analysis) Write(dir string, opt Options) error {
 		return err
 	}
 	buf.Reset()
-	if err := WriteCSV(&buf, a.Set.Cells); err != nil {
+	if err := WriteCSV(&buf, a.Set.Cells, a.Predictions()); err != nil {
 		return err
 	}
 	return writeFile(filepath.Join(dir, "results.csv"), buf.Bytes())

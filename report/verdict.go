@@ -21,7 +21,7 @@ func (a *Analysis) verdicts() {
 	}
 	for _, g := range a.Generic {
 		for _, b := range g.Benches {
-			b.Text = genericText(b, a.marginText())
+			b.Text = genericText(b, a.marginText(), a.PredictAt)
 		}
 	}
 }
@@ -147,6 +147,11 @@ func (a *Analysis) verdict(w *Workload, k int) *Verdict {
 	if len(slower) > 0 {
 		fmt.Fprintf(&b, "; %s %s slower than seq", joinAnd(slower), verb(len(slower), "is", "are"))
 	}
+	if f := best.Fit(); f != nil && k == a.MaxCores && v.Gain != "concurrency" && scales(best) {
+		if p := predictions(*f, a.PredictAt); p != "" {
+			fmt.Fprintf(&b, "; fitted to it, the %s predicts %s", f.Law, p)
+		}
+	}
 	if note := a.pyNote(w, k); note != "" {
 		b.WriteString(". " + note)
 	}
@@ -249,7 +254,7 @@ func (a *Analysis) pyNote(w *Workload, k int) string {
 	return ""
 }
 
-func genericText(b *GenericBench, margin string) string {
+func genericText(b *GenericBench, margin string, predictAt []int) string {
 	var best *CorePoint
 	for _, p := range b.Points[1:] {
 		if !p.Oversub && (best == nil || p.Par.Value > best.Par.Value) {
@@ -278,7 +283,13 @@ func genericText(b *GenericBench, margin string) string {
 		}
 	}
 	if f := fitOf(b.Amdahl, b.USL); f != nil {
-		s += fmt.Sprintf("; %s predicts %s", f, predictions(*f))
+		s += "; " + f.String()
+		if p := predictions(*f, predictAt); p != "" {
+			s += " predicts " + p
+		}
+		if b.FitNote != "" {
+			s += " (" + b.FitNote + ")"
+		}
 	} else if b.FitNote != "" {
 		s += "; " + b.FitNote
 	}
@@ -292,12 +303,24 @@ func fitOf(amdahl, usl *Fit) *Fit {
 	return amdahl
 }
 
-func predictions(f Fit) string {
+// predictions words a fit's bands at the whole doublings: "9.8–12.4× at
+// 16, 11–19× at 32".
+func predictions(f Fit, at []int) string {
 	var parts []string
-	for _, n := range Predictions {
-		parts = append(parts, fmt.Sprintf("%s× at %d", num(f.Predict(float64(n))), n))
+	for _, n := range at {
+		if b, ok := f.Band(float64(n)); ok {
+			parts = append(parts, bandText(b)+" at "+fmt.Sprint(n))
+		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// Band is a law's prediction at a core count, with its interval.
+type Band = stats.Band
+
+// bandText is a prediction's range: "9.8–12.4×".
+func bandText(b Band) string {
+	return num(b.Lo) + "–" + num(b.Hi) + "×"
 }
 
 // short formats an estimate without its interval when the interval is

@@ -120,7 +120,8 @@ fi
 # tasks (their unit count follows the calibrated cost of a Python primes unit).
 cal=()
 command -v taskset >/dev/null 2>&1 && cal=(taskset -c 0)
-unit_ns=$("${cal[@]}" "$py" "$here/pyref/concbench_py.py" --calibrate)
+# (${a[@]+"${a[@]}"}: macOS's bash 3.2 calls an empty array unbound.)
+unit_ns=$(${cal[@]+"${cal[@]}"} "$py" "$here/pyref/concbench_py.py" --calibrate)
 args=(--profile "$profile" --addr "$addr" --bench "$bench" --count 1 --unit-ns "$unit_ns" --verbose)
 [ -n "$models" ] && args+=(--models "$models")
 ncells=$(($(echo $cores | wc -w) * count))
@@ -136,12 +137,17 @@ for r in $(seq "$count"); do
 		if [ "$k" -le "$ncpu" ] && command -v taskset >/dev/null 2>&1; then
 			pin=(taskset -c "0-$((k - 1))")
 			aff=
+			pinned=true
 		else
 			pin=()
 			aff=unpinned
+			pinned=false
 		fi
+		# As bench.sh records of every Go run; the run's own config lines
+		# follow, and this one holds until the next run says otherwise.
+		echo "pinned: $pinned" >&4
 		set +e
-		"${pin[@]}" "$py" "$here/pyref/concbench_py.py" --cores "$k" --round "$r" \
+		${pin[@]+"${pin[@]}"} "$py" "$here/pyref/concbench_py.py" --cores "$k" --round "$r" \
 			${aff:+--affinity "$aff"} "${args[@]}" >&4
 		rc=$?
 		set -e

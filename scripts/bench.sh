@@ -5,7 +5,13 @@
 # It builds the bench test binary once, then runs it COUNT rounds; each round
 # runs every core count k once, in a shuffled order, pinned to CPUs 0..k-1
 # with taskset (children inherit the mask) and with -test.cpu k. Counts above
-# the machine's CPUs run unpinned and are marked oversubscribed. Results go to
+# the machine's CPUs run unpinned and are marked oversubscribed. Where there
+# is no taskset (macOS), every run is unpinned, with GOMAXPROCS=k only, and
+# says so (pinned: false).
+#
+# It runs under macOS's bash 3.2 and BSD tools: no associative arrays, no
+# negative array indexes, no "${empty[@]}" under set -u, no wait on a
+# process substitution, and no shuf or nproc are assumed. Results go to
 # results/<machine>/<UTC stamp>/bench.txt, written once at the end (or on
 # Ctrl-C, marked incomplete), never over an existing file. A run that fails
 # (a model's error fails its cell) keeps what was measured and its
@@ -24,7 +30,20 @@ cd "$(dirname "$0")/.."
 PROFILE=${PROFILE:-standard}
 MACHINE=${MACHINE:-$(hostname)}
 OUT=${OUT:-results}
-ncpu=$(nproc --all)
+# The machine's CPUs: nproc (GNU), sysctl (macOS, the BSDs), getconf.
+cpu_count() {
+	if command -v nproc >/dev/null 2>&1; then
+		nproc --all
+	elif sysctl -n hw.ncpu 2>/dev/null; then
+		:
+	else
+		getconf _NPROCESSORS_ONLN
+	fi
+}
+ncpu=$(cpu_count)
+# Without taskset, runs cannot be pinned; GOMAXPROCS alone sets the cores.
+have_taskset=false
+command -v taskset >/dev/null 2>&1 && have_taskset=true
 
 case "$PROFILE" in
 smoke)    count=1; benchtime=1x ;;
@@ -43,11 +62,12 @@ if ! [[ "$COUNT" =~ ^[1-9][0-9]*$ ]]; then echo "bench.sh: COUNT must be a posit
 if [ -z "${CORES:-}" ]; then
 	cores=()
 	for ((k = 1; k <= ncpu; k *= 2)); do cores+=("$k"); done
-	[ "${cores[-1]}" = "$ncpu" ] || cores+=("$ncpu")
+	[ "${cores[${#cores[@]} - 1]}" = "$ncpu" ] || cores+=("$ncpu")
 	[ "$PROFILE" = full ] && cores+=($((2 * ncpu)))
 else
 	IFS=', ' read -r -a cores <<<"$CORES"
 fi
+[ "${#cores[@]}" -gt 0 ] || { echo "bench.sh: CORES lists no core count" >&2; exit 2; }
 for k in "${cores[@]}"; do
 	if ! [[ "$k" =~ ^[1-9][0-9]*$ ]]; then echo "bench.sh: CORES must list positive integers, got '$CORES'" >&2; exit 2; fi
 done
@@ -79,12 +99,13 @@ CGO_ENABLED=0 go test -c -o "$tmp/bench.test" ./bench
 others=$("$tmp/bench.test" -test.list '^Benchmark' | { grep -Ev "$MATRIX" || true; } | paste -sd'|' -)
 skip="^(${others:-^\$})\$"
 
-# Count every cell per core count for the progress line.
-declare -A cells
+# Count every cell per core count for the progress line (an indexed array
+# by k: bash 3.2 has no associative arrays).
+cells=()
 total=0
 for k in "${cores[@]}"; do
-	cells[$k]=$("$tmp/bench.test" -concbench.list -concbench.profile "$PROFILE" -test.cpu "$k" -test.bench "$pattern" | wc -l)
-	total=$((total + cells[$k] * COUNT))
+	cells[k]=$("$tmp/bench.test" -concbench.list -concbench.profile "$PROFILE" -test.cpu "$k" -test.bench "$pattern" | wc -l)
+	total=$((total + cells[k] * COUNT))
 done
 if [ "$total" = 0 ]; then echo "bench.sh: BENCH='${BENCH:-}' selects no cell of the matrix" >&2; rm -rf "$tmp"; rmdir "$dir"; exit 2; fi
 echo "bench: profile $PROFILE, cores ${cores[*]}, $COUNT round(s), $total cells, into $dir" >&2
@@ -107,9 +128,11 @@ finish() {
 interrupted=0
 failed=0
 child=""
+# The children run as background jobs, which ignore SIGINT (bash starts
+# them so without job control): they are stopped with SIGTERM.
 on_signal() {
 	interrupted=1
-	[ -n "$child" ] && kill -INT "$child" 2>/dev/null || true
+	[ -n "$child" ] && kill -TERM "$child" 2>/dev/null || true
 }
 trap on_signal INT TERM
 
@@ -119,30 +142,55 @@ last_print=0
 tty=0
 [ -t 2 ] && tty=1
 fmt_time() { printf '%d:%02d' $(($1 / 60)) $(($1 % 60)); }
+# A random order of the lines on stdin: shuf, or awk where there is none.
+shuffle() {
+	if command -v shuf >/dev/null 2>&1; then
+		shuf
+	else
+		awk -v seed="$RANDOM" 'BEGIN { srand(seed) } { print rand() "\t" $0 }' | sort -n | cut -f2-
+	fi
+}
+# The one-minute load average: /proc on Linux, sysctl elsewhere.
+load1() {
+	if [ -r /proc/loadavg ]; then
+		cut -d' ' -f1 /proc/loadavg
+	else
+		sysctl -n vm.loadavg 2>/dev/null | tr -d '{}' | awk '{ print $1 }'
+	fi
+}
 
 for ((round = 1; round <= COUNT && !interrupted; round++)); do
-	for k in $(printf '%s\n' "${cores[@]}" | shuf); do
+	for k in $(printf '%s\n' "${cores[@]}" | shuffle); do
 		[ "$interrupted" = 1 ] && break
+		pin=()
+		pinned=false
+		over=true
 		if [ "$k" -le "$ncpu" ]; then
-			pin=(taskset -c "0-$((k - 1))")
 			over=false
-		else
-			pin=()
-			over=true
+			if [ "$have_taskset" = true ]; then
+				pin=(taskset -c "0-$((k - 1))")
+				pinned=true
+			fi
 		fi
 		run="$tmp/run.txt"
 		{
 			echo "round: $round"
 			echo "cores: $k"
 			echo "oversubscribed: $over"
+			echo "pinned: $pinned"
 		} >"$tmp/head.txt"
 		: >"$run"
-		# The binary's stdout is both the result and the progress source.
-		# GOMAXPROCS=k too: unpinned (oversubscribed) runs would default to
-		# the machine's CPU count.
-		exec 3< <(GOMAXPROCS=$k exec "${pin[@]}" "$tmp/bench.test" -test.run '^$' -test.bench "$pattern" -test.skip "$skip" -test.cpu "$k" \
-			-test.count 1 -test.benchtime "$BENCHTIME" -test.timeout 0 -concbench.profile "$PROFILE" 2>>"$dir/stderr.log")
+		# The binary's stdout is both the result and the progress source,
+		# through a FIFO: bash 3.2 cannot wait for a process substitution.
+		# GOMAXPROCS=k too: unpinned runs would default to the machine's
+		# CPU count.
+		rm -f "$tmp/out.fifo"
+		mkfifo "$tmp/out.fifo"
+		GOMAXPROCS=$k ${pin[@]+"${pin[@]}"} "$tmp/bench.test" -test.run '^$' -test.bench "$pattern" -test.skip "$skip" -test.cpu "$k" \
+			-test.count 1 -test.benchtime "$BENCHTIME" -test.timeout 0 -concbench.profile "$PROFILE" \
+			>"$tmp/out.fifo" 2>>"$dir/stderr.log" &
 		child=$!
+		exec 3<"$tmp/out.fifo"
 		while IFS= read -r line <&3; do
 			printf '%s\n' "$line" >>"$run"
 			case "$line" in
@@ -171,7 +219,8 @@ for ((round = 1; round <= COUNT && !interrupted; round++)); do
 		exec 3<&-
 		{
 			cat "$tmp/head.txt"
-			echo "load-after: $(cut -d' ' -f1 /proc/loadavg)"
+			la=$(load1)
+			[ -z "$la" ] || echo "load-after: $la"
 			cat "$run"
 		} >>"$partial"
 		if [ "$status" != 0 ] && [ "$interrupted" = 0 ]; then

@@ -21,6 +21,14 @@ const (
 	RoleWorker = "worker"
 )
 
+// WrapperEnv names a command, with arguments separated by spaces, that
+// child roles are started through: the current executable becomes its last
+// argument. It is for a binary that cannot execute itself directly, as a
+// foreign-architecture test binary under QEMU's user-mode emulation without
+// binfmt_misc, where CI sets it to "qemu-aarch64-static" (see .ci/run).
+// Children inherit it, so their own children start the same way.
+const WrapperEnv = "CONCBENCH_EXEC_WRAPPER"
+
 // Worker environment: the latency server's address and the temp dir, so a
 // worker process can run net and file ops.
 const (
@@ -74,6 +82,9 @@ func Command(role string, env ...string) (*exec.Cmd, error) {
 		return nil, fmt.Errorf("finding own executable for %s: %w", role, err)
 	}
 	cmd := exec.Command(exe)
+	if w := strings.Fields(os.Getenv(WrapperEnv)); len(w) > 0 {
+		cmd = exec.Command(w[0], append(w[1:], exe)...)
+	}
 	// A binary built with -race sleeps a second at exit by default; a child
 	// must exit as fast as its normal build does (a user's GORACE still wins).
 	cmd.Env = append(os.Environ(), RoleEnv+"="+role,

@@ -11,7 +11,7 @@ import (
 	"github.com/concbench/concbench/report"
 )
 
-const reportUsage = `usage: concbench report [-o DIR] [-lax] [-title TEXT] [-margin PCT] FILE|DIR...
+const reportUsage = `usage: concbench report [-o DIR] [-lax] [-title TEXT] [-margin PCT] [-cpus N] FILE|DIR...
        concbench report -undecided [-margin PCT] FILE|DIR...
 
 Reads go test -bench output (benchfmt) from files and directories (*.txt,
@@ -34,6 +34,7 @@ func reportCmd(args []string, stdout, stderr io.Writer) int {
 	title := fs.String("title", "", "page title")
 	margin := fs.Float64("margin", report.DefaultMargin*100, "practical margin in `percent`: a model beats another only beyond it")
 	undecided := fs.Bool("undecided", false, "print the undecided verdicts' cells as CORES PATTERN lines and write nothing")
+	cpus := fs.Int("cpus", 0, "the machine's CPU `count`, for input without a cpus: line (a plain go test file): core counts above it are oversubscribed and not fitted")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -45,7 +46,11 @@ func reportCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "concbench report: -margin %v: want a percentage above 0 and below 100\n", *margin)
 		return 2
 	}
-	opt := report.Options{Title: *title, Margin: *margin / 100}
+	if *cpus < 0 {
+		fmt.Fprintf(stderr, "concbench report: -cpus %d: want a positive count\n", *cpus)
+		return 2
+	}
+	opt := report.Options{Title: *title, Margin: *margin / 100, CPUs: *cpus}
 	if *undecided {
 		return undecidedCmd(fs.Args(), *lax, opt, stdout, stderr)
 	}

@@ -1,4 +1,4 @@
-//go:build !linux
+//go:build !(linux || darwin || freebsd) || concbench_portable
 
 package bench
 
@@ -8,13 +8,16 @@ import (
 	"github.com/concbench/concbench/workloads"
 )
 
-// This is the portable fallback of the event loop, for systems without
-// epoll. Timers and compute behave as on Linux, but Net ops do not go
-// through a readiness poller: they run as blocking calls in the executor and
-// complete back on the loop, as asyncio would run a blocking client through
-// run_in_executor. Waits still overlap and compute still stays on the loop's
-// thread, but the model's I/O path is not a reactor here, so results from
-// such systems compare Net workloads less faithfully.
+// This is the portable fallback of the event loop, for systems with neither
+// epoll nor kqueue (Windows), and on any system when built with the tag
+// concbench_portable, which make test does so that the fallback is compiled
+// and tested on Linux too. Timers and compute behave as with a poller, but
+// Net ops do not go through a readiness poller: they run as blocking calls
+// in the executor and complete back on the loop, as asyncio would run a
+// blocking client through run_in_executor. Waits still overlap and compute
+// still stays on the loop's thread, but the model's I/O path is not a
+// reactor here (asyncio on Windows has IOCP's proactor instead), so results
+// from such systems compare Net workloads less faithfully.
 
 // poller wakes the loop through a channel instead of an eventfd.
 type poller struct {
@@ -34,7 +37,7 @@ func (p *poller) wake() {
 func (p *poller) close() error { return nil }
 
 // pollOnce waits for a wake-up for up to timeout (negative: until one),
-// with the same millisecond rounding as the epoll poller.
+// with the same millisecond rounding as the epoll and kqueue pollers.
 func (l *loop) pollOnce(timeout time.Duration) error {
 	switch {
 	case timeout < 0:

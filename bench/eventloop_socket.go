@@ -1,108 +1,33 @@
-//go:build linux
+//go:build (linux || darwin || freebsd) && !concbench_portable
 
 package bench
 
 import (
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"net/netip"
-	"sync"
-	"time"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/concbench/concbench/workloads"
 )
 
-// poller is the loop's one epoll instance and the eventfd, registered in
-// it, that wakes the loop for executor completions and cancellation.
-type poller struct {
-	epfd, efd int
-	events    []unix.EpollEvent
+// This file is the event loop's sockets: a Net op is a non-blocking socket
+// whose connect, request and reply advance as the loop's poller reports it
+// ready. The poller is epoll on Linux (eventloop_epoll.go) and kqueue on
+// macOS and FreeBSD (eventloop_kqueue.go); both register a socket
+// edge-triggered for both directions and translate what they report into
+// readiness, so that this state machine is the same on every system.
 
-	mu     sync.Mutex // keeps wake from writing to a closed eventfd
-	closed bool
-}
+// readiness is what a poller reports of a socket.
+type readiness uint8
 
-// wakeTag marks the eventfd among the epoll events; sockets carry their
-// task's index, which is never negative.
-const wakeTag = -1
-
-func newPoller() (*poller, error) {
-	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
-	if err != nil {
-		return nil, fmt.Errorf("eventloop: epoll_create1: %w", err)
-	}
-	efd, err := unix.Eventfd(0, unix.EFD_NONBLOCK|unix.EFD_CLOEXEC)
-	if err != nil {
-		unix.Close(epfd)
-		return nil, fmt.Errorf("eventloop: eventfd: %w", err)
-	}
-	ev := unix.EpollEvent{Events: unix.EPOLLIN, Fd: wakeTag}
-	if err := unix.EpollCtl(epfd, unix.EPOLL_CTL_ADD, efd, &ev); err != nil {
-		unix.Close(efd)
-		unix.Close(epfd)
-		return nil, fmt.Errorf("eventloop: registering eventfd: %w", err)
-	}
-	return &poller{epfd: epfd, efd: efd, events: make([]unix.EpollEvent, 128)}, nil
-}
-
-// wake makes the loop's current or next epoll_wait return. Any goroutine
-// may call it, even after close.
-func (p *poller) wake() {
-	var one [8]byte
-	binary.NativeEndian.PutUint64(one[:], 1)
-	p.mu.Lock()
-	if !p.closed {
-		// EAGAIN means the counter is already non-zero: the loop will wake.
-		unix.Write(p.efd, one[:])
-	}
-	p.mu.Unlock()
-}
-
-func (p *poller) close() error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.closed = true
-	return errors.Join(unix.Close(p.efd), unix.Close(p.epfd))
-}
-
-// pollOnce waits for readiness for up to timeout (negative: until an event)
-// and handles what it reports. The timeout is rounded up to whole
-// milliseconds, epoll_wait's resolution, so that a timer is never polled
-// for before it is due — asyncio's selector rounds the same way.
-func (l *loop) pollOnce(timeout time.Duration) error {
-	ms := -1
-	if timeout >= 0 {
-		ms = int((timeout + time.Millisecond - 1) / time.Millisecond)
-	}
-	p := l.poll
-	n, err := unix.EpollWait(p.epfd, p.events, ms)
-	if err == unix.EINTR {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("eventloop: epoll_wait: %w", err)
-	}
-	sockets := 0
-	for _, ev := range p.events[:n] {
-		if ev.Fd == wakeTag {
-			var buf [8]byte
-			unix.Read(p.efd, buf[:]) // resets the counter; EAGAIN is harmless
-			continue
-		}
-		sockets++
-		if err := l.onSocket(int32(ev.Fd), ev.Events); err != nil {
-			return err
-		}
-	}
-	if sockets > 0 {
-		l.m.events.Add(uint64(sockets))
-	}
-	return nil
-}
+const (
+	readable readiness = 1 << iota
+	writable
+	failed // an error or a hang-up: a pending connect has an answer
+)
 
 // sockaddr returns the latency server's socket address and family.
 func sockaddr(env *workloads.Env) (unix.Sockaddr, int, error) {
@@ -120,7 +45,8 @@ func sockaddr(env *workloads.Env) (unix.Sockaddr, int, error) {
 }
 
 // netConn is the state of a Net op in flight: a non-blocking socket that
-// connects, sends the request and reads the reply as epoll reports it ready.
+// connects, sends the request and reads the reply as the poller reports it
+// ready.
 type netConn struct {
 	fd    int // valid only while phase != netIdle
 	phase netPhase
@@ -140,8 +66,8 @@ const (
 )
 
 // startNet opens the socket of task i's Net op and starts connecting. The
-// socket is registered edge-triggered for both directions once, so the
-// state machine needs no further epoll_ctl calls.
+// poller watches the socket edge-triggered for both directions from the
+// start, so the state machine needs no further registration calls.
 func (l *loop) startNet(i int32, op workloads.Op, seed uint64) error {
 	if l.conns == nil {
 		sa, family, err := sockaddr(l.env)
@@ -152,7 +78,7 @@ func (l *loop) startNet(i int32, op workloads.Op, seed uint64) error {
 		l.sa, l.family = sa, family
 	}
 	sa, family := l.sa, l.family
-	fd, err := unix.Socket(family, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	fd, err := nonblockingSocket(family)
 	if err != nil {
 		return fmt.Errorf("socket: %w", err)
 	}
@@ -162,10 +88,9 @@ func (l *loop) startNet(i int32, op workloads.Op, seed uint64) error {
 		l.closeConn(c)
 		return fmt.Errorf("connecting to %s: %w", l.env.Addr, err)
 	}
-	ev := unix.EpollEvent{Events: unix.EPOLLIN | unix.EPOLLOUT | unix.EPOLLRDHUP | unix.EPOLLET, Fd: i}
-	if err := unix.EpollCtl(l.poll.epfd, unix.EPOLL_CTL_ADD, fd, &ev); err != nil {
+	if err := l.poll.add(fd, i); err != nil {
 		l.closeConn(c)
-		return fmt.Errorf("epoll_ctl: %w", err)
+		return err
 	}
 	return nil
 }
@@ -173,13 +98,13 @@ func (l *loop) startNet(i int32, op workloads.Op, seed uint64) error {
 // onSocket advances task i's Net op on a readiness event. Edge-triggered
 // readiness is only reported again after EAGAIN, so each phase goes on until
 // the socket would block.
-func (l *loop) onSocket(i int32, events uint32) error {
+func (l *loop) onSocket(i int32, r readiness) error {
 	c := &l.conns[i]
 	if c.phase == netIdle {
 		return nil // the op ended earlier in this batch of events
 	}
 	if c.phase == netConnecting {
-		if events&(unix.EPOLLOUT|unix.EPOLLERR|unix.EPOLLHUP) == 0 {
+		if r&(writable|failed) == 0 {
 			return nil
 		}
 		soerr, err := unix.GetsockoptInt(c.fd, unix.SOL_SOCKET, unix.SO_ERROR)
@@ -232,9 +157,10 @@ func (l *loop) onSocket(i int32, events uint32) error {
 	return nil
 }
 
-// closeConn closes a socket; closing also removes it from the epoll set.
+// closeConn closes a socket; closing also removes it from the poller.
 func (l *loop) closeConn(c *netConn) {
 	if c.phase != netIdle {
+		l.poll.forget(c.fd)
 		unix.Close(c.fd)
 	}
 	*c = netConn{}

@@ -1,0 +1,133 @@
+package bench
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// This file reads the machine's facts for MachineConfig on Linux, from
+// /proc, /sys and sched_getaffinity.
+
+// machineCPUs counts the machine's online CPUs, whatever this process's
+// affinity (runtime.NumCPU counts only the CPUs it may use).
+func machineCPUs() int {
+	b, err := os.ReadFile("/sys/devices/system/cpu/online")
+	if err != nil {
+		return runtime.NumCPU()
+	}
+	n := len(parseCPUList(strings.TrimSpace(string(b))))
+	if n == 0 {
+		return runtime.NumCPU()
+	}
+	return n
+}
+
+// parseCPUList parses a kernel CPU list such as "0-3,6".
+func parseCPUList(s string) []int {
+	var cpus []int
+	for _, part := range strings.Split(s, ",") {
+		lo, hi, found := strings.Cut(part, "-")
+		a, err := strconv.Atoi(lo)
+		if err != nil {
+			continue
+		}
+		b := a
+		if found {
+			if b, err = strconv.Atoi(hi); err != nil {
+				continue
+			}
+		}
+		for c := a; c <= b; c++ {
+			cpus = append(cpus, c)
+		}
+	}
+	return cpus
+}
+
+// Affinity returns the CPUs this process may run on, as a kernel CPU list
+// such as "0-3", or "unsupported" where the system has no affinity to read
+// (macOS, Windows) or reading it failed.
+func Affinity() string {
+	var set unix.CPUSet
+	if unix.SchedGetaffinity(0, &set) != nil {
+		return "unsupported"
+	}
+	var cpus []int
+	for c := 0; c < len(set)*64; c++ {
+		if set.IsSet(c) {
+			cpus = append(cpus, c)
+		}
+	}
+	return formatCPUList(cpus)
+}
+
+func formatCPUList(cpus []int) string {
+	sort.Ints(cpus)
+	var parts []string
+	for i := 0; i < len(cpus); {
+		j := i
+		for j+1 < len(cpus) && cpus[j+1] == cpus[j]+1 {
+			j++
+		}
+		if j == i {
+			parts = append(parts, strconv.Itoa(cpus[i]))
+		} else {
+			parts = append(parts, fmt.Sprintf("%d-%d", cpus[i], cpus[j]))
+		}
+		i = j + 1
+	}
+	return strings.Join(parts, ",")
+}
+
+// LoadAverage returns the one-minute load average, or "" where unreadable.
+func LoadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return ""
+	}
+	return f[0]
+}
+
+// memoryBytes returns the machine's memory, MemTotal of /proc/meminfo.
+func memoryBytes() uint64 { return uint64(max(meminfoKB("MemTotal"), 0)) << 10 }
+
+func meminfoKB(key string) int64 {
+	f, err := os.Open("/proc/meminfo")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		k, v, ok := strings.Cut(sc.Text(), ":")
+		if ok && k == key {
+			n, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			return n
+		}
+	}
+	return 0
+}
+
+// cpuGovernor returns cpu0's cpufreq governor, where the kernel exposes one.
+func cpuGovernor() string {
+	b, err := os.ReadFile("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor")
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(b))
+}
+
+// coreKinds returns nothing on Linux: hybrid x86 CPUs list their core types
+// in sysfs, but as logical CPUs, not the physical cores a Mac reports.
+func coreKinds() []ConfigLine { return nil }
