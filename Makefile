@@ -1,7 +1,7 @@
 # concbench — see README.md. Two commands: `make bench` and `make test`.
 GO      ?= go
 PROFILE ?= standard
-export PROFILE CORES COUNT MACHINE BENCHTIME PYTHON_SUITE OUT
+export PROFILE CORES COUNT MACHINE BENCHTIME PYTHON_SUITE OUT BENCH
 
 .PHONY: all deps test bench report compare bench-python fmt-check vet lint-workflows test-fleet cross test-arm64
 
@@ -83,11 +83,9 @@ compare: deps
 	@if [ -z "$(A)" ] || [ -z "$(B)" ]; then echo "compare: give A=dir B=dir (a result set or bench.txt each)"; exit 2; fi
 	$(GO) run ./cmd/concbench compare -o "$(or $(OUT),compare)" $(A) $(B) $(C) $(D) $(MORE)
 
-# CPython's real models on the same workloads, appended to a result set
-# (default: the newest under results/): make bench-python [RESULTS=dir]
+# CPython's real models on the same workloads, added to a result set of this
+# machine (default: the newest under results/) as a NEW set beside it, with
+# its report; the source set is never changed. PROFILE and CORES default to
+# the source set's: make bench-python [RESULTS=dir]
 bench-python: deps
-	@set -e; dir="$(RESULTS)"; \
-	if [ -z "$$dir" ]; then dir=$$(ls -dt results/*/*/ 2>/dev/null | head -1); fi; \
-	if [ ! -f "$$dir/bench.txt" ]; then echo "bench-python: no result set (give RESULTS=dir, or run make bench first)"; exit 2; fi; \
-	scripts/bench-python.sh -o "$$dir/bench.txt" -p $(PROFILE) $(if $(CORES),-c "$(CORES)") $(if $(COUNT),-n $(COUNT)); \
-	echo "bench-python: appended to $$dir/bench.txt"
+	@$(if $(filter command line environment,$(origin PROFILE)),,PROFILE= )scripts/bench-python-set.sh "$(RESULTS)"

@@ -25,6 +25,7 @@ func (*ErrGroup) Name() string { return "errgroup" }
 
 // Run runs the tasks through an errgroup.
 func (m *ErrGroup) Run(ctx context.Context, env *workloads.Env, tasks []workloads.Task) ([]Outcome, error) {
+	env = goSleeps(env)
 	b := newBatch(ctx, len(tasks))
 	g, gctx := errgroup.WithContext(b.ctx)
 	g.SetLimit(m.cfg.workers())

@@ -27,6 +27,8 @@ func (*GILPool) Name() string { return "gil-pool" }
 // Run runs the tasks on the pool's workers under a lock of its own. The
 // first error cancels the others.
 func (m *GILPool) Run(ctx context.Context, env *workloads.Env, tasks []workloads.Task) ([]Outcome, error) {
+	env, done := blockingSleeps(env)
+	defer done()
 	b := newBatch(ctx, len(tasks))
 	s := &stepper{ctx: b.ctx, probe: m.cfg.probe, gil: newGIL(m.cfg.switchInterval())}
 	b.pool(s, env, tasks, executorWorkers())

@@ -27,6 +27,8 @@ func (*GILThreads) Name() string { return "gil-threads" }
 // Run runs every task on its own goroutine under a lock of its own. The
 // first error cancels the others.
 func (m *GILThreads) Run(ctx context.Context, env *workloads.Env, tasks []workloads.Task) ([]Outcome, error) {
+	env, done := blockingSleeps(env)
+	defer done()
 	b := newBatch(ctx, len(tasks))
 	b.spawn(&stepper{ctx: b.ctx, probe: m.cfg.probe, gil: newGIL(m.cfg.switchInterval())}, env, tasks)
 	return b.result()

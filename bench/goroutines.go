@@ -26,7 +26,7 @@ func (*Goroutines) Name() string { return "goroutines" }
 // first error cancels the others.
 func (m *Goroutines) Run(ctx context.Context, env *workloads.Env, tasks []workloads.Task) ([]Outcome, error) {
 	b := newBatch(ctx, len(tasks))
-	b.spawn(&stepper{ctx: b.ctx, probe: m.cfg.probe}, env, tasks)
+	b.spawn(&stepper{ctx: b.ctx, probe: m.cfg.probe}, goSleeps(env), tasks)
 	return b.result()
 }
 

@@ -56,18 +56,34 @@ func runTests(m *testing.M) int {
 	return code
 }
 
+// The calibration of every run: five repeats of two phases of 60 ms of
+// work on one core, about 0.6 s in all.
+const (
+	calibrationTime    = 60 * time.Millisecond
+	calibrationRepeats = 5
+)
+
 // printRunConfig prints the benchfmt configuration lines that describe the
 // machine and this run, before any result: what the report shows as the
 // fingerprint and judges the run by.
 func printRunConfig() {
-	for _, l := range MachineConfig() {
+	lines := append(MachineConfig(), ConfigLine{"profile", *profileFlag})
+	lines = append(lines, calibrationConfig(Calibrate(calibrationTime, calibrationRepeats))...)
+	for _, l := range lines {
 		fmt.Println(l)
 	}
-	fmt.Printf("profile: %s\n", *profileFlag)
-	speedup, cpus := Calibrate(40 * time.Millisecond)
-	fmt.Printf("calibration-speedup: %.2f\n", speedup)
-	fmt.Printf("calibration-cores: %d\n", cpus)
 	printLimitConfig()
+}
+
+// calibrationConfig returns the config lines of a calibration:
+// calibration-speedup (the median), calibration-cores and
+// calibration-spread (the lowest and highest repeat, as MIN..MAX).
+func calibrationConfig(c Calibration) []ConfigLine {
+	return []ConfigLine{
+		{"calibration-speedup", fmt.Sprintf("%.2f", c.Speedup)},
+		{"calibration-cores", fmt.Sprintf("%d", c.Cores)},
+		{"calibration-spread", fmt.Sprintf("%.2f..%.2f", c.Min, c.Max)},
+	}
 }
 
 // testEnv returns an Env with the shared latency server and a private

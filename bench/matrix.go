@@ -88,7 +88,7 @@ const (
 
 // coresUnits is the compute of one BenchmarkCores task per kernel, about
 // 1.4 ms on one core here.
-var coresUnits = map[string]int{"hash": 40, "primes": 64, "gzip": 12}
+var coresUnits = map[string]int{"hash": 40, "primes": 64, "gzip": 29}
 
 // MixShares are BenchmarkMix's compute shares in percent.
 var MixShares = []int{0, 10, 25, 50, 75, 90, 100}

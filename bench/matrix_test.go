@@ -1,9 +1,11 @@
 package bench
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"os"
+	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
@@ -132,6 +134,9 @@ func runCell(b *testing.B, m Model, batch Batch, maySkip bool) {
 	if why := limitSkip(m, batch, procs); why != "" {
 		skipCell(b, why)
 	}
+	if os.Getenv(FailModelEnv) == m.Name() {
+		m = failingModel{m}
+	}
 	env := &workloads.Env{Addr: testServer.Addr(), Dir: b.TempDir()}
 	if p := Predict(m.Name(), batch.Tasks, procs); p < warmUpBelow {
 		// A batch this short is one op at -benchtime 1x, and its first run
@@ -146,8 +151,13 @@ func runCell(b *testing.B, m Model, batch Batch, maySkip bool) {
 		ops       int
 		lat       []float64
 	)
+	// ns/op is the batch's makespan: Run's wall time alone. b.Loop's own
+	// clock would also count what the loop does around Run (reading the CPU
+	// time, collecting latencies), which for 1000 empty tasks is a third of
+	// the batch; ns/op × tasks/s must give the batch size in every cell.
 	for b.Loop() {
-		c0, t0 := processCPU(), time.Now()
+		c0 := processCPU()
+		t0 := time.Now()
 		outs, err := m.Run(b.Context(), env, batch.Tasks)
 		wall += time.Since(t0)
 		cpu += processCPU() - c0
@@ -164,6 +174,7 @@ func runCell(b *testing.B, m Model, batch Batch, maySkip bool) {
 	if wall <= 0 {
 		return
 	}
+	b.ReportMetric(float64(wall.Nanoseconds())/float64(ops), "ns/op")
 	b.ReportMetric(float64(ops*len(batch.Tasks))/wall.Seconds(), "tasks/s")
 	if len(lat) > 0 {
 		p50, _ := stats.Percentile(lat, 50)
@@ -172,6 +183,19 @@ func runCell(b *testing.B, m Model, batch Batch, maySkip bool) {
 		b.ReportMetric(p99, "p99-ms")
 	}
 	b.ReportMetric(float64(cpu)/float64(wall), "cpu-util")
+}
+
+// FailModelEnv names a model whose every batch fails in the matrix's
+// benchmarks, with an error as a broken model's would be. It is for testing
+// that a failing cell fails the run (scripts/bench.sh marks the result set
+// failed: true and exits non-zero); nothing else should set it.
+const FailModelEnv = "CONCBENCH_FAIL_MODEL"
+
+// failingModel is a model whose Run fails, for FailModelEnv.
+type failingModel struct{ Model }
+
+func (f failingModel) Run(context.Context, *workloads.Env, []workloads.Task) ([]Outcome, error) {
+	return nil, fmt.Errorf("task 0: failure injected by %s=%s (for tests)", FailModelEnv, f.Name())
 }
 
 // skipCell skips a cell and records why as a line the report reads:
@@ -192,9 +216,18 @@ func skipCell(b *testing.B, reason string) {
 }
 
 // listCells prints every cell name at GOMAXPROCS procs, as the result or
-// skip line would name it; scripts/bench.sh counts them for its progress.
+// skip line would name it, that -test.bench selects (all without it);
+// scripts/bench.sh counts them for its progress.
 func listCells(procs int) error {
 	p, err := ProfileNamed(*profileFlag)
+	if err != nil {
+		return err
+	}
+	pattern := "."
+	if f := flag.Lookup("test.bench"); f != nil && f.Value.String() != "" {
+		pattern = f.Value.String()
+	}
+	selected, err := benchMatcher(pattern)
 	if err != nil {
 		return err
 	}
@@ -209,9 +242,77 @@ func listCells(procs int) error {
 	for _, s := range sweeps {
 		for _, batch := range s.Batches {
 			for _, m := range Models(Config{}) {
-				fmt.Printf("Benchmark%s/%s%s\n", s.Name, cellName(batch.Parts, m.Name()), suffix)
+				name := fmt.Sprintf("Benchmark%s/%s", s.Name, cellName(batch.Parts, m.Name()))
+				if selected(name) {
+					fmt.Printf("%s%s\n", name, suffix)
+				}
 			}
 		}
 	}
 	return nil
+}
+
+// benchMatcher returns a function that reports whether go test -bench
+// pattern selects the benchmark (or sub-benchmark) called name, as the
+// testing package matches: the pattern is split at each top-level "|" into
+// alternatives and at each top-level "/" into one unanchored regular
+// expression per level of the name, and a name matches an alternative when
+// every level it has matches that level's expression.
+func benchMatcher(pattern string) (func(name string) bool, error) {
+	var alts [][]*regexp.Regexp
+	for _, alt := range splitPattern(pattern, '|') {
+		var levels []*regexp.Regexp
+		for _, e := range splitPattern(alt, '/') {
+			re, err := regexp.Compile(e)
+			if err != nil {
+				return nil, fmt.Errorf("bench pattern %q: %w", pattern, err)
+			}
+			levels = append(levels, re)
+		}
+		alts = append(alts, levels)
+	}
+	return func(name string) bool {
+		parts := strings.Split(name, "/")
+	alternatives:
+		for _, levels := range alts {
+			for i, re := range levels {
+				if i < len(parts) && !re.MatchString(parts[i]) {
+					continue alternatives
+				}
+			}
+			return true
+		}
+		return false
+	}, nil
+}
+
+// splitPattern splits s at every sep outside brackets and parentheses, as
+// the testing package splits a -bench pattern.
+func splitPattern(s string, sep byte) []string {
+	var out []string
+	brackets, parens := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '[':
+			brackets++
+		case ']':
+			brackets = max(brackets-1, 0)
+		case '(':
+			if brackets == 0 {
+				parens++
+			}
+		case ')':
+			if brackets == 0 {
+				parens--
+			}
+		case '\\':
+			i++
+		case sep:
+			if brackets == 0 && parens == 0 {
+				out = append(out, s[:i])
+				s, i = s[i+1:], -1
+			}
+		}
+	}
+	return append(out, s)
 }

@@ -29,7 +29,7 @@ func (*Pool) Name() string { return "pool" }
 func (m *Pool) Run(ctx context.Context, env *workloads.Env, tasks []workloads.Task) ([]Outcome, error) {
 	b := newBatch(ctx, len(tasks))
 	s := &stepper{ctx: b.ctx, probe: m.cfg.probe}
-	b.pool(s, env, tasks, m.cfg.workers())
+	b.pool(s, goSleeps(env), tasks, m.cfg.workers())
 	return b.result()
 }
 

@@ -21,6 +21,8 @@ func (*Seq) Name() string { return "seq" }
 
 // Run runs the tasks in order and stops at the first error.
 func (m *Seq) Run(ctx context.Context, env *workloads.Env, tasks []workloads.Task) ([]Outcome, error) {
+	env, done := blockingSleeps(env)
+	defer done()
 	b := newBatch(ctx, len(tasks))
 	s := &stepper{ctx: b.ctx, probe: m.cfg.probe}
 	start := b.now()

@@ -94,6 +94,20 @@ func (s *stepper) exec(env *workloads.Env, t *workloads.Task) (uint64, error) {
 	return sum, nil
 }
 
+// blockingSleeps returns a copy of env whose sleeps last what they ask, as a
+// thread blocked in CPython's time.sleep does (see [workloads.Sleeper]),
+// for the models that stand for one: seq, gil-threads and gil-pool. done
+// releases the Sleeper; Run calls it before it returns. A batch without
+// sleeps opens nothing.
+func blockingSleeps(env *workloads.Env) (_ *workloads.Env, done func()) {
+	s := new(workloads.Sleeper)
+	return env.WithSleeper(s), func() { s.Close() }
+}
+
+// goSleeps returns a copy of env whose sleeps use Go's own timer, whatever
+// the caller's env says: goroutines, pool and errgroup stand for Go code.
+func goSleeps(env *workloads.Env) *workloads.Env { return env.WithSleeper(nil) }
+
 // opError names the task and op that failed, as [workloads.Exec] does.
 func opError(t *workloads.Task, i int, err error) error {
 	return fmt.Errorf("task %d op %d %v: %w", t.ID, i, t.Ops[i], err)

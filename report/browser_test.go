@@ -44,8 +44,8 @@ func chromium() string {
 
 // TestBrowserShowsEveryChart renders index.html in headless Chromium and
 // checks that every chart is laid out at a readable size and has drawn
-// content. It is skipped where no Chromium is installed (.ci/run installs
-// Debian's).
+// content. It is skipped where no Chromium is installed or can run, except
+// in CI (CI=true), where it fails (.ci/run installs Debian's).
 func TestBrowserShowsEveryChart(t *testing.T) {
 	dir := reportOf(t, "synthetic")
 	lines := probeCharts(t, filepath.Join(dir, "index.html"))
@@ -53,17 +53,31 @@ func TestBrowserShowsEveryChart(t *testing.T) {
 	checkChartsDrawn(t, lines, 14, 20)
 }
 
+// inCI reports whether the tests run in CI, where every check must run:
+// CI providers set CI=true, and so does .ci/run.
+func inCI() bool { return os.Getenv("CI") == "true" }
+
+// noBrowser skips the test for want of a browser, or fails it in CI, where
+// a skipped browser check would let a broken page pass.
+func noBrowser(t *testing.T, format string, args ...any) {
+	t.Helper()
+	if inCI() {
+		t.Fatalf(format+" (CI=true: the browser check must run)", args...)
+	}
+	t.Skipf(format, args...)
+}
+
 // probeCharts renders the page at path in headless Chromium, with probe
 // added to a copy of it, and returns the probe's line for each chart. It
-// skips the test where no Chromium can run, or in -short mode.
+// skips the test in -short mode, and where no Chromium can run unless in CI.
 func probeCharts(t *testing.T, path string) []string {
 	t.Helper()
-	bin := chromium()
-	if bin == "" {
-		t.Skip("no Chromium found (chromium, chromium-browser): cannot check the page in a browser; apt-get install chromium")
-	}
 	if testing.Short() {
 		t.Skip("-short: skipping the browser check")
+	}
+	bin := chromium()
+	if bin == "" {
+		noBrowser(t, "no Chromium found (chromium, chromium-browser): cannot check the page in a browser; apt-get install chromium")
 	}
 	html, err := os.ReadFile(path)
 	if err != nil {
@@ -84,7 +98,7 @@ func probeCharts(t *testing.T, path string) []string {
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		t.Skipf("Chromium could not run here (%v); stderr: %.500s", err, stderr.String())
+		noBrowser(t, "Chromium could not run here (%v); stderr: %.500s", err, stderr.String())
 	}
 	m := regexp.MustCompile(`(?s)PROBE-BEGIN\n(.*?)\nPROBE-END`).FindSubmatch(out)
 	if m == nil {

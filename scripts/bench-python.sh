@@ -16,6 +16,7 @@
 #   -m MODELS   comma-separated py-* models (default: all)
 # Core counts above the machine's CPUs run unpinned and are marked
 # oversubscribed. Without python3 >= 3.9 it says so in one line and exits 0.
+# A run that fails does not stop the others; the exit status is then 1.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -125,6 +126,7 @@ args=(--profile "$profile" --addr "$addr" --bench "$bench" --count 1 --unit-ns "
 [ -n "$models" ] && args+=(--models "$models")
 ncells=$(($(echo $cores | wc -w) * count))
 done_=0
+failed=0
 start=$(date +%s)
 echo "bench-python: Python $pyver, profile $profile, cores [$cores], $count round(s), server $addr, unit ns $unit_ns" >&2
 for r in $(seq "$count"); do
@@ -150,7 +152,10 @@ for r in $(seq "$count"); do
 		rc=$?
 		set -e
 		[ "$rc" -gt 128 ] && interrupted=1
-		[ "$rc" -ne 0 ] && echo "bench-python: cores $k round $r exited with status $rc" >&2
+		if [ "$rc" -ne 0 ]; then
+			failed=1
+			echo "bench-python: cores $k round $r exited with status $rc" >&2
+		fi
 		done_=$((done_ + 1))
 	done
 done
@@ -160,3 +165,7 @@ if [ "$interrupted" = 1 ]; then
 	exit 130
 fi
 echo "bench-python: done, $done_ runs in $(($(date +%s) - start))s" >&2
+if [ "$failed" = 1 ]; then
+	echo "bench-python: some runs failed" >&2
+	exit 1
+fi

@@ -13,12 +13,17 @@
 # negative array indexes, no "${empty[@]}" under set -u, no wait on a
 # process substitution, and no shuf or nproc are assumed. Results go to
 # results/<machine>/<UTC stamp>/bench.txt, written once at the end (or on
-# Ctrl-C, marked incomplete), never over an existing file.
+# Ctrl-C, marked incomplete), never over an existing file. A run that fails
+# (a model's error fails its cell) keeps what was measured and its
+# "--- FAIL:" lines, marks the set "failed: true", writes the report and
+# exits with status 1.
 #
 # Knobs (environment): PROFILE (smoke|quick|standard|full, default standard),
 # CORES (e.g. "1,2"), COUNT (rounds), MACHINE (default: hostname),
 # BENCHTIME (per cell, go test -benchtime syntax), OUT (results root),
-# PYTHON_SUITE=0 (leave out the Python reference suite).
+# PYTHON_SUITE=0 (leave out the Python reference suite), BENCH (a go test
+# -bench pattern that narrows the matrix, e.g. 'Overhead' or
+# 'Mix/cpu=90/model=seq$'; the package's other benchmarks never run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -70,6 +75,7 @@ done
 # The six benchmarks of the matrix; the package's other benchmarks (model
 # micro-benchmarks) are for go test users, not for result sets.
 MATRIX='^Benchmark(Cores|Mix|Fanout|Grain|Overhead|Convoy)$'
+pattern=${BENCH:-$MATRIX}
 
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 dir="$OUT/$MACHINE/$stamp"
@@ -88,14 +94,20 @@ echo "bench: building the test binary" >&2
 # every worker process start, ~1 ms more per procs task than CPython fork.
 CGO_ENABLED=0 go test -c -o "$tmp/bench.test" ./bench
 
+# The package's benchmarks outside the matrix are skipped by name, so that
+# a BENCH pattern cannot reach them.
+others=$("$tmp/bench.test" -test.list '^Benchmark' | { grep -Ev "$MATRIX" || true; } | paste -sd'|' -)
+skip="^(${others:-^\$})\$"
+
 # Count every cell per core count for the progress line (an indexed array
 # by k: bash 3.2 has no associative arrays).
 cells=()
 total=0
 for k in "${cores[@]}"; do
-	cells[k]=$("$tmp/bench.test" -concbench.list -concbench.profile "$PROFILE" -test.cpu "$k" | wc -l)
+	cells[k]=$("$tmp/bench.test" -concbench.list -concbench.profile "$PROFILE" -test.cpu "$k" -test.bench "$pattern" | wc -l)
 	total=$((total + cells[k] * COUNT))
 done
+if [ "$total" = 0 ]; then echo "bench.sh: BENCH='${BENCH:-}' selects no cell of the matrix" >&2; rm -rf "$tmp"; rmdir "$dir"; exit 2; fi
 echo "bench: profile $PROFILE, cores ${cores[*]}, $COUNT round(s), $total cells, into $dir" >&2
 
 finish() {
@@ -105,6 +117,7 @@ finish() {
 		echo "commit: $commit"
 		echo "rounds: $COUNT"
 		[ "$status" = complete ] || echo "incomplete: true"
+		[ "$failed" = 0 ] || echo "failed: true"
 		cat "$partial"
 	} >"$tmp/bench.txt"
 	# Never overwrite: the stamp directory is new, and mv -n refuses to clobber.
@@ -113,6 +126,7 @@ finish() {
 }
 
 interrupted=0
+failed=0
 child=""
 # The children run as background jobs, which ignore SIGINT (bash starts
 # them so without job control): they are stopped with SIGTERM.
@@ -172,7 +186,7 @@ for ((round = 1; round <= COUNT && !interrupted; round++)); do
 		# CPU count.
 		rm -f "$tmp/out.fifo"
 		mkfifo "$tmp/out.fifo"
-		GOMAXPROCS=$k ${pin[@]+"${pin[@]}"} "$tmp/bench.test" -test.run '^$' -test.bench "$MATRIX" -test.cpu "$k" \
+		GOMAXPROCS=$k ${pin[@]+"${pin[@]}"} "$tmp/bench.test" -test.run '^$' -test.bench "$pattern" -test.skip "$skip" -test.cpu "$k" \
 			-test.count 1 -test.benchtime "$BENCHTIME" -test.timeout 0 -concbench.profile "$PROFILE" \
 			>"$tmp/out.fifo" 2>>"$dir/stderr.log" &
 		child=$!
@@ -180,7 +194,7 @@ for ((round = 1; round <= COUNT && !interrupted; round++)); do
 		while IFS= read -r line <&3; do
 			printf '%s\n' "$line" >>"$run"
 			case "$line" in
-			Benchmark*ns/op* | "--- SKIP: "* | "--- FAIL: "*)
+			Benchmark*ns/op* | "--- SKIP: "* | "--- FAIL: "*/*)
 				done_cells=$((done_cells + 1))
 				name=${line%%[[:space:]]*}
 				[ "${line#--- }" != "$line" ] && name=${line#--- * }
@@ -210,8 +224,9 @@ for ((round = 1; round <= COUNT && !interrupted; round++)); do
 			cat "$run"
 		} >>"$partial"
 		if [ "$status" != 0 ] && [ "$interrupted" = 0 ]; then
+			failed=1
 			[ "$tty" = 1 ] && echo >&2
-			echo "bench: the run at $k cores exited with status $status (see $dir/stderr.log); going on" >&2
+			echo "bench: the run at $k cores failed with status $status (see $dir/stderr.log and the --- FAIL lines in bench.txt); going on, the set will be marked failed" >&2
 		fi
 	done
 done
@@ -225,9 +240,13 @@ if [ "$interrupted" = 0 ] && [ "${PYTHON_SUITE:-1}" != 0 ]; then
 	# are slower) unless COUNT was given.
 	# COUNT may be exported (make exports it, empty or not); the Python suite
 	# must not see the Go rounds through it.
-	env -u COUNT scripts/bench-python.sh -o "$partial" -p "$PROFILE" -c "${cores[*]}" ${user_count:+-n "$user_count"} 2>>"$dir/stderr.log" >&2 &
+	env -u COUNT scripts/bench-python.sh -o "$partial" -p "$PROFILE" -c "${cores[*]}" ${user_count:+-n "$user_count"} \
+		${BENCH:+-b "$BENCH"} 2>>"$dir/stderr.log" >&2 &
 	child=$!
-	wait "$child" || echo "bench: the Python suite failed (see $dir/stderr.log); the Go results stand" >&2
+	if ! wait "$child"; then
+		[ "$interrupted" = 1 ] || failed=1
+		echo "bench: the Python suite failed (see $dir/stderr.log); the set will be marked failed" >&2
+	fi
 	child=""
 fi
 
@@ -245,5 +264,9 @@ if go run ./cmd/concbench report -o "$dir" "$dir/bench.txt"; then
 	echo "bench: report in $dir/index.html (and summary.md, results.csv, charts/)" >&2
 else
 	echo "bench: the report failed; the results stand in $dir/bench.txt (make report RESULTS=$dir)" >&2
+	exit 1
+fi
+if [ "$failed" = 1 ]; then
+	echo "bench: FAILED: some runs failed; the set is marked failed: true (see the --- FAIL lines in $dir/bench.txt and $dir/stderr.log)" >&2
 	exit 1
 fi

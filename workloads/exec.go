@@ -21,11 +21,27 @@ type Env struct {
 	Addr string
 	// Dir holds the temporary files of File ops; empty means os.TempDir().
 	Dir string
+	// Sleeper, when set, times Sleep ops as precisely as CPython's
+	// time.sleep; nil leaves them to Go's timer (see [Sleeper]). The models
+	// of package bench set it on a copy, each as the runtime it stands for
+	// sleeps; worker processes set it.
+	Sleeper *Sleeper
+}
+
+// WithSleeper returns a copy of env whose Sleep ops go through s (nil: Go's
+// timer). A nil env gives an Env with only the Sleeper set.
+func (env *Env) WithSleeper(s *Sleeper) *Env {
+	var e Env
+	if env != nil {
+		e = *env
+	}
+	e.Sleeper = s
+	return &e
 }
 
 // Exec runs task t to completion on the calling goroutine, one op after
-// another, blocking in every wait. It is the executor of the seq model and
-// of worker processes. Result.Elapsed is the task's own running time.
+// another, blocking in every wait. It is the executor of worker processes,
+// whose Env has a [Sleeper]. Result.Elapsed is the task's own running time.
 func Exec(ctx context.Context, env *Env, t Task) (Result, error) {
 	start := time.Now()
 	if err := t.Validate(); err != nil {
@@ -74,7 +90,11 @@ func (env *Env) Do(ctx context.Context, op Op, seed uint64) (uint64, error) {
 	}
 	switch op.Kind {
 	case KindSleep:
-		if err := sleep(ctx, op.D); err != nil {
+		var s *Sleeper
+		if env != nil {
+			s = env.Sleeper
+		}
+		if err := s.Sleep(ctx, op.D); err != nil {
 			return 0, err
 		}
 		return SleepValue(op), nil

@@ -11,7 +11,7 @@ import (
 
 // Workloads lists the workload names that [Generate] accepts.
 func Workloads() []string {
-	return []string{"hash", "primes", "gzip", "sleep", "net", "file", "mix"}
+	return []string{"hash", "primes", "gzip", "gzip-fresh", "sleep", "net", "file", "mix"}
 }
 
 // Spec describes a batch of tasks. Only the fields of its Workload matter.
@@ -20,8 +20,8 @@ type Spec struct {
 	Tasks    int    // how many tasks
 	Seed     uint64 // the batch seed; task i's seed derives from it
 
-	Units int           // hash, primes, gzip: compute units per task
-	Size  int           // hash, primes, gzip: unit size; zero is the kernel's default
+	Units int           // hash, primes, gzip, gzip-fresh: compute units per task
+	Size  int           // hash, primes, gzip, gzip-fresh: unit size; zero is the kernel's default
 	Wait  time.Duration // sleep, net: wait per task
 	Bytes int           // net: reply size; file: file size
 
@@ -42,7 +42,7 @@ func Generate(s Spec) ([]Task, error) {
 	}
 	var ops []Op
 	switch s.Workload {
-	case "hash", "primes", "gzip":
+	case "hash", "primes", "gzip", "gzip-fresh":
 		k, _ := ParseKernel(s.Workload)
 		if s.Units <= 0 {
 			return nil, fmt.Errorf("generate %s: Units must be positive, got %d", s.Workload, s.Units)

@@ -45,6 +45,9 @@ func TestUnitsAreWhatTheySay(t *testing.T) {
 			if out.Len() != size || crc32.ChecksumIEEE(out.Bytes()) != crc {
 				t.Errorf("gzip unit (%d,%d) = %#x, want len %d crc %#x", seed, unit, v, out.Len(), crc32.ChecksumIEEE(out.Bytes()))
 			}
+			if fresh := Unit(GzipFresh, 0, seed, unit); fresh != v {
+				t.Errorf("gzip-fresh unit (%d,%d) = %#x, gzip's %#x: a reset writer must write what a fresh one does", seed, unit, fresh, v)
+			}
 			r, err := gzip.NewReader(&out)
 			if err != nil {
 				t.Fatal(err)

@@ -3,6 +3,7 @@ package workloads_test
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"runtime"
 	"testing"
 
 	"github.com/concbench/concbench/workloads"
@@ -57,5 +58,31 @@ func TestUnitsKnownValues(t *testing.T) {
 		if got := workloads.Unit(tt.k, 0, tt.seed, tt.unit); got != tt.want {
 			t.Errorf("Unit(%v, %d, %d) = %#x, want %#x", tt.k, tt.seed, tt.unit, got, tt.want)
 		}
+	}
+}
+
+// TestGzipReusesItsWriter checks that the gzip kernel measures compression,
+// not the allocator: it allocates far less a unit than gzip-fresh, which
+// builds a writer (about 800 KB) per unit. (The race detector makes the
+// pool drop some writers, hence a ratio rather than a bound.)
+func TestGzipReusesItsWriter(t *testing.T) {
+	perUnit := func(k workloads.Kernel) float64 {
+		workloads.Unit(k, 0, 1, 0)
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		const n = 50
+		for i := range n {
+			workloads.Unit(k, 0, 1, i)
+		}
+		runtime.ReadMemStats(&after)
+		return float64(after.TotalAlloc-before.TotalAlloc) / n
+	}
+	gz, fresh := perUnit(workloads.Gzip), perUnit(workloads.GzipFresh)
+	t.Logf("bytes allocated a unit: gzip %.0f, gzip-fresh %.0f", gz, fresh)
+	if fresh < 200<<10 {
+		t.Errorf("gzip-fresh allocates %.0f bytes a unit, want a fresh writer's (about 800 KB)", fresh)
+	}
+	if gz > fresh/2 {
+		t.Errorf("gzip allocates %.0f bytes a unit, gzip-fresh %.0f: want gzip to reuse its writer", gz, fresh)
 	}
 }

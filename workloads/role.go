@@ -73,7 +73,10 @@ func runRole(role string) error {
 	case RoleWorker:
 		// A worker is a single-threaded interpreter process.
 		runtime.GOMAXPROCS(1)
-		env := &Env{Addr: os.Getenv(AddrEnv), Dir: os.Getenv(DirEnv)}
+		// It sleeps as CPython's time.sleep does, blocking its only thread.
+		sl := new(Sleeper)
+		defer sl.Close()
+		env := &Env{Addr: os.Getenv(AddrEnv), Dir: os.Getenv(DirEnv), Sleeper: sl}
 		fault, err := ParseFault(os.Getenv(FaultEnv))
 		if err != nil {
 			return err

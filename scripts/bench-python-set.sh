@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# bench-python-set.sh — what `make bench-python` runs: the Python reference
+# suite (scripts/pyref) added to an existing result set, written as a NEW
+# result set. A result set is never changed after it is written.
+#
+# usage: scripts/bench-python-set.sh [SET]
+#   SET   a result set directory (or its bench.txt); default: the newest
+#         under OUT (default results)
+#
+# The new set is OUT/<machine>/<UTC stamp>/ beside SET: its bench.txt is
+# "derived-from: SET" and "python-appended: true", then SET's bench.txt as
+# it is, then the Python suite's lines; the report is written beside it.
+# The suite runs on this machine, so SET must have been measured here: its
+# "machine:" line must be MACHINE (default: the hostname, as make bench
+# names sets). A SET that has Python results already is refused.
+#
+# Environment: MACHINE, OUT, PROFILE, CORES, COUNT and BENCH as for
+# bench.sh; PROFILE and CORES default to SET's own. A failed Python run
+# marks the new set "failed: true" and the exit status is 1; Ctrl-C keeps
+# what was measured, marked "incomplete: true" (status 130).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+py=${PYTHON:-python3}
+if ! "$py" -c 'import sys; sys.exit(sys.version_info < (3, 9))' 2>/dev/null; then
+	echo "bench-python: no $py >= 3.9 here; skipping the Python reference suite"
+	exit 0
+fi
+
+OUT=${OUT:-results}
+src=${1:-}
+if [ -z "$src" ]; then
+	src=$(ls -dt "$OUT"/*/*/ 2>/dev/null | head -1 || true)
+fi
+src=${src%/}
+[ -f "$src" ] && src=$(dirname "$src")
+if [ -z "$src" ] || [ ! -f "$src/bench.txt" ]; then
+	echo "bench-python: no result set${src:+ at $src} (give RESULTS=dir, or run make bench first)" >&2
+	exit 2
+fi
+
+machine=${MACHINE:-$(hostname)}
+src_machine=$(sed -n 's/^machine: //p' "$src/bench.txt" | head -1)
+if [ "$src_machine" != "$machine" ]; then
+	echo "bench-python: $src was measured on '${src_machine:-an unnamed machine}', and this is '$machine':" \
+		"the Python suite's results would not belong with it. Run make bench here, or give" \
+		"MACHINE=$src_machine if this is that machine." >&2
+	exit 2
+fi
+if grep -q '^Benchmark[^ ]*/model=py-' "$src/bench.txt"; then
+	echo "bench-python: $src has the Python suite's results already; give RESULTS= a set without them" \
+		"(make bench PYTHON_SUITE=0 makes one)" >&2
+	exit 2
+fi
+
+profile=${PROFILE:-$(sed -n 's/^profile: //p' "$src/bench.txt" | head -1)}
+profile=${profile:-standard}
+cores=${CORES:-$(sed -n 's/^cores: //p' "$src/bench.txt" | sort -nu | paste -sd' ' -)}
+
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+dir="$(dirname "$src")/$stamp"
+n=1
+while [ -e "$dir" ]; do n=$((n + 1)); dir="$(dirname "$src")/$stamp-$n"; done
+mkdir -p "$dir"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# bench-python.sh handles Ctrl-C and keeps what it measured; this script
+# waits for it, then writes the set.
+trap ':' INT
+
+echo "bench-python: the Python suite on top of $src, into $dir" >&2
+status=0
+scripts/bench-python.sh -o "$tmp/py.txt" -p "$profile" ${cores:+-c "$cores"} ${COUNT:+-n "$COUNT"} \
+	${BENCH:+-b "$BENCH"} 2> >(tee -a "$dir/stderr.log" >&2) || status=$?
+trap - INT
+
+{
+	echo "derived-from: $src"
+	echo "python-appended: true"
+	[ "$status" = 130 ] && echo "incomplete: true"
+	[ "$status" = 0 ] || [ "$status" = 130 ] || echo "failed: true"
+	cat "$src/bench.txt"
+	echo
+	# bench-python.sh's own "incomplete: true" at the end is said at the top.
+	grep -v '^incomplete: true$' "$tmp/py.txt" || true
+} >"$tmp/bench.txt"
+mv -n "$tmp/bench.txt" "$dir/bench.txt"
+
+if ! go run ./cmd/concbench report -o "$dir" "$dir/bench.txt"; then
+	echo "bench-python: the report failed; the results stand in $dir/bench.txt" >&2
+	exit 1
+fi
+case $status in
+0) echo "bench-python: wrote $dir ($src is unchanged)" >&2 ;;
+130) echo "bench-python: interrupted; kept what was measured in $dir (marked incomplete)" >&2; exit 130 ;;
+*) echo "bench-python: FAILED: some Python runs failed (see $dir/stderr.log); $dir is marked failed: true" >&2; exit 1 ;;
+esac

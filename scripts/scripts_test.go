@@ -1,0 +1,257 @@
+// Package scripts_test tests the runners behind make bench and make
+// bench-python end to end: scripts/bench.sh and scripts/bench-python-set.sh
+// are the last stage before results/, and what they promise (a failed cell
+// fails the run; a written set is never changed) holds only if tested.
+package scripts_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// needTools skips the test unless it can run the scripts: Linux (taskset,
+// /proc) and the commands they call.
+func needTools(t *testing.T, tools ...string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("-short: runs the benchmark scripts")
+	}
+	if runtime.GOOS != "linux" {
+		t.Skip("the scripts need Linux")
+	}
+	for _, tool := range append([]string{"bash", "go", "git", "taskset"}, tools...) {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("no %s: %v", tool, err)
+		}
+	}
+}
+
+// hasPython reports whether python3 >= 3.9 runs here, as the scripts ask.
+func hasPython() bool {
+	return exec.Command("python3", "-c", "import sys; sys.exit(sys.version_info < (3, 9))").Run() == nil
+}
+
+// run runs name with args in dir, with the knobs of the scripts taken from
+// env only (none inherited), and returns its combined output and exit
+// status.
+func run(t *testing.T, dir string, env []string, name string, args ...string) (string, int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Dir = dir
+	knobs := map[string]bool{"PROFILE": true, "CORES": true, "COUNT": true, "MACHINE": true, "BENCHTIME": true,
+		"PYTHON_SUITE": true, "OUT": true, "BENCH": true, "RESULTS": true, "CONCBENCH_FAIL_MODEL": true,
+		"MAKEFLAGS": true, "MFLAGS": true, "MAKELEVEL": true}
+	for _, kv := range os.Environ() {
+		if k, _, _ := strings.Cut(kv, "="); !knobs[k] {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Env = append(cmd.Env, env...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatalf("%s %v: timed out; output:\n%s", name, args, out.String())
+	}
+	code := 0
+	if err != nil {
+		ee, ok := err.(*exec.ExitError)
+		if !ok {
+			t.Fatalf("%s %v: %v", name, args, err)
+		}
+		code = ee.ExitCode()
+	}
+	return out.String(), code
+}
+
+// sets returns the result set directories under root/<machine>/.
+func sets(t *testing.T, root string) []string {
+	t.Helper()
+	dirs, err := filepath.Glob(filepath.Join(root, "*", "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dirs
+}
+
+// TestFailingCellFailsTheRun runs bench.sh with one model made to fail
+// (CONCBENCH_FAIL_MODEL) on a few cells: the run must keep what it
+// measured, mark the set failed: true with go test's --- FAIL: lines, write
+// the report and exit non-zero, so that make bench and CI fail.
+func TestFailingCellFailsTheRun(t *testing.T) {
+	needTools(t)
+	out := t.TempDir()
+	log, code := run(t, "..", []string{"PROFILE=smoke", "CORES=1", "PYTHON_SUITE=0", "BENCH=Overhead",
+		"MACHINE=t", "OUT=" + out, "CONCBENCH_FAIL_MODEL=pool"}, "scripts/bench.sh")
+	if code == 0 {
+		t.Errorf("bench.sh exited 0 with a failing model; output:\n%s", log)
+	}
+	dirs := sets(t, out)
+	if len(dirs) != 1 {
+		t.Fatalf("want one result set, got %v; output:\n%s", dirs, log)
+	}
+	b, err := os.ReadFile(filepath.Join(dirs[0], "bench.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	txt := string(b)
+	for _, want := range []string{"\nfailed: true\n", "--- FAIL: BenchmarkOverhead/model=pool", "BenchmarkOverhead/model=seq "} {
+		if !strings.Contains(txt, want) {
+			t.Errorf("bench.txt lacks %q:\n%s", want, txt)
+		}
+	}
+	if strings.Contains(txt, "BenchmarkOverhead/model=pool ") {
+		t.Errorf("bench.txt has a result for the failing model:\n%s", txt)
+	}
+	if _, err := os.Stat(filepath.Join(dirs[0], "index.html")); err != nil {
+		t.Errorf("no report beside a failed set: %v", err)
+	}
+
+	// The same run without the failure is not marked and exits 0.
+	out2 := t.TempDir()
+	log, code = run(t, "..", []string{"PROFILE=smoke", "CORES=1", "PYTHON_SUITE=0", "BENCH=Overhead/model=seq$",
+		"MACHINE=t", "OUT=" + out2}, "scripts/bench.sh")
+	if code != 0 {
+		t.Fatalf("bench.sh exited %d without a failing model; output:\n%s", code, log)
+	}
+	dirs = sets(t, out2)
+	if len(dirs) != 1 {
+		t.Fatalf("want one result set, got %v", dirs)
+	}
+	if b, err := os.ReadFile(filepath.Join(dirs[0], "bench.txt")); err != nil || bytes.Contains(b, []byte("failed: true")) {
+		t.Errorf("a run without failures: err %v, bench.txt:\n%s", err, b)
+	}
+}
+
+// TestBenchPythonNeverChangesASet runs make bench-python on a copy of the
+// repository: with no RESULTS (on a fresh clone, the newest set is the
+// committed reference, measured elsewhere and with the Python suite in it
+// already) every committed file under results/ must stay as it is; and on a
+// set of this machine it must write a new set, leaving the old one alone.
+func TestBenchPythonNeverChangesASet(t *testing.T) {
+	needTools(t, "make")
+	repo := copyRepo(t)
+	before := hashTree(t, filepath.Join(repo, "results"))
+	if len(before) == 0 {
+		t.Fatal("the copy has no results/")
+	}
+	log, _ := run(t, repo, []string{"COUNT=1", "PROFILE=smoke", "CORES=1"}, "make", "bench-python")
+	after := hashTree(t, filepath.Join(repo, "results"))
+	for name, h := range before {
+		if after[name] != h {
+			t.Errorf("make bench-python changed results/%s; output:\n%s", name, log)
+		}
+	}
+
+	if !hasPython() {
+		t.Skip("no python3 >= 3.9: the Python suite cannot run here")
+	}
+	// A Go-only set of this machine, as make bench PYTHON_SUITE=0 writes one.
+	src := filepath.Join(repo, "results", "t", "20000101T000000Z")
+	if err := os.MkdirAll(src, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	set := "machine: t\ncommit: test\nrounds: 1\nround: 1\ncores: 1\nprofile: smoke\n" +
+		"BenchmarkCores/workload=hash/model=seq \t1\t20000000 ns/op\t800 tasks/s\t10 p50-ms\t20 p99-ms\t1.0 cpu-util\n"
+	if err := os.WriteFile(filepath.Join(src, "bench.txt"), []byte(set), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	log, code := run(t, repo, []string{"MACHINE=t", "COUNT=1", "CORES=1", "BENCH=Cores/workload=hash/model=py-seq$"},
+		"make", "bench-python", "RESULTS="+src)
+	if code != 0 {
+		t.Fatalf("make bench-python exited %d; output:\n%s", code, log)
+	}
+	if b, err := os.ReadFile(filepath.Join(src, "bench.txt")); err != nil || string(b) != set {
+		t.Errorf("the source set changed (err %v):\n%s", err, b)
+	}
+	dirs := sets(t, filepath.Join(repo, "results"))
+	var derived string
+	for _, d := range dirs {
+		if filepath.Base(filepath.Dir(d)) == "t" && d != src {
+			derived = d
+		}
+	}
+	if derived == "" {
+		t.Fatalf("no new set beside %s: %v; output:\n%s", src, dirs, log)
+	}
+	b, err := os.ReadFile(filepath.Join(derived, "bench.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	txt := string(b)
+	for _, want := range []string{"derived-from: " + src + "\n", "python-appended: true\n", set,
+		"BenchmarkCores/workload=hash/model=py-seq"} {
+		if !strings.Contains(txt, want) {
+			t.Errorf("the new set lacks %q:\n%s", want, txt)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(derived, "index.html")); err != nil {
+		t.Errorf("no report beside the new set: %v", err)
+	}
+}
+
+// copyRepo copies the repository's files that git knows or would add (the
+// working tree as it is, untracked files included, ignored ones not) into a
+// temporary directory.
+func copyRepo(t *testing.T) string {
+	t.Helper()
+	out, err := exec.Command("git", "-C", "..", "ls-files", "-z", "--cached", "--others", "--exclude-standard").Output()
+	if err != nil {
+		t.Skipf("not in a git checkout: %v", err)
+	}
+	dst := t.TempDir()
+	for _, name := range strings.Split(strings.TrimRight(string(out), "\x00"), "\x00") {
+		src := filepath.Join("..", name)
+		info, err := os.Lstat(src)
+		if err != nil || !info.Mode().IsRegular() {
+			continue // deleted in the working tree, or not a file
+		}
+		b, err := os.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		to := filepath.Join(dst, name)
+		if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(to, b, info.Mode().Perm()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dst
+}
+
+// hashTree returns the SHA-256 of every file under root, by relative path.
+func hashTree(t *testing.T, root string) map[string]string {
+	t.Helper()
+	h := map[string]string{}
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		rel, _ := filepath.Rel(root, p)
+		h[rel] = hex.EncodeToString(sum[:])
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
