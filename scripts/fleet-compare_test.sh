@@ -58,7 +58,7 @@ status=0
 (cd "$repo" && env -u CONCBENCH "$script" "$tmp/sets" -o "$tmp/out") >"$tmp/stdout" 2>"$tmp/stderr" || status=$?
 if [ "$status" != 0 ]; then
 	fail "status $status, want 0"
-elif ! has "$tmp/stdout" '^epyc-2core vs epyc-1core: geomean makespan [+-][0-9.]+% \([0-9.]+×\) over [0-9]+ common cells: [0-9]+ faster, [0-9]+ slower, [0-9]+ ties$'; then
+elif ! has "$tmp/stdout" '^epyc-2core vs epyc-1core: geomean makespan [+-][0-9.]+% \([0-9.]+×\) over [0-9]+ common cells: [0-9]+ faster, [0-9]+ slower, [0-9]+ within 5%, [0-9]+ undecided$'; then
 	fail "no summary line 'epyc-2core vs epyc-1core: geomean makespan …' on stdout"
 elif ! has "$tmp/stdout" "^baseline: epyc-1core \\($tmp/sets/$A/bench.txt\\)$"; then
 	fail "the baseline is not epyc-1core, the first set in path order"
