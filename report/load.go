@@ -230,6 +230,7 @@ var perRunKeys = map[string]bool{
 	"load-before": true, "load-after": true, "calibration-speedup": true,
 	"calibration-cores": true, "incomplete": true, "pkg": true, ".file": true,
 	"calibration-spread": true, "adaptive": true, "pinned": true, "failed": true,
+	"loopback-connect-rate": true,
 }
 
 // Load reads benchmark results from files and directories. A directory is

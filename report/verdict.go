@@ -149,7 +149,7 @@ func (a *Analysis) verdict(w *Workload, k int) *Verdict {
 	}
 	if f := best.Fit(); f != nil && k == a.MaxCores && v.Gain != "concurrency" && scales(best) {
 		if p := predictions(*f, a.PredictAt); p != "" {
-			fmt.Fprintf(&b, "; fitted to it, the %s predicts %s", f.Law, p)
+			fmt.Fprintf(&b, "; fitted to it, %s predicts %s", lawName(f.Law), p)
 		}
 	}
 	if note := a.pyNote(w, k); note != "" {
@@ -571,4 +571,12 @@ func goName(c *Cell) string {
 		return c.Name
 	}
 	return fmt.Sprintf("%s-%d", c.Name, c.Cores)
+}
+
+// lawName names a law in a sentence: "the USL", "Amdahl's law".
+func lawName(law string) string {
+	if law == stats.USL {
+		return "the USL"
+	}
+	return "Amdahl's law"
 }

@@ -8,7 +8,7 @@
 #   -c CORES    core counts, space- or comma-separated (default: CORES, else
 #               1, 2, 4, … up to this machine's CPUs, and the CPU count itself)
 #   -n COUNT    rounds; each round runs every core count once (default: COUNT,
-#               else by profile: smoke 1, quick 3, standard 6, full 10)
+#               else by profile: smoke 1, quick 2, standard 3, full 10)
 #   -p PROFILE  smoke|quick|standard|full (default: PROFILE, else standard)
 #   -a ADDR     use this latency server (default: CONCBENCH_ADDR, else start
 #               one with the concbench CLI, built from this repository)
@@ -75,7 +75,7 @@ for k in $cores; do
 	case $k in '' | *[!0-9]* | 0) echo "bench-python: bad core count '$k'" >&2; exit 2 ;; esac
 done
 if [ -z "$count" ]; then
-	case $profile in smoke) count=1 ;; quick) count=2 ;; standard) count=6 ;; full) count=10 ;; esac
+	case $profile in smoke) count=1 ;; quick) count=2 ;; standard) count=3 ;; full) count=10 ;; esac
 fi
 
 if [ -n "$out" ]; then

@@ -23,7 +23,9 @@
 # BENCHTIME (per cell, go test -benchtime syntax), OUT (results root),
 # PYTHON_SUITE=0 (leave out the Python reference suite), BENCH (a go test
 # -bench pattern that narrows the matrix, e.g. 'Overhead' or
-# 'Mix/cpu=90/model=seq$'; the package's other benchmarks never run).
+# 'Mix/cpu=90/model=seq$'; the package's other benchmarks never run),
+# BUDGET (time for adaptive rounds of undecided cells: 90, 90s, 2m; 0 for
+# none; default per profile), MAX_LOOKS (the most adaptive rounds, 8).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -45,17 +47,30 @@ ncpu=$(cpu_count)
 have_taskset=false
 command -v taskset >/dev/null 2>&1 && have_taskset=true
 
+# Fixed rounds, time per cell, and the budget (seconds) for adaptive rounds
+# of undecided cells.
 case "$PROFILE" in
-smoke)    count=1; benchtime=1x ;;
-quick)    count=2; benchtime=1x ;;
-standard) count=8; benchtime=1x ;;
-full)     count=10; benchtime=200ms ;;
+smoke)    count=1; benchtime=1x; budget=0 ;;
+quick)    count=2; benchtime=1x; budget=90 ;;
+standard) count=5; benchtime=1x; budget=90 ;;
+full)     count=10; benchtime=200ms; budget=600 ;;
 *) echo "bench.sh: unknown PROFILE '$PROFILE' (want smoke, quick, standard or full)" >&2; exit 2 ;;
 esac
 user_count=${COUNT:-}
 COUNT=${COUNT:-$count}
 BENCHTIME=${BENCHTIME:-$benchtime}
 if ! [[ "$COUNT" =~ ^[1-9][0-9]*$ ]]; then echo "bench.sh: COUNT must be a positive integer, got '$COUNT'" >&2; exit 2; fi
+# BUDGET: seconds, or a number with s, m or h.
+if [ -n "${BUDGET:-}" ]; then
+	case "$BUDGET" in
+	*h) budget=$((${BUDGET%h} * 3600)) ;;
+	*m) budget=$((${BUDGET%m} * 60)) ;;
+	*s) budget=${BUDGET%s} ;;
+	*) budget=$BUDGET ;;
+	esac 2>/dev/null || { echo "bench.sh: BUDGET must be seconds or a number with s, m or h, got '$BUDGET'" >&2; exit 2; }
+	if ! [[ "$budget" =~ ^[0-9]+$ ]]; then echo "bench.sh: BUDGET must be seconds or a number with s, m or h, got '$BUDGET'" >&2; exit 2; fi
+fi
+MAX_LOOKS=${MAX_LOOKS:-8}
 
 # Default core counts: 1, 2, 4, … up to the machine's CPUs, plus the count
 # itself; the full profile adds 2× the CPUs, oversubscribed.
@@ -93,6 +108,8 @@ echo "bench: building the test binary" >&2
 # Static (CGO_ENABLED=0): a cgo-linked binary pays the dynamic loader at
 # every worker process start, ~1 ms more per procs task than CPython fork.
 CGO_ENABLED=0 go test -c -o "$tmp/bench.test" ./bench
+# The report, built once: adaptive rounds ask it which cells are undecided.
+go build -o "$tmp/concbench" ./cmd/concbench
 
 # The package's benchmarks outside the matrix are skipped by name, so that
 # a BENCH pattern cannot reach them.
@@ -108,7 +125,7 @@ for k in "${cores[@]}"; do
 	total=$((total + cells[k] * COUNT))
 done
 if [ "$total" = 0 ]; then echo "bench.sh: BENCH='${BENCH:-}' selects no cell of the matrix" >&2; rm -rf "$tmp"; rmdir "$dir"; exit 2; fi
-echo "bench: profile $PROFILE, cores ${cores[*]}, $COUNT round(s), $total cells, into $dir" >&2
+echo "bench: profile $PROFILE, cores ${cores[*]}, $COUNT round(s), $total cells, then up to ${budget}s of adaptive rounds, into $dir" >&2
 
 finish() {
 	local status=$1
@@ -122,7 +139,6 @@ finish() {
 	} >"$tmp/bench.txt"
 	# Never overwrite: the stamp directory is new, and mv -n refuses to clobber.
 	mv -n "$tmp/bench.txt" "$dir/bench.txt"
-	rm -rf "$tmp"
 }
 
 interrupted=0
@@ -159,84 +175,130 @@ load1() {
 	fi
 }
 
-for ((round = 1; round <= COUNT && !interrupted; round++)); do
-	for k in $(printf '%s\n' "${cores[@]}" | shuffle); do
-		[ "$interrupted" = 1 ] && break
-		pin=()
-		pinned=false
-		over=true
-		if [ "$k" -le "$ncpu" ]; then
-			over=false
-			if [ "$have_taskset" = true ]; then
-				pin=(taskset -c "0-$((k - 1))")
-				pinned=true
-			fi
+# run_at K ROUND PATTERN ADAPTIVE runs the binary once at K cores over the
+# cells PATTERN selects, and appends its results, under a head of config
+# lines, to the partial result file.
+run_at() {
+	local k=$1 round=$2 pat=$3 adaptive=$4
+	local pin=() pinned=false over=true
+	if [ "$k" -le "$ncpu" ]; then
+		over=false
+		if [ "$have_taskset" = true ]; then
+			pin=(taskset -c "0-$((k - 1))")
+			pinned=true
 		fi
-		run="$tmp/run.txt"
-		{
-			echo "round: $round"
-			echo "cores: $k"
-			echo "oversubscribed: $over"
-			echo "pinned: $pinned"
-		} >"$tmp/head.txt"
-		: >"$run"
-		# The binary's stdout is both the result and the progress source,
-		# through a FIFO: bash 3.2 cannot wait for a process substitution.
-		# GOMAXPROCS=k too: unpinned runs would default to the machine's
-		# CPU count.
-		rm -f "$tmp/out.fifo"
-		mkfifo "$tmp/out.fifo"
-		GOMAXPROCS=$k ${pin[@]+"${pin[@]}"} "$tmp/bench.test" -test.run '^$' -test.bench "$pattern" -test.skip "$skip" -test.cpu "$k" \
-			-test.count 1 -test.benchtime "$BENCHTIME" -test.timeout 0 -concbench.profile "$PROFILE" \
-			>"$tmp/out.fifo" 2>>"$dir/stderr.log" &
-		child=$!
-		exec 3<"$tmp/out.fifo"
-		while IFS= read -r line <&3; do
-			printf '%s\n' "$line" >>"$run"
-			case "$line" in
-			Benchmark*ns/op* | "--- SKIP: "* | "--- FAIL: "*/*)
-				done_cells=$((done_cells + 1))
-				name=${line%%[[:space:]]*}
-				[ "${line#--- }" != "$line" ] && name=${line#--- * }
-				now=$(date +%s)
-				el=$((now - start))
+	fi
+	local run="$tmp/run.txt"
+	{
+		echo "round: $round"
+		echo "cores: $k"
+		echo "oversubscribed: $over"
+		echo "pinned: $pinned"
+		echo "adaptive: $adaptive"
+	} >"$tmp/head.txt"
+	: >"$run"
+	# The binary's stdout is both the result and the progress source,
+	# through a FIFO: bash 3.2 cannot wait for a process substitution.
+	# GOMAXPROCS=k too: unpinned runs would default to the machine's
+	# CPU count.
+	rm -f "$tmp/out.fifo"
+	mkfifo "$tmp/out.fifo"
+	GOMAXPROCS=$k ${pin[@]+"${pin[@]}"} "$tmp/bench.test" -test.run '^$' -test.bench "$pat" -test.skip "$skip" -test.cpu "$k" \
+		-test.count 1 -test.benchtime "$BENCHTIME" -test.timeout 0 -concbench.profile "$PROFILE" \
+		</dev/null >"$tmp/out.fifo" 2>>"$dir/stderr.log" &
+	child=$!
+	exec 3<"$tmp/out.fifo"
+	local line name now el eta msg
+	while IFS= read -r line <&3; do
+		printf '%s\n' "$line" >>"$run"
+		case "$line" in
+		Benchmark*ns/op* | "--- SKIP: "* | "--- FAIL: "*/*)
+			done_cells=$((done_cells + 1))
+			name=${line%%[[:space:]]*}
+			[ "${line#--- }" != "$line" ] && name=${line#--- * }
+			now=$(date +%s)
+			el=$((now - start))
+			if [ "$adaptive" = true ]; then
+				msg=$(printf 'bench: %s elapsed — adaptive round %d, cores %d: %s' "$(fmt_time $el)" "$round" "$k" "${name%%:*}")
+			else
 				eta=$((done_cells > 0 ? el * (total - done_cells) / done_cells : 0))
 				msg=$(printf 'bench: [%d/%d] %s elapsed, ETA %s — round %d, cores %d: %s' \
 					"$done_cells" "$total" "$(fmt_time $el)" "$(fmt_time $eta)" "$round" "$k" "${name%%:*}")
-				if [ "$tty" = 1 ]; then
-					printf '\r%-150.150s' "$msg" >&2
-				elif [ $((now - last_print)) -ge 10 ] || [ "$done_cells" = "$total" ]; then
-					# Not a terminal (CI, a log file): a line every 10 s.
-					echo "$msg" >&2
-					last_print=$now
-				fi
-				;;
-			esac
-		done
-		status=0
-		wait "$child" || status=$?
-		child=""
-		exec 3<&-
-		{
-			cat "$tmp/head.txt"
-			la=$(load1)
-			[ -z "$la" ] || echo "load-after: $la"
-			cat "$run"
-		} >>"$partial"
-		if [ "$status" != 0 ] && [ "$interrupted" = 0 ]; then
-			failed=1
-			[ "$tty" = 1 ] && echo >&2
-			echo "bench: the run at $k cores failed with status $status (see $dir/stderr.log and the --- FAIL lines in bench.txt); going on, the set will be marked failed" >&2
-		fi
+			fi
+			if [ "$tty" = 1 ]; then
+				printf '\r%-150.150s' "$msg" >&2
+			elif [ $((now - last_print)) -ge 10 ] || [ "$done_cells" = "$total" ]; then
+				# Not a terminal (CI, a log file): a line every 10 s.
+				echo "$msg" >&2
+				last_print=$now
+			fi
+			;;
+		esac
+	done
+	local status=0
+	wait "$child" || status=$?
+	child=""
+	exec 3<&-
+	{
+		cat "$tmp/head.txt"
+		local la
+		la=$(load1)
+		[ -z "$la" ] || echo "load-after: $la"
+		cat "$run"
+	} >>"$partial"
+	if [ "$status" != 0 ] && [ "$interrupted" = 0 ]; then
+		failed=1
+		[ "$tty" = 1 ] && echo >&2
+		echo "bench: the run at $k cores failed with status $status (see $dir/stderr.log and the --- FAIL lines in bench.txt); going on, the set will be marked failed" >&2
+	fi
+}
+
+for ((round = 1; round <= COUNT && !interrupted; round++)); do
+	for k in $(printf '%s\n' "${cores[@]}" | shuffle); do
+		[ "$interrupted" = 1 ] && break
+		run_at "$k" "$round" "$pattern" false
 	done
 done
 [ "$tty" = 1 ] && echo >&2
+
+# Adaptive rounds: while the budget lasts, the report names the cells its
+# undecided verdicts wait on ("CORES PATTERN" lines), and one more round runs
+# just those, marked "adaptive: true" (the report divides its α by the
+# looks). It stops when every verdict is decided, the budget is spent, or
+# after MAX_LOOKS rounds.
+adaptive_rounds=0
+if [ "$interrupted" = 0 ] && [ "$failed" = 0 ] && [ "$budget" -gt 0 ]; then
+	adaptive_end=$(($(date +%s) + budget))
+	round=$COUNT
+	while [ "$interrupted" = 0 ] && [ "$adaptive_rounds" -lt "$MAX_LOOKS" ] && [ "$(date +%s)" -lt "$adaptive_end" ]; do
+		{ echo "machine: $MACHINE"; cat "$partial"; } >"$tmp/sofar.txt"
+		if ! "$tmp/concbench" report -undecided "$tmp/sofar.txt" >"$tmp/undecided.txt" 2>>"$dir/stderr.log"; then
+			echo "bench: the report could not list the undecided cells (see $dir/stderr.log); no adaptive rounds" >&2
+			break
+		fi
+		[ -s "$tmp/undecided.txt" ] || break
+		round=$((round + 1))
+		adaptive_rounds=$((adaptive_rounds + 1))
+		echo "bench: adaptive round $adaptive_rounds: $(wc -l <"$tmp/undecided.txt" | tr -d ' ') pattern(s) of undecided cells, $(fmt_time $((adaptive_end - $(date +%s)))) of the budget left" >&2
+		shuffle <"$tmp/undecided.txt" >"$tmp/order.txt"
+		exec 4<"$tmp/order.txt"
+		while read -r k pat <&4; do
+			[ "$interrupted" = 0 ] && [ "$(date +%s)" -lt "$adaptive_end" ] || break
+			run_at "$k" "$round" "$pat" true
+		done
+		exec 4<&-
+		[ "$tty" = 1 ] && echo >&2
+	done
+	# Later runs (the Python suite's) are not adaptive: config lines
+	# carry over in benchfmt until changed.
+	echo "adaptive: false" >>"$partial"
+fi
 
 # The Python reference suite (CPython's real models) joins the result set
 # when python3 >= 3.9 is here; bench-python.sh says so in one line if not.
 if [ "$interrupted" = 0 ] && [ "${PYTHON_SUITE:-1}" != 0 ]; then
 	echo "bench: the Python reference suite (PYTHON_SUITE=0 to leave it out)" >&2
-	# The Python suite's own rounds per profile (6 for standard: its batches
+	# The Python suite's own rounds per profile (3 for standard: its batches
 	# are slower) unless COUNT was given.
 	# COUNT may be exported (make exports it, empty or not); the Python suite
 	# must not see the Go rounds through it.
@@ -254,13 +316,17 @@ if [ "$interrupted" = 1 ]; then
 	finish incomplete
 	echo "bench: interrupted; kept what was measured in $dir/bench.txt (marked incomplete)" >&2
 	# A partial report of what was measured; it says what is missing.
-	go run ./cmd/concbench report -o "$dir" "$dir/bench.txt" >/dev/null 2>&1 || true
+	"$tmp/concbench" report -o "$dir" "$dir/bench.txt" >/dev/null 2>&1 || true
+	rm -rf "$tmp"
 	exit 130
 fi
 finish complete
-echo "bench: $done_cells cells in $(fmt_time $(($(date +%s) - start))); results in $dir/bench.txt" >&2
+echo "bench: $done_cells cells ($adaptive_rounds adaptive rounds) in $(fmt_time $(($(date +%s) - start))); results in $dir/bench.txt" >&2
 echo "bench: writing the report" >&2
-if go run ./cmd/concbench report -o "$dir" "$dir/bench.txt"; then
+report_ok=true
+"$tmp/concbench" report -o "$dir" "$dir/bench.txt" || report_ok=false
+rm -rf "$tmp"
+if [ "$report_ok" = true ]; then
 	echo "bench: report in $dir/index.html (and summary.md, results.csv, charts/)" >&2
 else
 	echo "bench: the report failed; the results stand in $dir/bench.txt (make report RESULTS=$dir)" >&2
