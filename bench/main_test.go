@@ -69,6 +69,14 @@ const (
 func printRunConfig() {
 	lines := append(MachineConfig(), ConfigLine{"profile", *profileFlag})
 	lines = append(lines, calibrationConfig(Calibrate(calibrationTime, calibrationRepeats))...)
+	if p, err := ProfileNamed(*profileFlag); err == nil {
+		// The matrix describes itself; the report keeps no copy of it.
+		if d, err := Describe(p, firstCPU()); err == nil {
+			lines = append(lines, d...)
+		} else {
+			fmt.Fprintln(os.Stderr, "bench: describing the matrix:", err)
+		}
+	}
 	for _, l := range lines {
 		fmt.Println(l)
 	}

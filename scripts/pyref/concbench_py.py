@@ -789,6 +789,9 @@ def config_lines(args, ctx):
         "load-before: %.2f" % os.getloadavg()[0],
         "nofile: %s" % fmt_limit(nofile),
         "nproc: %s" % fmt_limit(nproc),
+        # The suite describes its models: each one's Go counterpart, in
+        # report order, so the report keeps no copy of them.
+        "matrix-python: %s" % " ".join("%s:%s" % (m, GO_COUNTERPART[m]) for m in MODEL_ORDER),
     ]
     if args.round:
         lines.insert(10, "round: %d" % args.round)

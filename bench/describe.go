@@ -1,0 +1,116 @@
+package bench
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/concbench/concbench/workloads"
+)
+
+// The model families a report groups models by: the sequential baseline,
+// threads without a lock, concurrency that runs one compute step at a time
+// (an event loop, a GIL), and processes.
+const (
+	FamilyBaseline    = "baseline"
+	FamilyThreads     = "threads"
+	FamilyConcurrency = "concurrency"
+	FamilyProcesses   = "processes"
+)
+
+// ModelFamily returns the family of a model of [Models].
+func ModelFamily(m Model) string {
+	switch m.(type) {
+	case *Seq:
+		return FamilyBaseline
+	case *Goroutines, *Pool, *ErrGroup:
+		return FamilyThreads
+	case *EventLoop, *GILThreads, *GILPool:
+		return FamilyConcurrency
+	case *procs, *procpool:
+		return FamilyProcesses
+	}
+	return "other"
+}
+
+// Describe returns the matrix as benchfmt configuration lines, so that a
+// result set describes itself and the report keeps no copy of it:
+//
+//	matrix-benchmarks: BenchmarkCores BenchmarkMix …
+//	matrix-models: seq:baseline goroutines:threads … (report order)
+//	matrix-cores: workload=hash:64:1.46ms:cpu:compute workload=sleep:64:5ms:io:sleep …
+//
+// A benchmark's line lists its batches in order, each as
+// PARTS:TASKS:NOMINAL:KIND:OPS — the name parts ("-" for none), the batch
+// size, the nominal time of one task alone (its compute at this process's
+// calibrated unit cost plus its waits; for BenchmarkConvoy, of the tasks
+// whose latency it reports: their no-load latency), its kind (cpu, io or
+// mixed) and the kinds of its ops joined by "+".
+func Describe(p Profile, gomaxprocs int) ([]ConfigLine, error) {
+	var benches, models []string
+	for _, n := range SweepNames() {
+		benches = append(benches, "Benchmark"+n)
+	}
+	for _, m := range Models(Config{}) {
+		models = append(models, m.Name()+":"+ModelFamily(m))
+	}
+	lines := []ConfigLine{
+		{"matrix-benchmarks", strings.Join(benches, " ")},
+		{"matrix-models", strings.Join(models, " ")},
+	}
+	for _, n := range SweepNames() {
+		sw, err := BuildSweep(p, n, gomaxprocs)
+		if err != nil {
+			return nil, err
+		}
+		var entries []string
+		for _, b := range sw.Batches {
+			entries = append(entries, batchEntry(b))
+		}
+		lines = append(lines, ConfigLine{"matrix-" + strings.ToLower(n), strings.Join(entries, " ")})
+	}
+	return lines, nil
+}
+
+// batchEntry is one batch's PARTS:TASKS:NOMINAL:KIND:OPS.
+func batchEntry(b Batch) string {
+	parts := b.Parts
+	if parts == "" {
+		parts = "-"
+	}
+	var longest time.Duration
+	var ops []string
+	seen := map[workloads.Kind]bool{}
+	for i, t := range b.Tasks {
+		var c, w time.Duration
+		for _, op := range t.Ops {
+			if !seen[op.Kind] {
+				seen[op.Kind] = true
+				ops = append(ops, op.Kind.String())
+			}
+			if op.Kind == workloads.KindCompute {
+				c += opCost(op)
+			} else {
+				w += op.D
+			}
+		}
+		if b.Observed == nil || b.Observed(i) {
+			longest = max(longest, c+w)
+		}
+	}
+	kind := "mixed"
+	switch {
+	case seen[workloads.KindCompute] && len(seen) == 1:
+		kind = "cpu"
+	case !seen[workloads.KindCompute] && len(seen) > 0:
+		kind = "io"
+	case len(seen) == 0:
+		kind = "empty"
+	}
+	if len(ops) == 0 {
+		ops = []string{"none"}
+	}
+	// The nominal time is the longest observed task's: a batch's tasks
+	// are alike, but for Convoy's CPU tasks beside the I/O ones it reports.
+	return fmt.Sprintf("%s:%d:%s:%s:%s", parts, len(b.Tasks), longest.Round(time.Microsecond), kind, strings.Join(ops, "+"))
+}
