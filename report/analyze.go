@@ -22,37 +22,6 @@ const (
 	BenchConvoy   = "BenchmarkConvoy"
 )
 
-var concbenchBenches = []string{BenchCores, BenchMix, BenchFanout, BenchGrain, BenchOverhead, BenchConvoy}
-
-// contractParams are the parameter values of the matrix, to list what a
-// partial run is missing.
-var contractParams = map[string][][]Part{
-	BenchCores:    product("workload", "hash", "primes", "gzip", "sleep", "net", "file", "mix50"),
-	BenchMix:      product("cpu", "0", "10", "25", "50", "75", "90", "100"),
-	BenchFanout:   cross(product("workload", "sleep", "net"), product("tasks", "1", "10", "100", "1000", "10000")),
-	BenchGrain:    product("grain", "1us", "10us", "100us", "1ms", "10ms"),
-	BenchOverhead: {nil},
-	BenchConvoy:   {nil},
-}
-
-func product(key string, vals ...string) [][]Part {
-	var out [][]Part
-	for _, v := range vals {
-		out = append(out, []Part{{key, v}})
-	}
-	return out
-}
-
-func cross(a, b [][]Part) [][]Part {
-	var out [][]Part
-	for _, x := range a {
-		for _, y := range b {
-			out = append(out, append(append([]Part(nil), x...), y...))
-		}
-	}
-	return out
-}
-
 // Unit names of the contract's metrics.
 const (
 	UnitTime    = "ns/op"
@@ -98,6 +67,10 @@ type Analysis struct {
 	Warnings []string
 	Findings []string // one-line results of the charts other than speedup
 
+	// M is the set's description of its matrix: models, families,
+	// batches (Set.Matrix).
+	M *Matrix
+
 	opt   Options
 	index map[string]*Cell
 }
@@ -118,7 +91,9 @@ type Workload struct {
 // count, split into its two factors, with fitted scaling laws.
 type Scaling struct {
 	Model  string
-	One    *Cell // the model at 1 core
+	Python bool   // one of the set's CPython models
+	Family string // the model's family, as the set describes it
+	One    *Cell  // the model at 1 core
 	Points []*CorePoint
 	Amdahl *Fit
 	USL    *Fit
@@ -169,6 +144,9 @@ type Sweep struct {
 	// Ideal is a reference line (Little's law for fanout), if any.
 	Ideal     []XY
 	IdealNote string
+	// Ceiling is a throughput no model can pass (the machine's loopback
+	// connection rate, for tasks that each open a connection); 0 if none.
+	Ceiling float64
 	// Crossover is the parameter value where the best concurrency-only
 	// model and the best process model cross (mix), NaN if none.
 	Crossover     float64
@@ -349,7 +327,7 @@ func (a *Analysis) models(bench string, extra ...string) []string {
 			out = append(out, m)
 		}
 	}
-	SortModels(out)
+	a.M.SortModels(out)
 	return out
 }
 
@@ -373,7 +351,7 @@ func Analyze(s *Set, opt Options) (*Analysis, error) {
 	if opt.CPUs > 0 {
 		s.CPUs = opt.CPUs
 	}
-	a := &Analysis{Set: s, Machine: s.Machines[0], CPUs: s.CPUs, CPUsKnown: s.CPUs > 0, Cores: s.Cores(), index: map[string]*Cell{}, opt: opt}
+	a := &Analysis{Set: s, M: s.Matrix, Machine: s.Machines[0], CPUs: s.CPUs, CPUsKnown: s.CPUs > 0, Cores: s.Cores(), index: map[string]*Cell{}, opt: opt}
 	for _, c := range s.Cells {
 		a.index[a.key(c.Bench, c.Cores, c.Parts)] = c
 	}
@@ -404,7 +382,12 @@ func Analyze(s *Set, opt Options) (*Analysis, error) {
 	return a, nil
 }
 
+// has reports whether the set describes bench as part of its matrix and
+// holds cells of it.
 func (a *Analysis) has(bench string) bool {
+	if !a.M.IsMatrix(bench) {
+		return false
+	}
 	for _, c := range a.Set.Cells {
 		if c.Bench == bench {
 			return true
@@ -455,12 +438,16 @@ func (a *Analysis) scaling(model string, base *Cell, at func(k int) *Cell) *Scal
 func nanEst() Estimate { return Estimate{math.NaN(), math.NaN(), math.NaN()} }
 
 func (a *Analysis) cores() {
+	if !a.has(BenchCores) {
+		return
+	}
+	seqName, pySeq := a.M.GoBaseline(), a.M.PyBaseline()
 	for _, w := range a.values(BenchCores, "workload") {
-		wl := &Workload{Name: w, Kind: workloadKind(w)}
-		wl.Base = a.cell(BenchCores, 1, "workload", w, "model", "seq")
-		wl.PyBase = a.cell(BenchCores, 1, "workload", w, "model", "py-seq")
+		wl := &Workload{Name: w, Kind: a.M.Kind(w)}
+		wl.Base = a.cell(BenchCores, 1, "workload", w, "model", seqName)
+		wl.PyBase = a.cell(BenchCores, 1, "workload", w, "model", pySeq)
 		for _, m := range a.models(BenchCores) {
-			if m == "seq" || m == "py-seq" {
+			if m == seqName || m == pySeq {
 				continue
 			}
 			at := func(k int) *Cell { return a.cell(BenchCores, k, "workload", w, "model", m) }
@@ -472,15 +459,18 @@ func (a *Analysis) cores() {
 				continue
 			}
 			base := wl.Base
-			if IsPython(m) {
+			if a.M.IsPython(m) {
 				base = wl.PyBase
 			}
-			wl.Models = append(wl.Models, a.scaling(m, base, at))
+			sc := a.scaling(m, base, at)
+			sc.Python, sc.Family = a.M.IsPython(m), a.M.Family(m)
+			wl.Models = append(wl.Models, sc)
 		}
-		// seq itself: its own scaling, drawn but never claimed against.
-		seq := &Scaling{Model: "seq"}
+		// The baseline itself: its own scaling, drawn but never claimed
+		// against.
+		seq := &Scaling{Model: seqName, Family: "baseline"}
 		for _, k := range a.Cores {
-			if c := a.cell(BenchCores, k, "workload", w, "model", "seq"); c != nil && wl.Base != nil {
+			if c := a.cell(BenchCores, k, "workload", w, "model", seqName); c != nil && wl.Base != nil {
 				seq.Points = append(seq.Points, &CorePoint{Cores: k, Oversub: a.Set.Oversubscribed(k), Cell: c,
 					Speedup: Ratio(wl.Base.Stats[UnitTime], c.Stats[UnitTime]), CPUUtil: median(c, UnitCPUUtil), KarpFlatt: math.NaN()})
 			}
@@ -491,23 +481,14 @@ func (a *Analysis) cores() {
 		a.Workloads = append(a.Workloads, wl)
 	}
 	sort.SliceStable(a.Workloads, func(i, j int) bool {
-		return orderOf(contractParams[BenchCores], a.Workloads[i].Name) < orderOf(contractParams[BenchCores], a.Workloads[j].Name)
+		return a.M.Order(BenchCores, a.Workloads[i].Name) < a.M.Order(BenchCores, a.Workloads[j].Name)
 	})
-}
-
-func orderOf(params [][]Part, v string) int {
-	for i, p := range params {
-		if len(p) > 0 && p[0].Value == v {
-			return i
-		}
-	}
-	return len(params)
 }
 
 // python pairs each py-* cell with its Go counterpart.
 func (a *Analysis) python() {
 	for _, c := range a.Set.Cells {
-		g, ok := Counterpart(c.Model())
+		g, ok := a.M.Counterpart(c.Model())
 		if !ok || (c.Bench != BenchCores && c.Bench != BenchFanout) {
 			continue
 		}
@@ -537,10 +518,10 @@ func (a *Analysis) python() {
 			}
 			return out
 		}
-		if pb := a.cell(c.Bench, 1, baseKV("py-seq")...); pb != nil {
+		if pb := a.cell(c.Bench, 1, baseKV(a.M.Baseline(c.Model()))...); pb != nil {
 			row.PySpeedup = Ratio(pb.Stats[UnitTime], c.Stats[UnitTime])
 		}
-		if gb := a.cell(c.Bench, 1, baseKV("seq")...); gb != nil {
+		if gb := a.cell(c.Bench, 1, baseKV(a.M.GoBaseline())...); gb != nil {
 			row.GoSpeedup = Ratio(gb.Stats[UnitTime], gc.Stats[UnitTime])
 		}
 		p, q := row.PySpeedup, row.GoSpeedup
@@ -553,18 +534,18 @@ func (a *Analysis) python() {
 			return x.Benchmark < y.Benchmark
 		}
 		if x.Param != y.Param {
-			return paramLess(x.Param, y.Param)
+			return paramLess(a.M, x.Param, y.Param)
 		}
 		if x.Cores != y.Cores {
 			return x.Cores < y.Cores
 		}
-		return modelRank(x.Py) < modelRank(y.Py)
+		return a.M.Rank(x.Py) < a.M.Rank(y.Py)
 	})
 }
 
 // paramLess orders "workload=hash" and "workload=sleep/tasks=100" strings by
-// contract order of workloads and numerically by counts.
-func paramLess(x, y string) bool {
+// the matrix's order of workloads and numerically by counts.
+func paramLess(m *Matrix, x, y string) bool {
 	xs, ys := strings.Split(x, "/"), strings.Split(y, "/")
 	for i := 0; i < len(xs) && i < len(ys); i++ {
 		if xs[i] == ys[i] {
@@ -572,7 +553,7 @@ func paramLess(x, y string) bool {
 		}
 		_, xv, _ := strings.Cut(xs[i], "=")
 		_, yv, _ := strings.Cut(ys[i], "=")
-		if ox, oy := orderOf(contractParams[BenchCores], xv), orderOf(contractParams[BenchCores], yv); ox != oy {
+		if ox, oy := m.Order(BenchCores, xv), m.Order(BenchCores, yv); ox != oy {
 			return ox < oy
 		}
 		if nx, ok := paramNumber(xv); ok {
@@ -601,7 +582,7 @@ func (a *Analysis) sweep(bench, key string, fixed []string, k int, y func(c, seq
 			if c == nil {
 				continue
 			}
-			seq1 := a.cell(bench, 1, append(append([]string(nil), fixed...), key, v, "model", Baseline(m))...)
+			seq1 := a.cell(bench, 1, append(append([]string(nil), fixed...), key, v, "model", a.M.Baseline(m))...)
 			e := y(c, seq1)
 			if math.IsNaN(e.Value) || math.IsInf(e.Value, 0) {
 				continue
@@ -636,7 +617,7 @@ func (a *Analysis) mix() {
 	best := func(family string) map[float64]float64 {
 		out := map[float64]float64{}
 		for _, s := range sw.Series {
-			if Family(s.Model) != family || IsPython(s.Model) {
+			if a.M.Family(s.Model) != family || a.M.IsPython(s.Model) {
 				continue
 			}
 			for _, p := range s.Points {
@@ -695,19 +676,49 @@ func (a *Analysis) fanout() {
 			return Estimate{s.Median, s.Lo, s.Hi}
 		})
 		// Little's law: throughput = concurrency / latency, with the
-		// latency of one task alone (tasks=1), measured.
+		// latency of one task alone (the matrix's smallest batch),
+		// measured; else the task's nominal time.
 		var lats []float64
-		for _, m := range a.models(BenchFanout) {
-			if v := median(a.cell(BenchFanout, k, "workload", w, "tasks", "1", "model", m), UnitP50); v > 0 {
-				lats = append(lats, v)
+		var nominal time.Duration
+		connects := false
+		smallest := BatchInfo{Tasks: -1}
+		for _, b := range a.M.Batches[BenchFanout] {
+			if len(b.Parts) > 0 && b.Parts[0].Value == w {
+				connects = connects || b.Has("net")
+				nominal = b.Nominal
+				if smallest.Tasks < 0 || b.Tasks < smallest.Tasks {
+					smallest = b
+				}
 			}
 		}
-		lat := 10.0
-		sw.IdealNote = "Little's law with the nominal 10 ms per task"
+		if smallest.Tasks > 0 {
+			var kv []string
+			for _, p := range smallest.Parts {
+				kv = append(kv, p.Key, p.Value)
+			}
+			for _, m := range a.models(BenchFanout) {
+				if v := median(a.cell(BenchFanout, k, append(kv, "model", m)...), UnitP50); v > 0 {
+					lats = append(lats, v)
+				}
+			}
+		}
+		lat := float64(nominal) / 1e6
+		sw.IdealNote = fmt.Sprintf("Little's law with the nominal %s per task", duration(float64(nominal)))
 		if len(lats) > 0 {
 			sort.Float64s(lats)
 			lat = lats[len(lats)/2]
 			sw.IdealNote = fmt.Sprintf("Little's law: N tasks / %.3g ms (one task's latency alone, measured)", lat)
+		}
+		if connects {
+			// Each task opens a connection: the machine's loopback
+			// connection rate caps the throughput, whatever the model.
+			if r := a.Set.Run(k); r != nil && len(r.LoopbackRate) > 0 {
+				sw.Ceiling = medianOf(r.LoopbackRate)
+			}
+		}
+		if !(lat > 0) {
+			a.Fanout = append(a.Fanout, sw)
+			continue
 		}
 		for _, v := range a.values(BenchFanout, "tasks") {
 			if n, ok := paramNumber(v); ok && n > 0 {
@@ -782,7 +793,7 @@ func (a *Analysis) generic() {
 	names := map[string]bool{}
 	var nameOrder []string
 	for _, c := range a.Set.Cells {
-		if isConcbench(c.Bench) {
+		if a.M.IsMatrix(c.Bench) {
 			continue
 		}
 		if _, ok := c.Stats[UnitTime]; !ok {
@@ -839,69 +850,40 @@ func (a *Analysis) generic() {
 	}
 }
 
-func isConcbench(bench string) bool {
-	for _, b := range concbenchBenches {
-		if b == bench {
-			return true
-		}
-	}
-	return false
-}
-
-// smokeMaxFanout is the largest BenchmarkFanout batch of the smoke
-// profile, which shrinks the matrix on purpose.
-const smokeMaxFanout = 10
-
-// notInProfile reports whether a cell of the contract is left out by the
-// run's profile by design, rather than missing.
-func notInProfile(profile string, params []Part) bool {
-	if profile != "smoke" {
-		return false
-	}
-	for _, p := range params {
-		if n, err := strconv.Atoi(p.Value); err == nil && p.Key == "tasks" && n > smokeMaxFanout {
-			return true
-		}
-	}
-	return false
-}
-
-// missing lists what the report cannot show: cells of the contract absent
-// from the input (with the runner's reason when it skipped them), baselines
-// and 1-core runs that speedups need.
+// missing lists what the report cannot show: cells of the set's matrix
+// absent from the input (with the runner's reason when it skipped them, as
+// it does for a cell over a time budget or a resource limit), and
+// baselines that speedups need.
 func (a *Analysis) missing() {
 	skips := map[string]string{}
 	for _, s := range a.Set.Skips {
 		skips[s.Name+"|"+strconv.Itoa(s.Cores)] = s.Reason
 	}
 	present := false
-	for _, b := range concbenchBenches {
+	for _, b := range a.M.Benchmarks {
 		present = present || a.has(b)
 	}
 	if !present {
 		return
 	}
-	for _, b := range concbenchBenches {
+	for _, b := range a.M.Benchmarks {
 		if !a.has(b) {
 			a.Missing = append(a.Missing, Missing{b, "not in the input: its chart is left out"})
 			continue
 		}
 		models := a.models(b)
-		for _, m := range goModels {
+		for _, m := range a.M.GoModels() {
 			if !contains(models, m) {
 				models = append(models, m)
 			}
 		}
-		SortModels(models)
-		for _, params := range contractParams[b] {
-			if notInProfile(a.Set.ConfigValue("profile"), params) {
-				continue
-			}
+		a.M.SortModels(models)
+		for _, batch := range a.M.Batches[b] {
 			for _, m := range models {
 				for _, k := range a.Cores {
 					kv := []string{}
 					name := b
-					for _, p := range params {
+					for _, p := range batch.Parts {
 						kv = append(kv, p.Key, p.Value)
 						name += "/" + p.Key + "=" + p.Value
 					}
@@ -909,11 +891,12 @@ func (a *Analysis) missing() {
 					if a.cell(b, k, append(kv, "model", m)...) != nil {
 						continue
 					}
-					if IsPython(m) && a.cell(b, k, append(kv, "model", Baseline(m))...) == nil {
-						continue // Python runs only some workloads
+					r, skipped := skips[name+"|"+strconv.Itoa(k)]
+					if a.M.IsPython(m) && !skipped && a.cell(b, k, append(kv, "model", a.M.Baseline(m))...) == nil {
+						continue // CPython runs only some batches
 					}
 					why := "not in the input"
-					if r, ok := skips[name+"|"+strconv.Itoa(k)]; ok {
+					if skipped {
 						why = "skipped: " + r
 					}
 					a.Missing = append(a.Missing, Missing{fmt.Sprintf("%s at %d %s", name, k, plural(k, "core")), why})
@@ -923,7 +906,7 @@ func (a *Analysis) missing() {
 	}
 	for _, w := range a.Workloads {
 		if w.Base == nil {
-			a.Missing = append(a.Missing, Missing{"BenchmarkCores/workload=" + w.Name + "/model=seq at 1 core",
+			a.Missing = append(a.Missing, Missing{BenchCores + "/workload=" + w.Name + "/model=" + a.M.GoBaseline() + " at 1 core",
 				"the baseline is missing: no speedups, attribution or verdicts for " + w.Name})
 		}
 	}

@@ -37,7 +37,7 @@ func (a *Analysis) Charts() []*Chart {
 	}
 	if a.Convoy != nil {
 		out = append(out, a.dotChart("convoy", "Convoy: I/O task p99 latency under CPU load (ms)",
-			"I/O task p99 latency, ms (log scale)", a.Convoy, 4, func(v float64) string { return trimNum(v) + " ms" }))
+			"I/O task p99 latency, ms (log scale)", a.Convoy, a.convoyNoLoad(), func(v float64) string { return trimNum(v) + " ms" }))
 	}
 	if len(a.Workloads) > 0 {
 		out = append(out, a.winnerChart())
@@ -85,7 +85,7 @@ func (a *Analysis) speedupChart(w *Workload) *Chart {
 	for _, s := range w.Models {
 		f := s.Fit()
 		if f == nil {
-			if s.FitNote != "" && fitNote == "" && s.Model != "seq" {
+			if s.FitNote != "" && fitNote == "" && s.Family != "baseline" {
 				fitNote = s.FitNote
 			}
 			continue
@@ -100,7 +100,7 @@ func (a *Analysis) speedupChart(w *Workload) *Chart {
 		for _, b := range f.Bands {
 			extra = append(extra, b.Mid)
 		}
-		curves = append(curves, curve{ModelStyle(s.Model, 0), f})
+		curves = append(curves, curve{a.M.Style(s.Model, 0), f})
 		fitted = append(fitted, fmt.Sprintf("%s %s", s.Model, f))
 		if n := len(a.Predict); n > 0 {
 			maxX = math.Max(maxX, a.Predict[n-1])
@@ -117,7 +117,7 @@ func (a *Analysis) speedupChart(w *Workload) *Chart {
 		c.addFit(cv.f, cv.st.Color, float64(a.MaxCores))
 	}
 	for i, s := range series {
-		c.addSeries(s.Model, ModelStyle(s.Model, i), s.Points, true)
+		c.addSeries(s.Model, a.M.Style(s.Model, i), s.Points, true)
 	}
 	if len(curves) > 0 {
 		c.legend.Add("fitted law, 95% band", fitThumb{})
@@ -148,8 +148,8 @@ func bestPerFamily(w *Workload, k int) map[string]bool {
 		if p == nil || s.Fit() == nil {
 			continue
 		}
-		key := Family(s.Model)
-		if IsPython(s.Model) {
+		key := s.Family
+		if s.Python {
 			key += "-py"
 		}
 		if b := best[key]; b == nil || p.Speedup.Value > b.Point(k).Speedup.Value {
@@ -185,7 +185,7 @@ func scales(s *Scaling) bool {
 // missingModels notes in a chart which Go models it lacks.
 func (a *Analysis) missingModels(c *Chart, bench string, have []*Scaling) {
 	var miss []string
-	for _, m := range goModels {
+	for _, m := range a.M.GoModels() {
 		found := false
 		for _, s := range have {
 			found = found || s.Model == m
@@ -211,7 +211,7 @@ func (a *Analysis) mixChart() *Chart {
 	sw := a.Mix
 	c := newChart("mix", fmt.Sprintf("Mix crossover at %d %s: speedup over seq at 1 core (×) vs compute share", sw.Cores, plural(sw.Cores, "core")),
 		"compute share of each task (%)", "speedup over seq at 1 core (×)")
-	c.Caption = "BenchmarkMix: a batch of 2 ms tasks, a share of each compute (primes) and the rest sleep; where the best process model crosses the best concurrency-only model (event loop, GIL threads) is marked."
+	c.Caption = fmt.Sprintf("BenchmarkMix: a batch of %s tasks, a share of each compute and the rest sleep; where the best process model crosses the best concurrency-only model (event loop, GIL threads) is marked.", a.batchSizes(BenchMix))
 	if len(sw.Series) == 0 {
 		c.empty("no BenchmarkMix cells with a seq baseline")
 		return c
@@ -220,7 +220,7 @@ func (a *Analysis) mixChart() *Chart {
 	logY := c.autoY(lo, hi, false, nil)
 	c.plot.X.Min, c.plot.X.Max = -2, 102
 	for i, s := range sw.Series {
-		c.addSeries(s.Model, ModelStyle(s.Model, i), s.Points, logY)
+		c.addSeries(s.Model, a.M.Style(s.Model, i), s.Points, logY)
 	}
 	if !math.IsNaN(sw.Crossover) {
 		c.addRef(fmt.Sprintf("crossover ≈ %.0f%%", sw.Crossover), color.Black, []vg.Length{vg.Points(5), vg.Points(3)}, vg.Points(1.5),
@@ -251,7 +251,7 @@ func (a *Analysis) fanoutChart(sw *Sweep) *Chart {
 	for _, p := range sw.Ideal {
 		idealY = append(idealY, p.Y)
 	}
-	lo, hi := yRange(sw.Series, idealY...)
+	lo, hi := yRange(sw.Series, append(idealY, sw.Ceiling)...)
 	c.autoY(lo, hi, true, nil)
 	c.plot.X.Scale = plot.LogScale{}
 	c.plot.X.Tick.Marker = logTicks{}
@@ -261,14 +261,21 @@ func (a *Analysis) fanoutChart(sw *Sweep) *Chart {
 		ideal = append(ideal, plotter.XY{X: p.X, Y: p.Y})
 	}
 	c.addRef("Little's law ideal", color.Black, []vg.Length{vg.Points(1), vg.Points(3)}, vg.Points(1.5), ideal)
+	if sw.Ceiling > 0 {
+		c.addRef(fmt.Sprintf("loopback connections/s (%s, measured)", trimNum(sw.Ceiling)), color.RGBA{170, 40, 30, 255}, []vg.Length{vg.Points(6), vg.Points(3)}, vg.Points(1.3),
+			plotter.XYs{{X: c.plot.X.Min, Y: sw.Ceiling}, {X: c.plot.X.Max, Y: sw.Ceiling}})
+	}
 	for i, s := range sw.Series {
-		c.addSeries(s.Model, ModelStyle(s.Model, i), s.Points, true)
+		c.addSeries(s.Model, a.M.Style(s.Model, i), s.Points, true)
 	}
 	c.note("%s", strings.Replace(ciNote, "ratio of medians (bounds of both medians' CIs combined, conservative)", "median tasks/s", 1))
 	c.note("Ideal: %s.", sw.IdealNote)
+	if sw.Ceiling > 0 {
+		c.note("Ceiling: every task opens a loopback connection, and this machine sets up and closes %s a second (loopback-connect-rate, the median of the runs): no model can pass it.", trimNum(sw.Ceiling))
+	}
 	a.missingSeries(c, sw.Series)
 	if n := a.skipsOf(BenchFanout, "workload="+sw.Name, sw.Cores); n > 0 {
-		c.partial("%d cells skipped by the runner as too slow (see Missing)", n)
+		c.partial("%d cells skipped by the runner (see Missing for why)", n)
 	}
 	return c
 }
@@ -288,7 +295,7 @@ func (a *Analysis) grainChart() *Chart {
 	sw := a.Grain
 	c := newChart("grain", fmt.Sprintf("Grain at %d %s: parallel efficiency (speedup / cores) vs task size", sw.Cores, plural(sw.Cores, "core")),
 		"compute per task (log scale)", "parallel efficiency = speedup over seq at 1 core / cores")
-	c.Caption = "BenchmarkGrain: a fixed amount of compute per batch cut into tasks of 1 µs to 10 ms; efficiency 1 means every core busy with useful work, and per-task overhead pulls small grains down."
+	c.Caption = fmt.Sprintf("BenchmarkGrain: a fixed amount of compute per batch cut into tasks of %s; efficiency 1 means every core busy with useful work, and per-task overhead pulls small grains down.", a.batchSizes(BenchGrain))
 	if len(sw.Series) == 0 {
 		c.empty("no BenchmarkGrain cells with a seq baseline")
 		return c
@@ -301,7 +308,7 @@ func (a *Analysis) grainChart() *Chart {
 	c.addRef("ideal (efficiency 1)", color.Gray{40}, []vg.Length{vg.Points(1), vg.Points(3)}, vg.Points(1.2),
 		plotter.XYs{{X: 0.7e-6, Y: 1}, {X: 14e-3, Y: 1}})
 	for i, s := range sw.Series {
-		c.addSeries(s.Model, ModelStyle(s.Model, i), s.Points, false)
+		c.addSeries(s.Model, a.M.Style(s.Model, i), s.Points, false)
 	}
 	c.note("%s", ciNote)
 	a.missingSeries(c, sw.Series)
@@ -364,7 +371,7 @@ func (a *Analysis) dotChart(file, title, ylabel string, d *Dots, ref float64, un
 			labels.XYs = append(labels.XYs, plotter.XY{X: x, Y: e.Value})
 			labels.Labels = append(labels.Labels, fmt.Sprint(k))
 		}
-		st := ModelStyle(m, i)
+		st := a.M.Style(m, i)
 		c.addDots(m, st, pts)
 		if l, err := plotter.NewLabels(labels); err == nil && len(d.Cores) > 1 {
 			for t := range l.TextStyle {
@@ -379,7 +386,7 @@ func (a *Analysis) dotChart(file, title, ylabel string, d *Dots, ref float64, un
 	}
 	c.note("Error bars: 95%% CI of the median. Small numbers above the markers: cores.")
 	var miss []string
-	for _, m := range goModels {
+	for _, m := range a.M.GoModels() {
 		if !contains(d.Models, m) {
 			miss = append(miss, m)
 		}
@@ -485,7 +492,7 @@ func (a *Analysis) winnerChart() *Chart {
 					text = "undecided"
 				}
 				if v.Winner != "" {
-					fill = lighten(ModelStyle(v.Winner, 0).Color, 0.55)
+					fill = lighten(a.M.Style(v.Winner, 0).Color, 0.55)
 					text = fmt.Sprintf("%s %s\n%s", v.Winner, short(v.Speedup), gainWord(v.Gain))
 					if !inLegend[v.Winner] {
 						inLegend[v.Winner] = true
@@ -512,9 +519,9 @@ func (a *Analysis) winnerChart() *Chart {
 		}
 		c.plot.Add(l)
 	}
-	SortModels(legendModels)
+	a.M.SortModels(legendModels)
 	for _, m := range legendModels {
-		c.legend.Add(m, swatch{lighten(ModelStyle(m, 0).Color, 0.55)})
+		c.legend.Add(m, swatch{lighten(a.M.Style(m, 0).Color, 0.55)})
 		c.Series = append(c.Series, m)
 	}
 	c.note("concurrency: the gain at 1 core, from overlapping waits; parallelism: the gain from more cores; each decided beyond the %s margin (see Method).", a.marginText())

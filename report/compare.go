@@ -361,17 +361,17 @@ func newPair(base, other *Machine, margin float64) *Pair {
 	sort.SliceStable(p.Tables, func(i, j int) bool {
 		x, y := p.Tables[i], p.Tables[j]
 		if x.Group != y.Group {
-			return groupLess(x.Rows[0].Base, y.Rows[0].Base)
+			return groupLess(base.Set().Matrix, x.Rows[0].Base, y.Rows[0].Base)
 		}
 		if px, py := x.Rows[0].Base.Param(), y.Rows[0].Base.Param(); px != py {
-			return paramLess(px, py)
+			return paramLess(base.Set().Matrix, px, py)
 		}
 		return x.Cores < y.Cores
 	})
 	for _, t := range p.Tables {
 		sort.SliceStable(t.Rows, func(i, j int) bool {
 			x, y := t.Rows[i].Base, t.Rows[j].Base
-			if rx, ry := modelRank(x.Model()), modelRank(y.Model()); rx != ry {
+			if rx, ry := base.Set().Matrix.Rank(x.Model()), base.Set().Matrix.Rank(y.Model()); rx != ry {
 				return rx < ry
 			}
 			return x.Name < y.Name
@@ -419,25 +419,16 @@ func groupOf(c *Cell) string {
 	return c.Bench
 }
 
-// groupLess orders tables: concbench's benchmarks in contract order, their
-// workloads in contract order, then foreign benchmarks by name.
-func groupLess(x, y *Cell) bool {
-	bi := func(b string) int {
-		for i, n := range concbenchBenches {
-			if n == b {
-				return i
-			}
-		}
-		return len(concbenchBenches)
-	}
-	if ix, iy := bi(x.Bench), bi(y.Bench); ix != iy {
+// groupLess orders tables: the matrix's benchmarks in its order, their
+// workloads in its order, then foreign benchmarks by name.
+func groupLess(m *Matrix, x, y *Cell) bool {
+	if ix, iy := m.BenchOrder(x.Bench), m.BenchOrder(y.Bench); ix != iy {
 		return ix < iy
 	}
 	if x.Bench != y.Bench {
 		return x.Bench < y.Bench
 	}
-	wl := contractParams[BenchCores]
-	if ox, oy := orderOf(wl, x.Workload()), orderOf(wl, y.Workload()); ox != oy {
+	if ox, oy := m.Order(BenchCores, x.Workload()), m.Order(BenchCores, y.Workload()); ox != oy {
 		return ox < oy
 	}
 	return x.Workload() < y.Workload()
@@ -620,10 +611,15 @@ func (cmp *Comparison) workloads() {
 		}
 	}
 	sort.SliceStable(names, func(i, j int) bool {
-		return orderOf(contractParams[BenchCores], names[i]) < orderOf(contractParams[BenchCores], names[j])
+		return cmp.matrix().Order(BenchCores, names[i]) < cmp.matrix().Order(BenchCores, names[j])
 	})
 	for _, name := range names {
-		wc := &WorkloadCompare{Name: name, Kind: workloadKind(name)}
+		wc := &WorkloadCompare{Name: name}
+		for _, m := range cmp.Machines {
+			if w := m.workload(name); w != nil && wc.Kind == "" {
+				wc.Kind = w.Kind
+			}
+		}
 		for _, m := range cmp.Machines {
 			w := m.workload(name)
 			if w == nil {
@@ -655,7 +651,7 @@ func bestOfFamily(m *Machine, w *Workload, family string) *FamilyCurve {
 	var best *Scaling
 	bestV := math.Inf(-1)
 	for _, s := range w.Models {
-		if Family(s.Model) != family || IsPython(s.Model) {
+		if s.Family != family || s.Python {
 			continue
 		}
 		p := s.Point(m.Analysis.MaxCores)
@@ -797,4 +793,16 @@ func (cmp *Comparison) margin() float64 {
 		return DefaultMargin
 	}
 	return cmp.Pairs[0].Claims.Options().Margin
+}
+
+// matrix is the comparison's description of the matrix: the first
+// machine's that describes one (their models and order are the same
+// across concbench's result sets), else the baseline's.
+func (cmp *Comparison) matrix() *Matrix {
+	for _, m := range cmp.Machines {
+		if m.Set().Matrix.Described {
+			return m.Set().Matrix
+		}
+	}
+	return cmp.Machines[0].Set().Matrix
 }

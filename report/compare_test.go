@@ -86,6 +86,11 @@ func scaled(t *testing.T, src, dir, machine string, f float64) string {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
+	// The copy carries the source's matrix description, ahead of its
+	// results: a set is read as one file here.
+	if desc, err := os.ReadFile(filepath.Join(src, "matrix.txt")); err == nil {
+		out = append(desc, out...)
+	}
 	path := filepath.Join(dir, "bench.txt")
 	if err := os.WriteFile(path, out, 0o644); err != nil {
 		t.Fatal(err)

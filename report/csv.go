@@ -39,7 +39,7 @@ func (a *Analysis) Predictions() []Prediction {
 	}
 	for _, w := range a.Workloads {
 		for _, s := range w.Models {
-			if s.Model != "seq" && w.Base != nil {
+			if s.Family != "baseline" && w.Base != nil {
 				add(BenchCores, w.Name, s.Model, s.Fit())
 			}
 		}

@@ -36,7 +36,7 @@ func (a *Analysis) claims() {
 				}
 				for _, s := range w.Models {
 					p := s.Point(k)
-					if s.Model == "seq" || IsPython(s.Model) != py || p == nil {
+					if s.Family == "baseline" || s.Python != py || p == nil {
 						continue
 					}
 					p.VsBase = a.Claims.Add(fam, side(p.Cell), side(base))
@@ -75,7 +75,7 @@ func (a *Analysis) claims() {
 func ranked(w *Workload, k int, py bool) []*Scaling {
 	var out []*Scaling
 	for _, s := range w.Models {
-		if s.Model == "seq" || IsPython(s.Model) != py || s.Point(k) == nil || s.Point(k).VsBase == nil {
+		if s.Family == "baseline" || s.Python != py || s.Point(k) == nil || s.Point(k).VsBase == nil {
 			continue
 		}
 		out = append(out, s)

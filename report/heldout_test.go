@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"math"
-	"os"
 	"strings"
 	"testing"
 
@@ -31,7 +30,7 @@ func TestHeldOutCoreCount(t *testing.T) {
 			continue
 		}
 		for _, s := range w.Models {
-			if Family(s.Model) != "threads" && Family(s.Model) != "processes" || s.One == nil || IsPython(s.Model) {
+			if s.Family != "threads" && s.Family != "processes" || s.One == nil || s.Python {
 				continue
 			}
 			var at []*Cell
@@ -100,11 +99,7 @@ func TestPredictionReach(t *testing.T) {
 		{"foreign", "testdata/foreign-sync-cpu124.txt", 0, 16, false},
 		{"foreign -cpus 2", "testdata/foreign-sync-cpu124.txt", 2, 4, false},
 	} {
-		data, err := os.ReadFile(tc.path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, err := LoadBytes(tc.path, data, LoadOptions{})
+		s, err := LoadBytes(tc.path, readRounds(t, tc.path, nil), LoadOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}

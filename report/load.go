@@ -58,6 +58,12 @@ type Set struct {
 	Warnings []error // problems that did not stop the load
 	// Prior is the fitted prior of the cells' log-scale ns/op variances.
 	Prior stats.Prior
+	// Matrix is the set's description of its benchmark matrix (matrix-*
+	// config lines), never nil; Matrix.Described is false for a set that
+	// does not describe one (a foreign go test file, or one that predates
+	// the lines).
+	Matrix *Matrix
+	matrix map[string]string // matrix-* lines, first value of each key
 
 	byKey    map[cellKey]*Cell
 	sides    map[*Cell]stats.Side
@@ -74,6 +80,9 @@ type Run struct {
 	CalibrationSpeedup []float64 // one per round that reported it
 	CalibrationCores   int
 	Affinity           string
+	// LoopbackRate is the loopback TCP connections per second each run
+	// measured (loopback-connect-rate).
+	LoopbackRate []float64
 	// Unpinned counts the rounds the runner could not pin to CPUs
 	// ("pinned: false": no taskset, as on macOS); Pinned those it did.
 	Pinned, Unpinned int
@@ -313,7 +322,7 @@ type loader struct {
 func newLoader(opt LoadOptions) *loader {
 	return &loader{
 		opt:      opt,
-		set:      &Set{byKey: map[cellKey]*Cell{}, adaptive: map[string]bool{}},
+		set:      &Set{byKey: map[cellKey]*Cell{}, adaptive: map[string]bool{}, matrix: map[string]string{}},
 		runs:     map[int]*Run{},
 		machines: map[string]bool{},
 		conflict: map[string]bool{},
@@ -344,7 +353,7 @@ func (l *loader) file(name string, data []byte, inDir bool) {
 		}
 		return
 	}
-	incomplete := l.scanLines(name, data)
+	incomplete, described := l.scanLines(name, data)
 	n := 0
 	l.reader.Reset(bytes.NewReader(data), name)
 	for l.reader.Scan() {
@@ -362,6 +371,9 @@ func (l *loader) file(name string, data []byte, inDir bool) {
 		return
 	}
 	l.results += n
+	if n == 0 && described {
+		return // a description of the matrix, for the set's other files
+	}
 	if n == 0 && len(l.errs) == 0 {
 		first, _, _ := bytes.Cut(bytes.TrimLeft(data, "\r\n\t "), []byte("\n"))
 		if len(first) > 60 {
@@ -378,7 +390,7 @@ func (l *loader) file(name string, data []byte, inDir bool) {
 
 // scanLines finds what benchfmt ignores: skip lines, and whether the file
 // says its run was interrupted.
-func (l *loader) scanLines(name string, data []byte) (incomplete bool) {
+func (l *loader) scanLines(name string, data []byte) (incomplete, described bool) {
 	line := 0
 	var pending *Skip
 	for len(data) > 0 {
@@ -395,6 +407,18 @@ func (l *loader) scanLines(name string, data []byte) (incomplete bool) {
 		}
 		if bytes.HasPrefix(t, []byte("incomplete:")) && bytes.Equal(bytes.TrimSpace(t[len("incomplete:"):]), []byte("true")) {
 			incomplete = true
+			continue
+		}
+		if bytes.HasPrefix(t, []byte(matrixPrefix)) {
+			// The matrix's description: set-wide, first value of a key,
+			// whichever file of the set it comes in (a description file
+			// beside an older set's bench.txt holds nothing else).
+			if k, v, ok := strings.Cut(string(t), ":"); ok && !strings.ContainsAny(k, " \t") {
+				described = true
+				if _, seen := l.set.matrix[k]; !seen {
+					l.set.matrix[k] = strings.TrimSpace(v)
+				}
+			}
 			continue
 		}
 		rest, ok := bytes.CutPrefix(t, []byte("--- SKIP: "))
@@ -421,7 +445,7 @@ func (l *loader) scanLines(name string, data []byte) (incomplete bool) {
 	if incomplete {
 		l.set.Incomplete = true
 	}
-	return incomplete
+	return incomplete, described
 }
 
 // stripFileLine drops a leading "file.go:12: " from a test log line.
@@ -518,7 +542,7 @@ func (l *loader) config(r *benchfmt.Result, cores int) (machine, roundKey string
 		run = &Run{Cores: cores, rounds: map[string]bool{}, calib: map[string]bool{}}
 		l.runs[cores] = run
 	}
-	cpuName, round, calib, adaptive, pinned := "", "", "", false, ""
+	cpuName, round, calib, adaptive, pinned, conn := "", "", "", false, "", ""
 	for _, c := range r.Config {
 		if !c.File {
 			continue
@@ -546,6 +570,8 @@ func (l *loader) config(r *benchfmt.Result, cores int) (machine, roundKey string
 			run.Affinity = string(c.Value)
 		case "pinned":
 			pinned = string(c.Value)
+		case "loopback-connect-rate":
+			conn = string(c.Value)
 		case "round":
 			round = string(c.Value)
 			if !run.rounds[string(c.Value)] {
@@ -557,10 +583,19 @@ func (l *loader) config(r *benchfmt.Result, cores int) (machine, roundKey string
 				l.set.CPUs = n
 			}
 		}
-		if perRunKeys[c.Key] {
+		if perRunKeys[c.Key] || strings.HasPrefix(c.Key, matrixPrefix) {
 			continue
 		}
 		l.fingerprint(c.Key, string(c.Value), r)
+	}
+	if conn != "" {
+		file, _ := r.Pos()
+		if k := file + "#" + round + "#conn"; !run.calib[k] {
+			run.calib[k] = true
+			if f, err := strconv.ParseFloat(conn, 64); err == nil && f > 0 && !math.IsInf(f, 0) {
+				run.LoopbackRate = append(run.LoopbackRate, f)
+			}
+		}
 	}
 	if pinned != "" {
 		file, _ := r.Pos()
@@ -659,6 +694,11 @@ func (l *loader) finish() (*Set, error) {
 			c.Stats[u] = Summarize(c.Samples[u])
 		}
 	}
+	var errs []error
+	s.Matrix, errs = parseMatrix(s.matrix)
+	for _, e := range errs {
+		s.Warnings = append(s.Warnings, &InputError{File: strings.Join(s.Files, ", "), Msg: e.Error()})
+	}
 	s.moderate()
 	return s, nil
 }
@@ -676,7 +716,7 @@ func (s *Set) moderate() {
 			continue
 		}
 		cells = append(cells, c)
-		in = append(in, stats.Stratified{Stratum: c.Machine + "|" + stratum(c), Sample: stats.NewSample(v)})
+		in = append(in, stats.Stratified{Stratum: c.Machine + "|" + s.stratum(c), Sample: stats.NewSample(v)})
 	}
 	noise, prior := stats.Moderate(in)
 	s.Prior = prior
@@ -688,8 +728,8 @@ func (s *Set) moderate() {
 
 // stratum names the cells whose noise is alike: a benchmark configuration
 // at every core count and model, CPython's models apart from Go's.
-func stratum(c *Cell) string {
-	if IsPython(c.Model()) {
+func (s *Set) stratum(c *Cell) string {
+	if s.Matrix.IsPython(c.Model()) {
 		return configOf(c) + "|py"
 	}
 	return configOf(c)

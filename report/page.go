@@ -286,7 +286,7 @@ func (a *Analysis) speedupTable(w *Workload) table {
 				ks += " (over)"
 			}
 			conc, par := p.Conc.String(), p.Par.String()
-			if s.Model == "seq" {
+			if s.Family == "baseline" {
 				conc, par = "1×", p.Speedup.String()
 			}
 			if p.Cores == 1 {
@@ -348,7 +348,7 @@ func (a *Analysis) fitTable() table {
 	}
 	for _, w := range a.Workloads {
 		for _, s := range w.Models {
-			if s.Model == "seq" || w.Base == nil {
+			if s.Family == "baseline" || w.Base == nil {
 				continue
 			}
 			row("workload="+w.Name, s.Model, s.Amdahl, s.USL, s.FitNote)

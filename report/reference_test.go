@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,6 +30,7 @@ func readRounds(t testing.TB, path string, keep func(round int) bool) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
+	data = append(description(t, path), data...)
 	if keep == nil {
 		return data
 	}
@@ -50,6 +52,17 @@ func readRounds(t testing.TB, path string, keep func(round int) bool) []byte {
 		}
 	}
 	return out.Bytes()
+}
+
+// description is the matrix.txt beside a result file, if any: the
+// description of a set that predates the matrix-* lines.
+func description(t testing.TB, path string) []byte {
+	t.Helper()
+	d, err := os.ReadFile(filepath.Join(filepath.Dir(path), "matrix.txt"))
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	return d
 }
 
 func analyzeBytes(t testing.TB, name string, data []byte) *Analysis {
@@ -75,7 +88,7 @@ func clearCut(w *Workload, k int) bool {
 	seq := w.Base.Samples[UnitTime]
 	for _, s := range w.Models {
 		p := s.Point(k)
-		if s.Model == "seq" || IsPython(s.Model) || p == nil {
+		if s.Family == "baseline" || s.Python || p == nil {
 			continue
 		}
 		if slices.Max(p.Cell.Samples[UnitTime])*1.5 <= slices.Min(seq) {
@@ -229,8 +242,9 @@ func TestQuickWithAdaptiveRounds(t *testing.T) {
 
 // writeSet writes cells as a benchfmt file, every sample a line, with the
 // given values per cell (nil: the cell's own).
-func writeSet(machine string, cpus int, cells []*Cell, values func(c *Cell) []float64) []byte {
+func writeSet(desc []byte, machine string, cpus int, cells []*Cell, values func(c *Cell) []float64) []byte {
 	var b bytes.Buffer
+	b.Write(desc)
 	fmt.Fprintf(&b, "machine: %s\ncpus: %d\n", machine, cpus)
 	for _, c := range cells {
 		vs := c.Samples[UnitTime]
@@ -254,13 +268,13 @@ func TestAAReference(t *testing.T) {
 	ref := analyzeBytes(t, rs.name, readRounds(t, rs.path, nil))
 	var cells []*Cell
 	for _, c := range ref.Set.Cells {
-		if c.Bench == BenchCores && !IsPython(c.Model()) {
+		if c.Bench == BenchCores && !ref.M.IsPython(c.Model()) {
 			cells = append(cells, c)
 		}
 	}
 	for seed := uint64(1); seed <= 20; seed++ {
 		rng := rand.New(rand.NewPCG(seed, 11))
-		data := writeSet("aa", 16, cells, func(c *Cell) []float64 {
+		data := writeSet(description(t, rs.path), "aa", 16, cells, func(c *Cell) []float64 {
 			if c.Model() == "seq" && c.Cores == 1 {
 				return nil
 			}
@@ -296,11 +310,11 @@ func TestKnownEffectVerdicts(t *testing.T) {
 	ref := analyzeBytes(t, rs.name, readRounds(t, rs.path, func(r int) bool { return r <= 3 }))
 	var cells []*Cell
 	for _, c := range ref.Set.Cells {
-		if c.Bench == BenchCores && !IsPython(c.Model()) {
+		if c.Bench == BenchCores && !ref.M.IsPython(c.Model()) {
 			cells = append(cells, c)
 		}
 	}
-	data := writeSet("known", 16, cells, func(c *Cell) []float64 {
+	data := writeSet(description(t, rs.path), "known", 16, cells, func(c *Cell) []float64 {
 		if c.Model() == "seq" {
 			return nil
 		}

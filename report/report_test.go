@@ -21,12 +21,12 @@ var regen = flag.Bool("regen", false, "rewrite the golden files in testdata/")
 // goldenSets are the result sets whose summary.md and results.csv are
 // golden files: testdata/<name>.summary.md and testdata/<name>.results.csv.
 var goldenSets = map[string]string{
-	"synthetic": "testdata/synthetic/bench.txt",
-	"partial":   "testdata/partial/bench.txt",
+	"synthetic": "testdata/synthetic",
+	"partial":   "testdata/partial",
 	"generic":   "testdata/generic.txt",
 	"nosweep":   "testdata/nosweep.txt",
 	// A real run: make bench PROFILE=smoke on the 2-vCPU EPYC, Python suite included.
-	"smoke": "testdata/smoke/bench.txt",
+	"smoke": "testdata/smoke",
 }
 
 // reports caches the report of each golden set: rendering is slow under
@@ -95,13 +95,13 @@ func firstDiff(got, want string) string {
 // checks results.csv holds exactly those numbers.
 func TestCSVMatchesBenchmath(t *testing.T) {
 	dir := reportOf(t, "synthetic")
-	f, err := os.Open(goldenSets["synthetic"])
+	f, err := os.Open(filepath.Join(goldenSets["synthetic"], "bench.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
 	samples := map[string][]float64{}
-	r := benchfmt.NewReader(f, goldenSets["synthetic"])
+	r := benchfmt.NewReader(f, filepath.Join(goldenSets["synthetic"], "bench.txt"))
 	for r.Scan() {
 		res, ok := r.Result().(*benchfmt.Result)
 		if !ok {
@@ -214,9 +214,9 @@ func TestChartFiles(t *testing.T) {
 			var series []string
 			switch {
 			case strings.HasPrefix(name, "speedup-hash"), strings.HasPrefix(name, "speedup-primes"):
-				series = append(append(series, goModels...), "py-threading", "py-processpool", "ideal")
+				series = append(append(series, testGoModels...), "py-threading", "py-processpool", "ideal")
 			case strings.HasPrefix(name, "speedup-"), name == "mix", name == "overhead", name == "convoy":
-				series = append(series, goModels...)
+				series = append(series, testGoModels...)
 			case strings.HasPrefix(name, "fanout"):
 				series = []string{"goroutines", "eventloop", "py-asyncio", "Little"}
 			case name == "grain":
@@ -300,3 +300,6 @@ func checkGolden(t *testing.T, golden string, got []byte) {
 		t.Errorf("%s differs; rerun with -regen if the change is intended:\n%s", golden, firstDiff(string(got), string(want)))
 	}
 }
+
+// testGoModels are the Go models the golden sets describe.
+var testGoModels = []string{"seq", "goroutines", "pool", "errgroup", "eventloop", "gil-threads", "gil-pool", "procs", "procpool"}

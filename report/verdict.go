@@ -236,7 +236,7 @@ func soonest(cs ...*stats.Claim) int {
 func (a *Analysis) pyNote(w *Workload, k int) string {
 	var differ, match []string
 	for _, r := range a.Python {
-		if r.Benchmark != BenchCores || r.Param != "workload="+w.Name || r.Cores != k || r.Py == "py-seq" {
+		if r.Benchmark != BenchCores || r.Param != "workload="+w.Name || r.Cores != k || a.M.Family(r.Py) == "baseline" {
 			continue
 		}
 		if r.Differs {
@@ -372,14 +372,18 @@ func (a *Analysis) findings() {
 					ideal = p.Y
 				}
 			}
-			a.Findings = append(a.Findings, fmt.Sprintf("Fanout %s at %d %s: %s reaches the highest throughput, %s tasks/s at %.0f tasks (%.0f%% of Little's-law ideal).",
-				f.Name, f.Cores, plural(f.Cores, "core"), best.Model, num(last.Y.Value), last.X, 100*last.Y.Value/ideal))
+			bound := fmt.Sprintf("%.0f%% of Little's-law ideal", 100*last.Y.Value/ideal)
+			if f.Ceiling > 0 {
+				bound += fmt.Sprintf(", %.0f%% of the machine's %s loopback connections a second, which no model can pass", 100*last.Y.Value/f.Ceiling, num(f.Ceiling))
+			}
+			a.Findings = append(a.Findings, fmt.Sprintf("Fanout %s at %d %s: %s reaches the highest throughput, %s tasks/s at %.0f tasks (%s).",
+				f.Name, f.Cores, plural(f.Cores, "core"), best.Model, num(last.Y.Value), last.X, bound))
 		}
 	}
 	if a.Grain != nil {
 		var parts []string
 		for _, s := range a.Grain.Series {
-			if s.Model == "seq" {
+			if a.M.Family(s.Model) == "baseline" {
 				continue
 			}
 			// The smallest grain at which the model keeps half its ideal efficiency.
@@ -399,7 +403,7 @@ func (a *Analysis) findings() {
 		lo, hi := "", ""
 		var loV, hiV float64
 		for _, m := range d.Models {
-			if e, ok := d.Values[m][k]; ok && m != "seq" {
+			if e, ok := d.Values[m][k]; ok && a.M.Family(m) != "baseline" {
 				if lo == "" || e.Value < loV {
 					lo, loV = m, e.Value
 				}
@@ -507,6 +511,15 @@ func (a *Analysis) warnings() {
 				r.Cores, med, by, reached, reached))
 		}
 	}
+	if !a.M.Described {
+		for _, c := range s.Cells {
+			if c.Model() != "" {
+				a.Warnings = append(a.Warnings, "the set does not describe its matrix (no matrix-* config lines: it predates them), so its cells report as plain go test output, swept over GOMAXPROCS; "+
+					"concbench describe -profile PROFILE > DIR/matrix.txt beside its bench.txt describes it, and the report then reads the directory as a concbench set")
+				break
+			}
+		}
+	}
 	var unpinned []string
 	for _, r := range s.Runs {
 		if r.Unpinned > 0 && !s.Oversubscribed(r.Cores) {
@@ -549,7 +562,7 @@ func (a *Analysis) reachedGain(k int) (float64, string) {
 			continue
 		}
 		for _, s := range w.Models {
-			if p := s.Point(k); p != nil && !math.IsNaN(p.Par.Value) && p.Par.Value > best && s.Model != "seq" {
+			if p := s.Point(k); p != nil && !math.IsNaN(p.Par.Value) && p.Par.Value > best && s.Family != "baseline" {
 				best, by = p.Par.Value, fmt.Sprintf("%s under %s", w.Name, s.Model)
 			}
 		}

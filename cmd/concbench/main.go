@@ -23,7 +23,9 @@ commands:
                    concbench report [-o DIR] [-lax] [-margin PCT] [-undecided] FILE|DIR...
   compare          result sets of several machines side by side:
                    concbench compare [-o DIR] [LABEL=]A [LABEL=]B ...
-  latency-server   run the latency server in the foreground (prints its address)
+  describe         the benchmark matrix as config lines (for sets that predate them):
+                   concbench describe [-profile NAME] [-cores N]
+  latency-server   run the latency server in the foreground (prints its addresses)
 `
 
 // run is main without the process: it returns the exit status, so tests can
@@ -44,6 +46,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return reportCmd(args[1:], stdout, stderr)
 	case "compare":
 		return runCompare(args[1:], stdout, stderr)
+	case "describe":
+		return describeCmd(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

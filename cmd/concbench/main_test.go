@@ -20,7 +20,7 @@ func TestReportCLI(t *testing.T) {
 		args   []string
 		status int
 	}{
-		{"report-synthetic", []string{"report", "-o", "OUT", rt + "synthetic/bench.txt"}, 0},
+		{"report-synthetic", []string{"report", "-o", "OUT", rt + "synthetic"}, 0},
 		{"report-partial", []string{"report", "-o", "OUT", rt + "partial"}, 0},
 		{"report-generic", []string{"report", "-o", "OUT", rt + "generic.txt"}, 0},
 		{"report-nosweep", []string{"report", "-o", "OUT", rt + "nosweep.txt"}, 0},
@@ -32,7 +32,7 @@ func TestReportCLI(t *testing.T) {
 		{"report-emptydir", []string{"report", "-o", "OUT", "EMPTY"}, 2},
 		{"report-noargs", []string{"report"}, 2},
 		{"report-badflag", []string{"report", "-x"}, 2},
-		{"report-badmargin", []string{"report", "-margin", "-3", rt + "synthetic/bench.txt"}, 2},
+		{"report-badmargin", []string{"report", "-margin", "-3", rt + "synthetic"}, 2},
 		{"report-undecided", []string{"report", "-undecided", "../../results/epyc-2cpu/20261124T222228Z/bench.txt"}, 0},
 		{"report-undecided-margin", []string{"report", "-undecided", "-margin", "10", "../../results/epyc-2cpu/20261124T222228Z/bench.txt"}, 0},
 	} {

@@ -8,6 +8,7 @@
 # 1, 2, 4, 8 cores, a newer CPU (compute 0.6× the laptop's time), an older
 # Go and the quick profile (both warned about), procs skipped on sleep.
 set -e
+# Each set is described by matrix.txt beside it (concbench describe).
 d=report/testdata/compare
 only='^(BenchmarkCores/workload=(primes|sleep|mix50)/|BenchmarkOverhead/)'
 go run ./report/testdata/gen -py=false -machine laptop -cpus 4 -cores 1,2,4 -rounds 10 -seed 21 -only "$only" > $d/laptop/bench.txt

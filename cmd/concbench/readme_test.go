@@ -1,0 +1,214 @@
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// The README's figures come from the committed reference sets' results.csv,
+// never typed by hand: each block between <!-- figures:NAME --> and
+// <!-- /figures:NAME --> is generated here, and this test fails when the
+// README and the CSV disagree (go test ./cmd/concbench -regen rewrites the
+// blocks).
+const readmePath = "../../README.md"
+
+// readmeSets are the reference sets the README quotes.
+var readmeSets = map[string]string{
+	"2cpu":  "../../results/epyc-2cpu/20261125T115331Z/results.csv",
+	"16cpu": "../../results/h100-16cpu/8eb5ff7-standard/results.csv",
+}
+
+// csvCell is results.csv keyed by benchmark|workload|model|cores|param|unit.
+type csvCell map[string]float64
+
+func readCSV(t *testing.T, path string) csvCell {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	out := csvCell{}
+	for _, r := range rows[1:] {
+		v, err := strconv.ParseFloat(r[7], 64)
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		out[strings.Join([]string{r[1], r[2], r[3], r[4], r[5], r[6]}, "|")] = v
+	}
+	return out
+}
+
+func (c csvCell) get(bench, workload, model string, cores int, param, unit string) float64 {
+	v, ok := c[strings.Join([]string{bench, workload, model, strconv.Itoa(cores), param, unit}, "|")]
+	if !ok {
+		return math.NaN()
+	}
+	return v
+}
+
+var readmeModels = []string{"goroutines", "pool", "errgroup", "eventloop", "gil-threads", "gil-pool", "procs", "procpool"}
+
+func fx(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "—"
+	case v >= 10:
+		return fmt.Sprintf("%.0f", v)
+	}
+	return fmt.Sprintf("%.2f", v)
+}
+
+func dur(ns float64) string {
+	switch {
+	case math.IsNaN(ns):
+		return "—"
+	case ns >= 1e9:
+		return fmt.Sprintf("%.2f s", ns/1e9)
+	case ns >= 1e6:
+		return fmt.Sprintf("%.1f ms", ns/1e6)
+	case ns >= 1e3:
+		return fmt.Sprintf("%.1f µs", ns/1e3)
+	}
+	return fmt.Sprintf("%.0f ns", ns)
+}
+
+// speedupTable: per BenchmarkCores workload, seq's makespan at 1 core and
+// each model's median speedup over it at the given core counts.
+func speedupTable(c csvCell, cores []int) string {
+	var b strings.Builder
+	head := "| workload | seq, 1 core |"
+	sep := "|---|---|"
+	for _, m := range readmeModels {
+		head += " " + m + " |"
+		sep += "---|"
+	}
+	b.WriteString(head + "\n" + sep + "\n")
+	workloads := map[string]bool{}
+	for k := range c {
+		f := strings.Split(k, "|")
+		if f[0] == "BenchmarkCores" && f[5] == "ns/op" {
+			workloads[f[1]] = true
+		}
+	}
+	order := []string{"hash", "primes", "gzip", "sleep", "net", "file", "mix50"}
+	for _, w := range order {
+		if !workloads[w] {
+			continue
+		}
+		seq := c.get("BenchmarkCores", w, "seq", 1, "", "ns/op")
+		fmt.Fprintf(&b, "| %s | %s |", w, dur(seq))
+		for _, m := range readmeModels {
+			var parts []string
+			for _, k := range cores {
+				parts = append(parts, fx(seq/c.get("BenchmarkCores", w, m, k, "", "ns/op")))
+			}
+			fmt.Fprintf(&b, " %s |", strings.Join(parts, " / "))
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// overheadTable: dispatch cost per task (1e9 / tasks/s) per model.
+func overheadTable(c csvCell, cores []int) string {
+	var b strings.Builder
+	b.WriteString("| cores |")
+	models := append([]string{"seq"}, readmeModels...)
+	for _, m := range models {
+		b.WriteString(" " + m + " |")
+	}
+	b.WriteString("\n|---|" + strings.Repeat("---|", len(models)) + "\n")
+	for _, k := range cores {
+		fmt.Fprintf(&b, "| %d |", k)
+		for _, m := range models {
+			fmt.Fprintf(&b, " %s |", dur(1e9/c.get("BenchmarkOverhead", "", m, k, "", "tasks/s")))
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// fanoutTable: makespan of the largest fanouts per model, and convoy p99.
+func fanoutTable(c csvCell, k int) string {
+	var b strings.Builder
+	models := []string{"seq", "goroutines", "eventloop", "gil-threads", "gil-pool", "procpool"}
+	b.WriteString(fmt.Sprintf("| at %d cores |", k))
+	for _, m := range models {
+		b.WriteString(" " + m + " |")
+	}
+	b.WriteString("\n|---|" + strings.Repeat("---|", len(models)) + "\n")
+	for _, row := range []struct{ w, n string }{{"sleep", "1000"}, {"sleep", "10000"}, {"net", "1000"}, {"net", "10000"}} {
+		fmt.Fprintf(&b, "| %s × %s, makespan |", row.n, row.w)
+		for _, m := range models {
+			fmt.Fprintf(&b, " %s |", dur(c.get("BenchmarkFanout", row.w, m, k, "tasks="+row.n, "ns/op")))
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("| convoy: I/O p99 |")
+	for _, m := range models {
+		v := c.get("BenchmarkConvoy", "", m, k, "", "p99-ms")
+		fmt.Fprintf(&b, " %s |", dur(v*1e6))
+	}
+	b.WriteString("\n")
+	return b.String()
+}
+
+// readmeBlocks are the generated blocks by name.
+func readmeBlocks(t *testing.T) map[string]string {
+	two, sixteen := readCSV(t, readmeSets["2cpu"]), readCSV(t, readmeSets["16cpu"])
+	return map[string]string{
+		"speedup-2cpu":   speedupTable(two, []int{1, 2}),
+		"speedup-16cpu":  speedupTable(sixteen, []int{1, 4, 16}),
+		"overhead-2cpu":  overheadTable(two, []int{1, 2}),
+		"overhead-16cpu": overheadTable(sixteen, []int{1, 16}),
+		"fanout-2cpu":    fanoutTable(two, 2),
+		"fanout-16cpu":   fanoutTable(sixteen, 16),
+	}
+}
+
+func TestReadmeFigures(t *testing.T) {
+	readme, err := os.ReadFile(readmePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := readmeBlocks(t)
+	names := make([]string, 0, len(blocks))
+	for n := range blocks {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	out := readme
+	for _, n := range names {
+		open, end := []byte("<!-- figures:"+n+" -->\n"), []byte("<!-- /figures:"+n+" -->")
+		i, j := bytes.Index(out, open), bytes.Index(out, end)
+		if i < 0 || j < i {
+			t.Errorf("README.md has no block %s (between %s and %s)", n, strings.TrimSpace(string(open)), end)
+			continue
+		}
+		got := string(out[i+len(open) : j])
+		if got != blocks[n] {
+			if !*regen {
+				t.Errorf("README.md block %s differs from %s; rerun with -regen:\n got:\n%s\nwant:\n%s", n, filepath.Base(filepath.Dir(readmeSets[n[strings.LastIndex(n, "-")+1:]])), got, blocks[n])
+			}
+			out = append(out[:i+len(open)], append([]byte(blocks[n]), out[j:]...)...)
+		}
+	}
+	if *regen && !bytes.Equal(out, readme) {
+		if err := os.WriteFile(readmePath, out, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,344 @@
+package report
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// A Matrix is a result set's description of its own benchmark matrix, read
+// from its matrix-* configuration lines: the bench binary writes them for
+// its benchmarks and models, the CPython suite for its models. The report
+// keeps no copy of the matrix; what a set does not describe, it infers from
+// the cells, or goes without.
+type Matrix struct {
+	// Benchmarks are the matrix's benchmarks, in report order.
+	Benchmarks []string
+	// Models are the Go models, in report order, with their families.
+	Models []ModelInfo
+	// Python are CPython's models, in report order, with their Go
+	// counterparts.
+	Python []ModelInfo
+	// Batches are each benchmark's batches, in the matrix's order.
+	Batches map[string][]BatchInfo
+	// Described says the set carried matrix-* lines at all.
+	Described bool
+}
+
+// ModelInfo is one model of the matrix.
+type ModelInfo struct {
+	Name   string
+	Family string // "baseline", "threads", "concurrency", "processes"
+	// Counterpart is a CPython model's Go model ("" for Go models).
+	Counterpart string
+}
+
+// A BatchInfo is one batch of a benchmark: a cell without its model.
+type BatchInfo struct {
+	Parts   []Part
+	Tasks   int
+	Nominal time.Duration // one task alone: its compute and waits
+	Kind    string        // "cpu", "io", "mixed" or "empty"
+	Ops     []string      // the kinds of op its tasks hold
+}
+
+// Param is the batch's name parts joined as in a benchmark name.
+func (b BatchInfo) Param() string {
+	var s []string
+	for _, p := range b.Parts {
+		s = append(s, p.Key+"="+p.Value)
+	}
+	return strings.Join(s, "/")
+}
+
+// Has reports whether the batch's tasks hold an op of the kind.
+func (b BatchInfo) Has(op string) bool {
+	for _, o := range b.Ops {
+		if o == op {
+			return true
+		}
+	}
+	return false
+}
+
+// matrixPrefix starts every description key.
+const matrixPrefix = "matrix-"
+
+// parseMatrix reads the description lines (key → value, first seen);
+// malformed entries are returned as errors and left out.
+func parseMatrix(lines map[string]string) (*Matrix, []error) {
+	m := &Matrix{Batches: map[string][]BatchInfo{}, Described: len(lines) > 0}
+	var errs []error
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("config %s: %s", key, fmt.Sprintf(format, args...)))
+	}
+	m.Benchmarks = strings.Fields(lines["matrix-benchmarks"])
+	for _, e := range strings.Fields(lines["matrix-models"]) {
+		name, fam, ok := strings.Cut(e, ":")
+		if !ok || name == "" {
+			bad("matrix-models", "entry %q is not NAME:FAMILY", e)
+			continue
+		}
+		m.Models = append(m.Models, ModelInfo{Name: name, Family: fam})
+	}
+	for _, e := range strings.Fields(lines["matrix-python"]) {
+		name, g, ok := strings.Cut(e, ":")
+		if !ok || name == "" {
+			bad("matrix-python", "entry %q is not NAME:COUNTERPART", e)
+			continue
+		}
+		m.Python = append(m.Python, ModelInfo{Name: name, Counterpart: g})
+	}
+	for _, b := range m.Benchmarks {
+		key := matrixPrefix + strings.ToLower(strings.TrimPrefix(b, "Benchmark"))
+		for _, e := range strings.Fields(lines[key]) {
+			bi, err := parseBatch(e)
+			if err != nil {
+				bad(key, "%v", err)
+				continue
+			}
+			m.Batches[b] = append(m.Batches[b], bi)
+		}
+	}
+	return m, errs
+}
+
+// parseBatch reads PARTS:TASKS:NOMINAL:KIND:OPS.
+func parseBatch(e string) (BatchInfo, error) {
+	f := strings.Split(e, ":")
+	if len(f) != 5 {
+		return BatchInfo{}, fmt.Errorf("entry %q is not PARTS:TASKS:NOMINAL:KIND:OPS", e)
+	}
+	var b BatchInfo
+	if f[0] != "-" {
+		for _, p := range strings.Split(f[0], "/") {
+			k, v, ok := strings.Cut(p, "=")
+			if !ok {
+				return BatchInfo{}, fmt.Errorf("entry %q: part %q is not KEY=VALUE", e, p)
+			}
+			b.Parts = append(b.Parts, Part{k, v})
+		}
+	}
+	var err error
+	if b.Tasks, err = strconv.Atoi(f[1]); err != nil || b.Tasks < 0 {
+		return BatchInfo{}, fmt.Errorf("entry %q: batch size %q", e, f[1])
+	}
+	if b.Nominal, err = time.ParseDuration(f[2]); err != nil || b.Nominal < 0 {
+		return BatchInfo{}, fmt.Errorf("entry %q: nominal time %q", e, f[2])
+	}
+	b.Kind = f[3]
+	b.Ops = strings.Split(f[4], "+")
+	return b, nil
+}
+
+// model returns the description of a model, Go's or CPython's.
+func (m *Matrix) model(name string) (ModelInfo, bool) {
+	for _, x := range m.Models {
+		if x.Name == name {
+			return x, true
+		}
+	}
+	for _, x := range m.Python {
+		if x.Name == name {
+			return x, true
+		}
+	}
+	return ModelInfo{}, false
+}
+
+// Counterpart returns the Go model a CPython model stands beside, and
+// whether model is one of the set's CPython models.
+func (m *Matrix) Counterpart(model string) (string, bool) {
+	for _, x := range m.Python {
+		if x.Name == model {
+			return x.Counterpart, true
+		}
+	}
+	return "", false
+}
+
+// IsPython reports whether model is one of the set's CPython models.
+func (m *Matrix) IsPython(model string) bool {
+	_, ok := m.Counterpart(model)
+	return ok
+}
+
+// Family names the kind of a model: "baseline", "threads" (parallel
+// without a lock), "concurrency" (one compute step at a time: event loop,
+// GIL) or "processes"; a CPython model has its counterpart's. Unknown
+// models are "other".
+func (m *Matrix) Family(model string) string {
+	if g, ok := m.Counterpart(model); ok {
+		model = g
+	}
+	if x, ok := m.model(model); ok && x.Family != "" {
+		return x.Family
+	}
+	return "other"
+}
+
+// Baseline returns the sequential model that model's speedup is measured
+// against: the baseline of its language; "" when the set names none.
+func (m *Matrix) Baseline(model string) string {
+	py := m.IsPython(model)
+	for _, x := range m.Models {
+		if x.Family == "baseline" {
+			if !py {
+				return x.Name
+			}
+			for _, p := range m.Python {
+				if p.Counterpart == x.Name {
+					return p.Name
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// GoBaseline is the Go baseline model, "" if the set names none.
+func (m *Matrix) GoBaseline() string { return m.Baseline("") }
+
+// PyBaseline is CPython's baseline model, "" if the set names none.
+func (m *Matrix) PyBaseline() string {
+	if len(m.Python) == 0 {
+		return ""
+	}
+	return m.Baseline(m.Python[0].Name)
+}
+
+// Rank orders models: Go models as the matrix lists them, then CPython's,
+// then anything else.
+func (m *Matrix) Rank(model string) int {
+	for i, x := range m.Models {
+		if x.Name == model {
+			return i
+		}
+	}
+	for i, x := range m.Python {
+		if x.Name == model {
+			return len(m.Models) + i
+		}
+	}
+	return len(m.Models) + len(m.Python)
+}
+
+// SortModels sorts model names into report order, in place.
+func (m *Matrix) SortModels(models []string) {
+	sort.SliceStable(models, func(i, j int) bool {
+		ri, rj := m.Rank(models[i]), m.Rank(models[j])
+		if ri != rj {
+			return ri < rj
+		}
+		return models[i] < models[j]
+	})
+}
+
+// GoModels lists the Go models' names in report order.
+func (m *Matrix) GoModels() []string {
+	var out []string
+	for _, x := range m.Models {
+		out = append(out, x.Name)
+	}
+	return out
+}
+
+// Batch returns the batch of bench whose parts are param ("" for a
+// benchmark of one batch), and whether the matrix describes it.
+func (m *Matrix) Batch(bench, param string) (BatchInfo, bool) {
+	for _, b := range m.Batches[bench] {
+		if b.Param() == param {
+			return b, true
+		}
+	}
+	return BatchInfo{}, false
+}
+
+// Kind says what bounds a BenchmarkCores workload, for verdicts:
+// "CPU-bound", "I/O-bound", "mixed", or "" when the set does not say.
+func (m *Matrix) Kind(workload string) string {
+	b, ok := m.Batch(BenchCores, "workload="+workload)
+	if !ok {
+		return ""
+	}
+	switch b.Kind {
+	case "cpu":
+		return "CPU-bound"
+	case "io":
+		return "I/O-bound"
+	case "mixed":
+		return "mixed"
+	}
+	return ""
+}
+
+// Order is the position of a benchmark's batch in the matrix (by the value
+// of its first part), or past the end.
+func (m *Matrix) Order(bench, value string) int {
+	for i, b := range m.Batches[bench] {
+		if len(b.Parts) > 0 && b.Parts[0].Value == value {
+			return i
+		}
+	}
+	return len(m.Batches[bench])
+}
+
+// BenchOrder is the position of a benchmark in the matrix, or past it.
+func (m *Matrix) BenchOrder(bench string) int {
+	for i, b := range m.Benchmarks {
+		if b == bench {
+			return i
+		}
+	}
+	return len(m.Benchmarks)
+}
+
+// IsMatrix reports whether bench is one of the matrix's benchmarks.
+func (m *Matrix) IsMatrix(bench string) bool { return m.BenchOrder(bench) < len(m.Benchmarks) }
+
+// convoyNoLoad is BenchmarkConvoy's I/O tasks' latency alone, in
+// milliseconds: the chart's reference line; 0 when the set does not say.
+func (a *Analysis) convoyNoLoad() float64 {
+	for _, b := range a.M.Batches[BenchConvoy] {
+		return float64(b.Nominal) / 1e6
+	}
+	return 0
+}
+
+// batchSizes words the range of a benchmark's nominal task times, "1 µs to
+// 10 ms", or one time when they are alike.
+func (a *Analysis) batchSizes(bench string) string {
+	var lo, hi time.Duration
+	for i, b := range a.M.Batches[bench] {
+		if i == 0 || b.Nominal < lo {
+			lo = b.Nominal
+		}
+		if b.Nominal > hi {
+			hi = b.Nominal
+		}
+	}
+	switch {
+	case hi == 0:
+		return "its"
+	case float64(hi) < 1.1*float64(lo):
+		return "about " + rough(hi)
+	}
+	return "about " + rough(lo) + " to " + rough(hi)
+}
+
+// rough formats a nominal time to two significant digits: 2 ms, 10 ms.
+func rough(d time.Duration) string {
+	ns := float64(d)
+	units := []struct {
+		scale float64
+		name  string
+	}{{1e9, "s"}, {1e6, "ms"}, {1e3, "µs"}, {1, "ns"}}
+	for _, u := range units {
+		if ns >= u.scale || u.scale == 1 {
+			return strconv.FormatFloat(ns/u.scale, 'g', 2, 64) + " " + u.name
+		}
+	}
+	return ""
+}
