@@ -734,7 +734,7 @@ func (cmp *Comparison) warnings() {
 			}
 		}
 		if few > 0 {
-			w("%s: %d of %d cells have fewer than %d samples; their intervals are wide and their differences rarely significant",
+			w("%s: %d of %d cells have fewer than %d samples; their intervals are wide and their differences often undecided",
 				m.Label, few, len(s.Cells), MinSamples)
 		}
 		for _, e := range s.Warnings {

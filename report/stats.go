@@ -13,7 +13,10 @@ import (
 const Confidence = 0.95
 
 // MinSamples is the fewest samples a cell should have; fewer draws a warning.
-const MinSamples = 6
+// Two samples carry one degree of freedom of the cell's own, so its noise
+// rests mostly on the run's prior (report/stats); three is the least the
+// quick profile's verdicts are checked with.
+const MinSamples = 3
 
 // MaxCV is the coefficient of variation above which a cell is called noisy.
 const MaxCV = 0.05

@@ -22,7 +22,7 @@ const readmePath = "../../README.md"
 
 // readmeSets are the reference sets the README quotes.
 var readmeSets = map[string]string{
-	"2cpu":  "../../results/epyc-2cpu/20261125T115331Z/results.csv",
+	"2cpu":  "../../results/epyc-2cpu/20261125T120424Z/results.csv",
 	"16cpu": "../../results/h100-16cpu/8eb5ff7-standard/results.csv",
 }
 
