@@ -311,7 +311,7 @@ func timeCells(s *Set) map[string]*Cell {
 }
 
 func newPair(base, other *Machine, margin float64) *Pair {
-	p := &Pair{Base: base, Other: other, Claims: stats.NewClaims(stats.Options{Margin: margin, Looks: max(base.Set().Looks, other.Set().Looks)})}
+	p := &Pair{Base: base, Other: other, Claims: stats.NewClaims(stats.Options{Margin: margin})}
 	bc, oc := timeCells(base.Set()), timeCells(other.Set())
 	baseK, otherK := map[int]bool{}, map[int]bool{}
 	for _, k := range base.Analysis.Cores {

@@ -19,7 +19,7 @@ import (
 // GOMAXPROCS. A model's concurrency gain is its speedup at 1 core, decided
 // in the 1-core family.
 func (a *Analysis) claims() {
-	a.Claims = stats.NewClaims(stats.Options{Margin: a.opt.margin(), Looks: a.Set.Looks})
+	a.Claims = stats.NewClaims(stats.Options{Margin: a.opt.margin()})
 	side := a.Set.Side
 	for _, w := range a.Workloads {
 		w.RunnerUp = map[int]*stats.Claim{}
@@ -143,9 +143,9 @@ func (a *Analysis) methodText() string {
 		d0 = fmt.Sprintf("%.2g degrees of freedom (from %d cells)", p.D0, p.Cells)
 	}
 	looks := ""
-	if cs.Options().Looks > 0 {
-		looks = fmt.Sprintf(" The run added %d adaptive %s of undecided cells only; each look is a chance to stop on a lucky draw, so α is divided by %d (Bonferroni over the looks): %.3g.",
-			cs.Options().Looks, plural(cs.Options().Looks, "round"), 1+cs.Options().Looks, cs.Alpha())
+	if n := a.Set.Looks; n > 0 {
+		looks = fmt.Sprintf(" The run added %d adaptive %s of undecided cells only; each look is a chance to stop on a lucky draw, so a claim whose cells had L of them has its p-value multiplied by 1+L (Bonferroni over its looks); no other claim's p-value is touched.",
+			n, plural(n, "round"))
 	}
 	return fmt.Sprintf("A verdict is a decision, not a p-value. Timings are multiplicative, so every claim that one cell beats another is Welch's t on log(ns/op): "+
 		"the ratio of geometric means with its interval. A model beats another only when that interval lies wholly beyond ±%s (the practical margin, -margin); "+
@@ -188,12 +188,14 @@ type Rerun struct {
 }
 
 // Undecided lists, per core count, the cells of the undecided verdicts'
-// undecided claims (concbench report -undecided prints it for the bench
-// runner's adaptive rounds).
-func (a *Analysis) Undecided() []Rerun {
+// undecided claims that about horizon more rounds or fewer would likely
+// decide (concbench report -undecided prints it for the bench runner's
+// adaptive rounds): a verdict on the margin's edge, or one that needs more
+// rounds than the runner has left, would only spend them.
+func (a *Analysis) Undecided(horizon int) []Rerun {
 	byK := map[int]map[*Cell]bool{}
 	for _, v := range a.Verdicts {
-		if v.Word != WordUndecided {
+		if v.Word != WordUndecided || v.MoreRounds <= 0 || v.MoreRounds > horizon {
 			continue
 		}
 		for _, c := range v.Waiting {

@@ -722,7 +722,13 @@ func (s *Set) moderate() {
 	s.Prior = prior
 	s.sides = make(map[*Cell]stats.Side, len(cells))
 	for i, c := range cells {
-		s.sides[c] = stats.Side{Sample: in[i].Sample, Noise: noise[i]}
+		looks := 0
+		for r := range c.byRound {
+			if s.adaptive[r] {
+				looks++
+			}
+		}
+		s.sides[c] = stats.Side{Sample: in[i].Sample, Noise: noise[i], Looks: looks}
 	}
 }
 

@@ -224,7 +224,7 @@ func TestQuickWithAdaptiveRounds(t *testing.T) {
 			if src == r || src == r+1 {
 				continue
 			}
-			reruns := a.Undecided()
+			reruns := a.Undecided(8)
 			if len(reruns) == 0 {
 				break
 			}

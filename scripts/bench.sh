@@ -272,7 +272,7 @@ if [ "$interrupted" = 0 ] && [ "$failed" = 0 ] && [ "$budget" -gt 0 ]; then
 	round=$COUNT
 	while [ "$interrupted" = 0 ] && [ "$adaptive_rounds" -lt "$MAX_LOOKS" ] && [ "$(date +%s)" -lt "$adaptive_end" ]; do
 		{ echo "machine: $MACHINE"; cat "$partial"; } >"$tmp/sofar.txt"
-		if ! "$tmp/concbench" report -undecided "$tmp/sofar.txt" >"$tmp/undecided.txt" 2>>"$dir/stderr.log"; then
+		if ! "$tmp/concbench" report -undecided -horizon $((MAX_LOOKS - adaptive_rounds)) "$tmp/sofar.txt" >"$tmp/undecided.txt" 2>>"$dir/stderr.log"; then
 			echo "bench: the report could not list the undecided cells (see $dir/stderr.log); no adaptive rounds" >&2
 			break
 		fi

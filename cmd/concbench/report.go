@@ -12,15 +12,16 @@ import (
 )
 
 const reportUsage = `usage: concbench report [-o DIR] [-lax] [-title TEXT] [-margin PCT] [-cpus N] FILE|DIR...
-       concbench report -undecided [-margin PCT] FILE|DIR...
+       concbench report -undecided [-horizon N] [-margin PCT] FILE|DIR...
 
 Reads go test -bench output (benchfmt) from files and directories (*.txt,
 *.bench) and writes index.html, summary.md, results.csv and charts/ into
 DIR (default: the first input's directory).
 
 With -undecided it writes nothing and prints, for the bench runner's
-adaptive rounds, the cells that undecided verdicts wait on: one line per
-benchmark configuration, "CORES PATTERN", PATTERN a go test -bench regexp.
+adaptive rounds, the cells that undecided verdicts wait on, for verdicts
+that about -horizon more rounds or fewer would likely decide: one line per
+core count and benchmark, "CORES PATTERN", PATTERN a go test -bench regexp.
 `
 
 // reportCmd runs the report subcommand and returns the exit status: 2 for
@@ -34,6 +35,7 @@ func reportCmd(args []string, stdout, stderr io.Writer) int {
 	title := fs.String("title", "", "page title")
 	margin := fs.Float64("margin", report.DefaultMargin*100, "practical margin in `percent`: a model beats another only beyond it")
 	undecided := fs.Bool("undecided", false, "print the undecided verdicts' cells as CORES PATTERN lines and write nothing")
+	horizon := fs.Int("horizon", 8, "with -undecided, only verdicts about `N` more rounds or fewer would likely decide")
 	cpus := fs.Int("cpus", 0, "the machine's CPU `count`, for input without a cpus: line (a plain go test file): core counts above it are oversubscribed and not fitted")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -52,7 +54,7 @@ func reportCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	opt := report.Options{Title: *title, Margin: *margin / 100, CPUs: *cpus}
 	if *undecided {
-		return undecidedCmd(fs.Args(), *lax, opt, stdout, stderr)
+		return undecidedCmd(fs.Args(), *lax, opt, *horizon, stdout, stderr)
 	}
 	dir := *out
 	if dir == "" {
@@ -97,12 +99,12 @@ func reportCmd(args []string, stdout, stderr io.Writer) int {
 
 // undecidedCmd prints what more rounds should re-run: "CORES PATTERN" per
 // benchmark configuration of the cells that undecided verdicts wait on.
-func undecidedCmd(paths []string, lax bool, opt report.Options, stdout, stderr io.Writer) int {
+func undecidedCmd(paths []string, lax bool, opt report.Options, horizon int, stdout, stderr io.Writer) int {
 	s, err := report.Load(paths, report.LoadOptions{Lax: lax})
 	if err == nil {
 		var a *report.Analysis
 		if a, err = report.Analyze(s, opt); err == nil {
-			for _, r := range a.Undecided() {
+			for _, r := range a.Undecided(horizon) {
 				for _, p := range r.Patterns {
 					fmt.Fprintf(stdout, "%d %s\n", r.Cores, p)
 				}

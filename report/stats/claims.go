@@ -46,11 +46,6 @@ type Options struct {
 	// Alpha is the error rate controlled per family (Holm) and as a false
 	// discovery rate of families (Benjamini–Hochberg). Default 0.05.
 	Alpha float64
-	// Looks is how many times the samples were looked at before these
-	// ones, when rounds were added to undecided cells only: each look is a
-	// chance to stop on a lucky draw, so Alpha is divided by 1+Looks
-	// (Bonferroni over the looks).
-	Looks int
 	// MaxRounds bounds the more-rounds estimate of an undecided claim.
 	// Default 100.
 	MaxRounds int
@@ -73,6 +68,10 @@ func (o Options) withDefaults() Options {
 type Side struct {
 	Sample Sample
 	Noise  Noise
+	// Looks is how many adaptive rounds added samples to the cell: rounds
+	// that re-ran only the cells a report had left undecided. Each was a
+	// chance to stop on a lucky draw.
+	Looks int
 }
 
 // A Claim compares cell X with a reference cell Ref in one family.
@@ -86,9 +85,13 @@ type Claim struct {
 	Ratio float64
 	// MedianRatio is median(Ref)/median(X).
 	MedianRatio float64
-	// P is the two-sided p-value of the decision the data lean to, Lean.
+	// P is the two-sided p-value of the decision the data lean to, Lean,
+	// times 1+Looks: a claim whose cells had adaptive rounds is corrected
+	// for its looks (Bonferroni), and only it.
 	P    float64
 	Lean Outcome
+	// Looks is the more adaptive rounds of its two cells.
+	Looks int
 
 	// Set by Decide.
 	Outcome Outcome
@@ -147,7 +150,9 @@ func (cs *Claims) Add(name string, x, ref Side) *Claim {
 	c.Log = ref.Sample.Mean - x.Sample.Mean
 	c.Ratio = math.Exp(c.Log)
 	c.SE, c.DF = welch(x, ref)
+	c.Looks = max(0, x.Looks, ref.Looks)
 	c.P, c.Lean = cs.pValue(c.Log, c.SE, c.DF)
+	c.P = math.Min(1, c.P*float64(1+c.Looks))
 	f := cs.families[name]
 	if f == nil {
 		f = &family{name: name}
@@ -222,8 +227,8 @@ func (cs *Claims) Selected() int { return cs.selected }
 // Decided reports whether Decide has run.
 func (cs *Claims) Decided() bool { return cs.decided }
 
-// Alpha is the error rate after the division for earlier looks.
-func (cs *Claims) Alpha() float64 { return cs.opt.Alpha / float64(1+max(0, cs.opt.Looks)) }
+// Alpha is the error rate the set controls.
+func (cs *Claims) Alpha() float64 { return cs.opt.Alpha }
 
 // Decide corrects every claim for multiple comparisons and decides it:
 // Benjamini–Hochberg selects the families whose Bonferroni global p-value
@@ -284,7 +289,9 @@ func (cs *Claims) holm(f *family, level float64, selected bool) {
 				stopped = true
 			}
 		}
-		c.Level = stepLevel
+		// The interval at the claim's own level: its step's, divided by
+		// its looks, as its p-value was multiplied.
+		c.Level = stepLevel / float64(1+c.Looks)
 		c.Lo, c.Hi = cs.interval(c.Log, c.SE, c.DF, c.Level)
 		if !stopped && cs.region(c.Lo, c.Hi) != c.Lean {
 			// The printed interval (its quantile rounded to be a little

@@ -264,7 +264,7 @@ func TestVeto(t *testing.T) {
 	ref := NewSample([]float64{1, 1.001, 0.999, 1.002, 0.998, 1, 1.001, 0.999})
 	cs := NewClaims(Options{})
 	// Noise moderated far down, as a quiet stratum would pull it.
-	c := cs.Add("f", Side{x, Noise{Var: 0.05, DF: 30}}, Side{ref, Noise{Var: 1e-6, DF: 30}})
+	c := cs.Add("f", Side{Sample: x, Noise: Noise{Var: 0.05, DF: 30}}, Side{Sample: ref, Noise: Noise{Var: 1e-6, DF: 30}})
 	cs.Decide()
 	if c.Lean != Faster || c.Outcome != Undecided || !c.Vetoed {
 		t.Errorf("lean %v outcome %v vetoed %v, want faster withheld: median ratio %.3g", c.Lean, c.Outcome, c.Vetoed, c.MedianRatio)
@@ -290,5 +290,32 @@ func TestUMinP(t *testing.T) {
 		if got := UMinP(tc.a, tc.b); math.Abs(got-tc.want) > 1e-12 {
 			t.Errorf("UMinP(%d, %d) = %v, want %v", tc.a, tc.b, got, tc.want)
 		}
+	}
+}
+
+// TestLooks: a claim whose cells had adaptive rounds is corrected for its
+// looks (its p-value times 1+L, its interval at level/(1+L)), and a claim
+// beside it without looks keeps its p-value (its level moves only as
+// Benjamini–Hochberg's count of selected families does).
+func TestLooks(t *testing.T) {
+	decide := func(looks int) (*Claim, *Claim) {
+		cs := NewClaims(Options{})
+		x := side(-0.3, 0.01, 3, 4)
+		x.Looks = looks
+		c := cs.Add("f", x, side(0, 0.01, 3, 4))
+		other := cs.Add("g", side(-0.3, 0.01, 3, 4), side(0, 0.01, 3, 4))
+		cs.Decide()
+		return c, other
+	}
+	c0, o0 := decide(0)
+	c4, o4 := decide(4)
+	if math.Abs(c4.P-math.Min(1, 5*c0.P)) > 1e-12 || c4.Looks != 4 {
+		t.Errorf("p with 4 looks %v, want 5 × %v", c4.P, c0.P)
+	}
+	if !(c4.Hi-c4.Lo > c0.Hi-c0.Lo) {
+		t.Errorf("interval with 4 looks [%v, %v] not wider than without [%v, %v]", c4.Lo, c4.Hi, c0.Lo, c0.Hi)
+	}
+	if o4.P != o0.P || o4.Outcome != o0.Outcome {
+		t.Errorf("a claim without looks changed beside one with: %+v vs %+v", o4, o0)
 	}
 }
