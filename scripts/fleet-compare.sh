@@ -248,8 +248,10 @@ done
 echo "$prog: comparing $n result sets (profile $first_profile), baseline first:" >&2
 args=()
 for i in "${order[@]}"; do
-	printf '  %-28s %s\n' "${labels[$i]}" "${paths[$i]}" >&2
-	args+=("${labels[$i]}=${paths[$i]}")
+	# The set's directory, not its bench.txt: a set from before the
+	# matrix-* lines is described by a matrix.txt beside it.
+	printf '  %-28s %s\n' "${labels[$i]}" "${paths[$i]%/bench.txt}" >&2
+	args+=("${labels[$i]}=${paths[$i]%/bench.txt}")
 done
 if [ "$nref" -gt 0 ]; then echo "$prog: left out $nref refused result set(s), named above" >&2; fi
 
