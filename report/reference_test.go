@@ -213,6 +213,9 @@ func adaptiveRound(t *testing.T, full []byte, round, label int, reruns []Rerun) 
 // bench.sh runs them. Every clear-cut cell is decided within four looks,
 // with α divided by the looks.
 func TestQuickWithAdaptiveRounds(t *testing.T) {
+	if testing.Short() {
+		t.Skip("four slices, each analysed up to five times")
+	}
 	rs := referenceSets[0]
 	full := readRounds(t, rs.path, nil)
 	for r := 1; r <= 7; r += 2 {
@@ -272,7 +275,11 @@ func TestAAReference(t *testing.T) {
 			cells = append(cells, c)
 		}
 	}
-	for seed := uint64(1); seed <= 20; seed++ {
+	seeds := uint64(20)
+	if testing.Short() {
+		seeds = 3
+	}
+	for seed := uint64(1); seed <= seeds; seed++ {
 		rng := rand.New(rand.NewPCG(seed, 11))
 		data := writeSet(description(t, rs.path), "aa", 16, cells, func(c *Cell) []float64 {
 			if c.Model() == "seq" && c.Cores == 1 {

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # scripts/test-arm64.sh — run concbench's linux/arm64 build for real on an
 # amd64 machine, under QEMU's user-mode emulation: the tests of workloads,
-# report, report/stats (-short: its Monte Carlo calibration alone takes a
-# minute emulated) and cmd/concbench, and one smoke run of BenchmarkOverhead
+# report and report/stats (-short: the Monte Carlo calibration and the
+# reference sets' replays alone take minutes emulated) and cmd/concbench,
+# and one smoke run of BenchmarkOverhead
 # and BenchmarkCores from the bench test binary. Every step runs even if one
 # fails; the script fails if any did. Timing means nothing here
 # (every instruction is emulated); correctness does. `make test-arm64` and
@@ -34,7 +35,7 @@ failed=""
 for pkg in workloads report report/stats cmd/concbench; do
 	t0=$(date +%s)
 	short=""
-	[ "$pkg" = report/stats ] && short=-test.short
+	case $pkg in report | report/stats) short=-test.short ;; esac
 	if (cd "$pkg" && "$QEMU" "$tmp/$(basename "$pkg").test" -test.timeout 10m ${short:+"$short"}); then
 		echo "test-arm64: ok  $pkg (linux/arm64 under QEMU, $(($(date +%s) - t0)) s)"
 	else
