@@ -56,8 +56,8 @@ func (a *Analysis) Predictions() []Prediction {
 // confidence interval exactly as benchmath computes them (shortest
 // round-tripping decimal), and the number of samples; then one row per
 // prediction: unit speedup-predicted, cores and param the core count,
-// median the band's middle, ci_lo and ci_hi its bounds, n the core counts
-// fitted.
+// median the band's middle, ci_lo and ci_hi its bounds (six significant
+// digits), n the core counts fitted.
 func WriteCSV(w io.Writer, cells []*Cell, preds []Prediction) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(CSVHeader); err != nil {
@@ -74,10 +74,14 @@ func WriteCSV(w io.Writer, cells []*Cell, preds []Prediction) error {
 			}
 		}
 	}
+	// A prediction is a fit's output, not a measurement: six significant
+	// digits, so that floating point's last bits (arm64 fuses multiply and
+	// add) do not change the file.
+	g := func(v float64) string { return strconv.FormatFloat(v, 'g', 6, 64) }
 	for _, p := range preds {
 		k := strconv.Itoa(p.Cores)
 		rec := []string{p.Machine, p.Bench, p.Workload, p.Model, k, k, UnitPredicted,
-			f(p.Band.Mid), f(p.Band.Lo), f(p.Band.Hi), strconv.Itoa(p.Points)}
+			g(p.Band.Mid), g(p.Band.Lo), g(p.Band.Hi), strconv.Itoa(p.Points)}
 		if err := cw.Write(rec); err != nil {
 			return fmt.Errorf("writing results.csv: %w", err)
 		}
