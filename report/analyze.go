@@ -99,6 +99,8 @@ type Scaling struct {
 	USL    *Fit
 	// FitNote says why a law was not fitted, if one was not.
 	FitNote string
+
+	fit fitJob // what Analysis.fits fits, if the gain is decided
 }
 
 // A CorePoint is one model at one core count.
@@ -235,6 +237,8 @@ type GenericBench struct {
 	USL     *Fit
 	FitNote string
 	Text    string
+
+	fit fitJob
 }
 
 // Options tune an analysis.
@@ -376,6 +380,7 @@ func Analyze(s *Set, opt Options) (*Analysis, error) {
 	a.generic()
 	a.missing()
 	a.claims()
+	a.fits()
 	a.verdicts()
 	a.findings()
 	a.warnings()
@@ -427,11 +432,10 @@ func (a *Analysis) scaling(model string, base *Cell, at func(k int) *Cell) *Scal
 		}
 		sc.Points = append(sc.Points, p)
 	}
-	name := model
+	sc.fit = fitJob{name: model, one: sc.One, at: fit, base: base}
 	if sc.One != nil {
-		name = sc.One.Name
+		sc.fit.name = sc.One.Name
 	}
-	sc.Amdahl, sc.USL, sc.FitNote = a.fitScaling(name, sc.One, fit, base)
 	return sc
 }
 
@@ -833,7 +837,7 @@ func (a *Analysis) generic() {
 			gb.Points = append(gb.Points, p)
 		}
 		if base.Cores == 1 {
-			gb.Amdahl, gb.USL, gb.FitNote = a.fitScaling(name, base, fit, nil)
+			gb.fit = fitJob{name: name, one: base, at: fit}
 		} else {
 			gb.FitNote = fmt.Sprintf("no GOMAXPROCS=1 run: speedups are relative to %d and not fitted", base.Cores)
 		}

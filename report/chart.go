@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"image/color"
+	"image/png"
 	"math"
 	"strings"
 
@@ -38,6 +39,10 @@ type Chart struct {
 	Caption string // one sentence under the figure in the pages
 	Partial string // what the chart lacks, "" when complete
 	Series  []string
+	// SVGOnly says the pages link the SVG and no PNG is rendered: a
+	// foreign file's GOMAXPROCS sweep can hold hundreds of benchmarks, and
+	// their PNGs were most of a report's time.
+	SVGOnly bool
 
 	plot   *plot.Plot
 	legend plot.Legend
@@ -206,8 +211,11 @@ func (c *Chart) PNG() ([]byte, error) {
 	if err := c.render(draw.New(cv)); err != nil {
 		return nil, err
 	}
+	// Fastest compression: a chart's flat colours compress well anyway,
+	// and encoding at the default level took half a report's time.
 	var buf bytes.Buffer
-	if _, err := (vgimg.PngCanvas{Canvas: cv}).WriteTo(&buf); err != nil {
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	if err := enc.Encode(&buf, cv.Image()); err != nil {
 		return nil, fmt.Errorf("rendering %s.png: %w", c.File, err)
 	}
 	return buf.Bytes(), nil

@@ -578,6 +578,7 @@ func (a *Analysis) genericCharts(g *GenericGroup) []*Chart {
 			title += fmt.Sprintf(" (part %d)", part+1)
 		}
 		c := newChart(file, title, "GOMAXPROCS (log scale)", "speedup over the lowest GOMAXPROCS (×, log scale)")
+		c.SVGOnly = true
 		c.Caption = fmt.Sprintf("%s swept with -cpu: each sub-benchmark's ns/op at its lowest GOMAXPROCS divided by its ns/op at each GOMAXPROCS, with the ideal and fitted laws: dashed where fitted, a shaded 95%% prediction band where extrapolated.", g.Bench)
 		var series []*Series
 		maxX := float64(a.Cores[len(a.Cores)-1])

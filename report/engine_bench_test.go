@@ -16,6 +16,13 @@ func syntheticCores(workloads int, cores []int, n int) []byte {
 	models := []string{"seq", "goroutines", "pool", "errgroup", "eventloop", "gil-threads", "gil-pool", "procs", "procpool"}
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "machine: synthetic\ncpus: %d\n", cores[len(cores)-1])
+	// The set describes its matrix, as the bench binary's sets do.
+	fmt.Fprintf(&b, "matrix-benchmarks: BenchmarkCores\nmatrix-models: seq:baseline goroutines:threads pool:threads errgroup:threads eventloop:concurrency gil-threads:concurrency gil-pool:concurrency procs:processes procpool:processes\nmatrix-cores:")
+	for w := 0; w < workloads; w++ {
+		kind := []string{"cpu:compute", "io:sleep", "mixed:compute+sleep"}[w%3]
+		fmt.Fprintf(&b, " workload=w%d:64:1.4ms:%s", w, kind)
+	}
+	b.WriteString("\n")
 	for r := 0; r < n; r++ {
 		fmt.Fprintf(&b, "round: %d\n", r+1)
 		for w := 0; w < workloads; w++ {

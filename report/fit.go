@@ -3,7 +3,10 @@ package report
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/concbench/concbench/report/stats"
 )
@@ -41,6 +44,65 @@ func (a *Analysis) predictions() {
 	for n := 2 * a.MaxCores; float64(n) <= limit*1.0001; n *= 2 {
 		a.PredictAt = append(a.PredictAt, n)
 	}
+}
+
+// A fitJob is what a model's (or a foreign benchmark's) fit needs.
+type fitJob struct {
+	name      string
+	one, base *Cell
+	at        []*Cell
+}
+
+// fits fits the scaling laws, concurrently, to every model whose parallel
+// gain is decided beyond the margin at some core count (the fits' gating,
+// in the verdicts' vocabulary: a law fitted to a flat or undecided gain
+// would predict noise), and to every foreign benchmark whose speedup over
+// GOMAXPROCS=1 is decided either way.
+func (a *Analysis) fits() {
+	type job struct {
+		fitJob
+		amdahl, usl **Fit
+		note        *string
+	}
+	var jobs []job
+	for _, w := range a.Workloads {
+		for _, s := range w.Models {
+			switch {
+			case s.Family == "baseline":
+			case s.fit.one == nil:
+				s.FitNote = "no 1-core run: no fit"
+			case !scales(s):
+				s.FitNote = "no parallel gain decided beyond the margin: not fitted"
+			default:
+				jobs = append(jobs, job{s.fit, &s.Amdahl, &s.USL, &s.FitNote})
+			}
+		}
+	}
+	for _, g := range a.Generic {
+		for _, b := range g.Benches {
+			if b.fit.one == nil {
+				continue
+			}
+			decided := false
+			for _, p := range b.Points {
+				decided = decided || p.VsOne != nil && (p.VsOne.Outcome == stats.Faster || p.VsOne.Outcome == stats.Slower)
+			}
+			if !decided {
+				b.FitNote = "no speedup decided beyond the margin: not fitted"
+				continue
+			}
+			jobs = append(jobs, job{b.fit, &b.Amdahl, &b.USL, &b.FitNote})
+		}
+	}
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for _, j := range jobs {
+		g.Go(func() error {
+			*j.amdahl, *j.usl, *j.note = a.fitScaling(j.name, j.one, j.at, j.base)
+			return nil
+		})
+	}
+	g.Wait() //nolint:errcheck // the jobs return no error
 }
 
 // fitScaling fits Amdahl's law and, with stats.MinUSLPoints core counts,

@@ -83,7 +83,11 @@ func writeHTML(w io.Writer, pg *page) error {
 			if x.chart.Partial != "" {
 				fmt.Fprintf(&b, " <span class=\"partial\">Partial: %s.</span>", html.EscapeString(x.chart.Partial))
 			}
-			fmt.Fprintf(&b, " <a href=\"charts/%s.png\">PNG</a> · <a href=\"charts/%s.svg\">SVG</a></figcaption>\n</figure>\n", x.chart.File, x.chart.File)
+			if x.chart.SVGOnly {
+				fmt.Fprintf(&b, " <a href=\"charts/%s.svg\">SVG</a></figcaption>\n</figure>\n", x.chart.File)
+			} else {
+				fmt.Fprintf(&b, " <a href=\"charts/%s.png\">PNG</a> · <a href=\"charts/%s.svg\">SVG</a></figcaption>\n</figure>\n", x.chart.File, x.chart.File)
+			}
 		}
 	}
 	b.WriteString("</main>\n</body>\n</html>\n")

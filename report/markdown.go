@@ -51,7 +51,11 @@ func writeMarkdown(w io.Writer, pg *page) error {
 			}
 		case figure:
 			c := x.chart
-			fmt.Fprintf(&b, "![%s](charts/%s.png)\n\n%s", mdCell(c.Title), c.File, mdEscape(c.Caption))
+			ext := "png"
+			if c.SVGOnly {
+				ext = "svg"
+			}
+			fmt.Fprintf(&b, "![%s](charts/%s.%s)\n\n%s", mdCell(c.Title), c.File, ext, mdEscape(c.Caption))
 			if c.Partial != "" {
 				fmt.Fprintf(&b, " **Partial: %s.**", mdEscape(c.Partial))
 			}

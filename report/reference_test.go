@@ -19,6 +19,9 @@ import (
 var referenceSets = []struct{ name, path string }{
 	{"h100-16cpu", "../results/h100-16cpu/8eb5ff7-standard/bench.txt"},
 	{"epyc-2cpu", "../results/epyc-2cpu/20261124T222228Z/bench.txt"},
+	// make bench on the 2-vCPU EPYC after this release's fixes: 5 rounds,
+	// 8 adaptive rounds, the CPython suite's 3.
+	{"epyc-2cpu-5r", "../results/epyc-2cpu/20261125T120424Z/bench.txt"},
 }
 
 // readRounds reads a result file keeping only the runs whose "round:"

@@ -79,7 +79,9 @@ func renderCharts(dir string, charts []*Chart) ([][]byte, error) {
 			if svgs[i], err = c.SVG(); err != nil {
 				return err
 			}
-			pngs[i], err = c.PNG()
+			if !c.SVGOnly {
+				pngs[i], err = c.PNG()
+			}
 			return err
 		})
 	}
@@ -89,6 +91,9 @@ func renderCharts(dir string, charts []*Chart) ([][]byte, error) {
 	for i, c := range charts {
 		if err := writeFile(filepath.Join(dir, "charts", c.File+".svg"), svgs[i]); err != nil {
 			return nil, err
+		}
+		if c.SVGOnly {
+			continue
 		}
 		if err := writeFile(filepath.Join(dir, "charts", c.File+".png"), pngs[i]); err != nil {
 			return nil, err
