@@ -73,7 +73,8 @@ type Sweep struct {
 	MaySkip bool
 }
 
-// Fixed per-task sizes of the matrix; DESIGN.md §3 and README document them.
+// Fixed per-task sizes of the matrix; the README documents them, and every
+// run writes them into its set (Describe).
 const (
 	coresSleep    = 5 * time.Millisecond
 	netBytes      = 1024

@@ -11,7 +11,7 @@ import (
 	"github.com/concbench/concbench/report/stats"
 )
 
-// The benchmarks of concbench's matrix (contract.md); anything else in the
+// The benchmarks of concbench's matrix, as its sets name them; anything else in the
 // input is analysed in generic mode.
 const (
 	BenchCores    = "BenchmarkCores"
@@ -22,7 +22,7 @@ const (
 	BenchConvoy   = "BenchmarkConvoy"
 )
 
-// Unit names of the contract's metrics.
+// Unit names of the matrix's metrics.
 const (
 	UnitTime    = "ns/op"
 	UnitTasks   = "tasks/s"
@@ -52,7 +52,7 @@ type Analysis struct {
 	// Claims are every comparison the report decides, in families of one
 	// question each; frozen once decided.
 	Claims    *stats.Claims
-	Workloads []*Workload // BenchmarkCores, in contract order
+	Workloads []*Workload // BenchmarkCores, in the matrix's order
 	Mix       *Sweep      // BenchmarkMix at MaxCores
 	Fanout    []*Sweep    // BenchmarkFanout per workload at MaxCores
 	Grain     *Sweep      // BenchmarkGrain at MaxCores

@@ -384,16 +384,20 @@ func trimNum(v float64) string {
 }
 
 // tickDuration labels a tick in nanoseconds with a unit: 500 ns, 1 µs.
-func tickDuration(ns float64) string {
+func tickDuration(ns float64) string { return withTimeUnit(ns, trimNum) }
+
+// withTimeUnit formats nanoseconds in the largest unit that keeps the
+// number at least 1, the number by f.
+func withTimeUnit(ns float64, f func(float64) string) string {
 	switch {
 	case ns >= 1e9:
-		return trimNum(ns/1e9) + " s"
+		return f(ns/1e9) + " s"
 	case ns >= 1e6:
-		return trimNum(ns/1e6) + " ms"
+		return f(ns/1e6) + " ms"
 	case ns >= 1e3:
-		return trimNum(ns/1e3) + " µs"
+		return f(ns/1e3) + " µs"
 	}
-	return trimNum(ns) + " ns"
+	return f(ns) + " ns"
 }
 
 // pow2Ticks label a log2 axis of core counts.

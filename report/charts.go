@@ -449,7 +449,7 @@ func (a *Analysis) winnerChart() *Chart {
 	for _, w := range a.Workloads {
 		names = append(names, w.Name)
 	}
-	// Workloads top to bottom in contract order.
+	// Workloads top to bottom in the matrix's order.
 	rev := make([]string, len(names))
 	for i, n := range names {
 		rev[len(names)-1-i] = n

@@ -80,7 +80,7 @@ type Comparison struct {
 	Title     string
 	Machines  []*Machine
 	Pairs     []*Pair            // Machines[i] against Machines[0], i ≥ 1
-	Workloads []*WorkloadCompare // BenchmarkCores, in contract order
+	Workloads []*WorkloadCompare // BenchmarkCores, in the matrix's order
 	Warnings  []string           // why the machines may not be comparable
 
 	legends []string // machines' labels shortened for legends
@@ -90,7 +90,7 @@ type Comparison struct {
 // cell by cell: same benchmark name, same core count.
 type Pair struct {
 	Base, Other *Machine
-	Tables      []*RatioTable // in contract order, then by core count
+	Tables      []*RatioTable // in the matrix's order, then by core count
 	// Claims are the rows' decisions: one family per table.
 	Claims *stats.Claims
 	// OnlyBase and OnlyOther are the cells one side has and the other

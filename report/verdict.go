@@ -433,17 +433,7 @@ func grainLabel(sec float64) string {
 }
 
 // duration formats nanoseconds with a unit.
-func duration(ns float64) string {
-	switch {
-	case ns >= 1e9:
-		return num(ns/1e9) + " s"
-	case ns >= 1e6:
-		return num(ns/1e6) + " ms"
-	case ns >= 1e3:
-		return num(ns/1e3) + " µs"
-	}
-	return num(ns) + " ns"
-}
+func duration(ns float64) string { return withTimeUnit(ns, num) }
 
 // warnings gathers what a reader should know before trusting the numbers.
 func (a *Analysis) warnings() {
