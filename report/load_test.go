@@ -169,3 +169,33 @@ func FuzzLoad(f *testing.F) {
 		a.buildPage(charts, make([][]byte, len(charts)), Options{})
 	})
 }
+
+// TestUnpinnedWarning: runs the runner could not pin (no taskset) are
+// named in a warning.
+func TestUnpinnedWarning(t *testing.T) {
+	in := "cpus: 4\nround: 1\ncores: 1\npinned: false\nBenchmarkX 1 100 ns/op\nround: 1\ncores: 2\npinned: true\nBenchmarkX-2 1 60 ns/op\n" +
+		"round: 2\ncores: 1\npinned: false\nBenchmarkX 1 100 ns/op\nround: 2\ncores: 2\npinned: true\nBenchmarkX-2 1 61 ns/op\n"
+	s, err := LoadBytes("f", []byte(in), LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := Analyze(s, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := s.Run(1); r == nil || r.Unpinned != 2 || r.Pinned != 0 {
+		t.Errorf("run at 1 core: %+v, want 2 unpinned rounds", r)
+	}
+	found := false
+	for _, w := range a.Warnings {
+		if strings.HasPrefix(w, "the runs at 1 core were not pinned") {
+			found = true
+		}
+		if strings.Contains(w, "at 2") && strings.Contains(w, "not pinned") {
+			t.Errorf("warning names the pinned runs: %s", w)
+		}
+	}
+	if !found {
+		t.Errorf("no warning of the unpinned runs in %q", a.Warnings)
+	}
+}

@@ -518,7 +518,7 @@ func (a *Analysis) warnings() {
 	}
 	if len(unpinned) > 0 {
 		a.Warnings = append(a.Warnings, fmt.Sprintf("the runs at %s %s were not pinned to CPUs (no taskset here: macOS, or taskset missing): a core count is GOMAXPROCS only, so the OS could place other work on the same CPUs and heterogeneous cores (performance and efficiency) mix freely",
-			strings.Join(unpinned, ", "), plural(len(unpinned), "core count")))
+			joinAnd(unpinned), plural(len(unpinned)+boolInt(unpinned[0] != "1"), "core")))
 	}
 	var undecided []string
 	maxMore := 0
@@ -582,4 +582,11 @@ func lawName(law string) string {
 		return "the USL"
 	}
 	return "Amdahl's law"
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
