@@ -690,12 +690,12 @@ func (a *Analysis) fanout() {
 			if len(b.Parts) > 0 && b.Parts[0].Value == w {
 				connects = connects || b.Has("net")
 				nominal = b.Nominal
-				if smallest.Tasks < 0 || b.Tasks < smallest.Tasks {
+				if smallest.Tasks < 0 || batchSize(b) < batchSize(smallest) {
 					smallest = b
 				}
 			}
 		}
-		if smallest.Tasks > 0 {
+		if len(smallest.Parts) > 0 {
 			var kv []string
 			for _, p := range smallest.Parts {
 				kv = append(kv, p.Key, p.Value)
@@ -930,4 +930,18 @@ func plural(n int, word string) string {
 		return word
 	}
 	return word + "s"
+}
+
+// batchSize is a batch's size: as described, or, for an inferred matrix,
+// the number its last name part holds (Fanout's tasks=N).
+func batchSize(b BatchInfo) float64 {
+	if b.Tasks > 0 {
+		return float64(b.Tasks)
+	}
+	if n := len(b.Parts); n > 0 {
+		if v, ok := paramNumber(b.Parts[n-1].Value); ok {
+			return v
+		}
+	}
+	return math.Inf(1)
 }

@@ -119,6 +119,7 @@ type Cell struct {
 	Stats   map[string]Summary   // unit → summary, filled by Load
 
 	byRound map[string][]float64 // "file#round" → ns/op values of that round
+	pyref   bool                 // measured by the CPython suite (runner: pyref)
 }
 
 // Rounds returns the cell's ns/op by round ("file#round"), for the rounds
@@ -317,6 +318,7 @@ type loader struct {
 	conflict map[string]bool
 	skipped  map[string]bool
 	reader   benchfmt.Reader
+	order    []*Cell // cells in the order the input first names them
 }
 
 func newLoader(opt LoadOptions) *loader {
@@ -498,6 +500,12 @@ func (l *loader) result(r *benchfmt.Result, incomplete bool) bool {
 	full := "Benchmark" + string(r.Name.Full())
 	name, cores := splitCores(full)
 	machine, round := l.config(r, cores)
+	pyref := false
+	for _, c := range r.Config {
+		if c.Key == "runner" && string(c.Value) == "pyref" {
+			pyref = true
+		}
+	}
 	k := cellKey{machine, name, cores}
 	c := l.set.byKey[k]
 	if c == nil {
@@ -514,7 +522,9 @@ func (l *loader) result(r *benchfmt.Result, incomplete bool) bool {
 		}
 		l.set.byKey[k] = c
 		l.set.Cells = append(l.set.Cells, c)
+		l.order = append(l.order, c)
 	}
+	c.pyref = c.pyref || pyref
 	for _, v := range r.Values {
 		val, unit := v.Value, v.Unit
 		if v.OrigUnit != "" {
@@ -698,6 +708,9 @@ func (l *loader) finish() (*Set, error) {
 	s.Matrix, errs = parseMatrix(s.matrix)
 	for _, e := range errs {
 		s.Warnings = append(s.Warnings, &InputError{File: strings.Join(s.Files, ", "), Msg: e.Error()})
+	}
+	if !s.Matrix.Described {
+		s.Matrix = inferMatrix(s, l.order)
 	}
 	s.moderate()
 	return s, nil

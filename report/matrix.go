@@ -23,8 +23,10 @@ type Matrix struct {
 	Python []ModelInfo
 	// Batches are each benchmark's batches, in the matrix's order.
 	Batches map[string][]BatchInfo
-	// Described says the set carried matrix-* lines at all.
-	Described bool
+	// Described says the set carried matrix-* lines at all; Inferred
+	// that it did not, and the matrix was read from its cells instead
+	// (inferMatrix).
+	Described, Inferred bool
 }
 
 // ModelInfo is one model of the matrix.
@@ -341,4 +343,132 @@ func rough(d time.Duration) string {
 		}
 	}
 	return ""
+}
+
+// inferMatrix describes a concbench set that predates the matrix-* lines
+// from its cells alone, so that it still reports: its benchmarks, batches
+// and models are those with a model=… part, in the order the input first
+// names them (the bench binary prints them in the matrix's order); the
+// first Go model is the baseline, and the first CPython model (the cells
+// of runs that say "runner: pyref") is CPython's; a BenchmarkCores
+// batch's kind is read from the baseline's cpu-util at 1 core; a model's
+// family from its behaviour (see inferFamily). It returns an empty matrix
+// when no cell has a model.
+func inferMatrix(s *Set, order []*Cell) *Matrix {
+	m := &Matrix{Batches: map[string][]BatchInfo{}}
+	seenBench, seenBatch, seenModel := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for _, c := range order {
+		model := c.Model()
+		if model == "" {
+			continue
+		}
+		if !seenBench[c.Bench] {
+			seenBench[c.Bench] = true
+			m.Benchmarks = append(m.Benchmarks, c.Bench)
+		}
+		var parts []Part
+		for _, p := range c.Parts {
+			if p.Key != "model" {
+				parts = append(parts, p)
+			}
+		}
+		b := BatchInfo{Parts: parts}
+		if k := c.Bench + "|" + b.Param(); !seenBatch[k] {
+			seenBatch[k] = true
+			m.Batches[c.Bench] = append(m.Batches[c.Bench], b)
+		}
+		if !seenModel[model] {
+			seenModel[model] = true
+			if c.pyref {
+				m.Python = append(m.Python, ModelInfo{Name: model})
+			} else {
+				m.Models = append(m.Models, ModelInfo{Name: model})
+			}
+		}
+	}
+	if len(m.Models) == 0 {
+		return &Matrix{Batches: map[string][]BatchInfo{}}
+	}
+	m.Inferred = true
+	m.Models[0].Family = "baseline"
+	if len(m.Python) > 0 {
+		m.Python[0].Counterpart = m.Models[0].Name
+	}
+	for i, b := range m.Batches[BenchCores] {
+		if c := inferCell(s, b, m.Models[0].Name, 1); c != nil {
+			switch u := median(c, UnitCPUUtil); {
+			case u >= 0.8:
+				m.Batches[BenchCores][i].Kind = "cpu"
+			case u <= 0.2:
+				m.Batches[BenchCores][i].Kind = "io"
+			case u > 0:
+				m.Batches[BenchCores][i].Kind = "mixed"
+			}
+		}
+	}
+	for i := range m.Models[1:] {
+		m.Models[i+1].Family = inferFamily(s, m, m.Models[i+1].Name, false)
+	}
+	for i := range m.Python[min(1, len(m.Python)):] {
+		m.Python[i+1].Family = inferFamily(s, m, m.Python[i+1].Name, true)
+	}
+	return m
+}
+
+// inferCell finds the cell of a batch, model and core count.
+func inferCell(s *Set, b BatchInfo, model string, k int) *Cell {
+	name := ""
+	for _, p := range b.Parts {
+		name += "/" + p.Key + "=" + p.Value
+	}
+	for _, bench := range []string{BenchCores} {
+		if c := s.Cell("", bench+name+"/model="+model, k); c != nil {
+			return c
+		}
+	}
+	return nil
+}
+
+// inferFamily reads a model's family from its cells: its median parallel
+// gain over the CPU-bound BenchmarkCores batches, from 1 core to the
+// largest core count within the CPUs, below 1.3 means one compute step at a
+// time ("concurrency": an event loop, a GIL); above, a dispatch cost of
+// 5 µs a task or more (BenchmarkOverhead) means processes, else threads.
+// CPython's models above 1.3 are processes. Without a second core count
+// the family is "other".
+func inferFamily(s *Set, m *Matrix, model string, py bool) string {
+	k := 0
+	for _, c := range s.Cores() {
+		if c > 1 && !s.Oversubscribed(c) {
+			k = c
+		}
+	}
+	if k == 0 {
+		return "other"
+	}
+	var gains []float64
+	for _, b := range m.Batches[BenchCores] {
+		if b.Kind != "cpu" {
+			continue
+		}
+		one, at := inferCell(s, b, model, 1), inferCell(s, b, model, k)
+		if one != nil && at != nil {
+			gains = append(gains, median(one, UnitTime)/median(at, UnitTime))
+		}
+	}
+	if len(gains) == 0 {
+		return "other"
+	}
+	if medianOf(gains) < 1.3 {
+		return "concurrency"
+	}
+	if py {
+		return "processes"
+	}
+	if c := s.Cell("", BenchOverhead+"/model="+model, 1); c != nil {
+		if t := median(c, UnitTasks); t > 0 && 1e9/t >= 5000 {
+			return "processes"
+		}
+	}
+	return "threads"
 }

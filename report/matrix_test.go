@@ -86,3 +86,35 @@ func TestChangedMatrix(t *testing.T) {
 		t.Error("actors is drawn in pool's colour")
 	}
 }
+
+// TestInferredMatrix: a set from before the matrix-* lines (the 16-core
+// reference's bench.txt alone, as ../shared/data holds it) still reports:
+// its matrix is inferred from its cells, with the Go models' families its
+// description gives, and every clear-cut verdict decided.
+func TestInferredMatrix(t *testing.T) {
+	path := referenceSets[0].path
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := analyzeBytes(t, "bench.txt alone", data)
+	if !a.M.Inferred || a.M.Described {
+		t.Fatalf("matrix inferred %v, described %v; want inferred", a.M.Inferred, a.M.Described)
+	}
+	desc := analyzeBytes(t, "described", readRounds(t, path, nil)).M
+	for _, m := range desc.Models {
+		if got := a.M.Family(m.Name); got != m.Family {
+			t.Errorf("%s: inferred family %q, described %q", m.Name, got, m.Family)
+		}
+	}
+	if got, want := a.M.GoBaseline(), desc.GoBaseline(); got != want {
+		t.Errorf("baseline %q, want %q", got, want)
+	}
+	if !a.M.IsPython("py-threading") || a.M.IsPython("gil-threads") {
+		t.Error("CPython's models are not told from Go's")
+	}
+	clear, decided := checkClearCut(t, "inferred", a)
+	if clear == 0 || decided != clear {
+		t.Errorf("%d of %d clear-cut cells decided", decided, clear)
+	}
+}

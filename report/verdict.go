@@ -372,11 +372,18 @@ func (a *Analysis) findings() {
 					ideal = p.Y
 				}
 			}
-			bound := fmt.Sprintf("%.0f%% of Little's-law ideal", 100*last.Y.Value/ideal)
-			if f.Ceiling > 0 {
-				bound += fmt.Sprintf(", %.0f%% of the machine's %s loopback connections a second, which no model can pass", 100*last.Y.Value/f.Ceiling, num(f.Ceiling))
+			var bounds []string
+			if ideal > 0 {
+				bounds = append(bounds, fmt.Sprintf("%.0f%% of Little's-law ideal", 100*last.Y.Value/ideal))
 			}
-			a.Findings = append(a.Findings, fmt.Sprintf("Fanout %s at %d %s: %s reaches the highest throughput, %s tasks/s at %.0f tasks (%s).",
+			if f.Ceiling > 0 {
+				bounds = append(bounds, fmt.Sprintf("%.0f%% of the machine's %s loopback connections a second, which no model can pass", 100*last.Y.Value/f.Ceiling, num(f.Ceiling)))
+			}
+			bound := ""
+			if len(bounds) > 0 {
+				bound = " (" + strings.Join(bounds, ", ") + ")"
+			}
+			a.Findings = append(a.Findings, fmt.Sprintf("Fanout %s at %d %s: %s reaches the highest throughput, %s tasks/s at %.0f tasks%s.",
 				f.Name, f.Cores, plural(f.Cores, "core"), best.Model, num(last.Y.Value), last.X, bound))
 		}
 	}
@@ -501,14 +508,11 @@ func (a *Analysis) warnings() {
 				r.Cores, med, by, reached, reached))
 		}
 	}
-	if !a.M.Described {
-		for _, c := range s.Cells {
-			if c.Model() != "" {
-				a.Warnings = append(a.Warnings, "the set does not describe its matrix (no matrix-* config lines: it predates them), so its cells report as plain go test output, swept over GOMAXPROCS; "+
-					"concbench describe -profile PROFILE > DIR/matrix.txt beside its bench.txt describes it, and the report then reads the directory as a concbench set")
-				break
-			}
-		}
+	if a.M.Inferred {
+		a.Warnings = append(a.Warnings, "the set does not describe its matrix (no matrix-* config lines: it predates them), so the report inferred it from the cells: "+
+			"benchmarks, batches and models in the order the set names them, the first model as the baseline, workload kinds from the baseline's cpu-util, "+
+			"families from each model's gain on CPU-bound work and its dispatch cost; no nominal times, so no convoy or fanout reference lines. "+
+			"concbench describe -profile PROFILE > DIR/matrix.txt beside its bench.txt describes it exactly")
 	}
 	var unpinned []string
 	for _, r := range s.Runs {

@@ -11,11 +11,11 @@ import (
 const describeUsage = `usage: concbench describe [-profile NAME] [-cores N]
 
 Prints the benchmark matrix's description as benchfmt config lines
-(matrix-*), as the bench binary writes them into every result set. A set
-from before those lines reports as plain go test output; put the
-description beside its bench.txt (concbench describe > DIR/matrix.txt, with
-the set's profile) and it reports as a concbench set again. The nominal
-task times use this machine's calibrated unit costs.
+(matrix-*), as the bench binary writes them into every result set. The
+report infers the matrix of a set from before those lines from its cells;
+put the description beside its bench.txt (concbench describe >
+DIR/matrix.txt, with the set's profile) to describe it exactly. The
+nominal task times use this machine's calibrated unit costs.
 `
 
 // describeCmd runs the describe subcommand and returns the exit status.
