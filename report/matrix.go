@@ -77,21 +77,25 @@ func parseMatrix(lines map[string]string) (*Matrix, []error) {
 		errs = append(errs, fmt.Errorf("config %s: %s", key, fmt.Sprintf(format, args...)))
 	}
 	m.Benchmarks = strings.Fields(lines["matrix-benchmarks"])
-	for _, e := range strings.Fields(lines["matrix-models"]) {
-		name, fam, ok := strings.Cut(e, ":")
-		if !ok || name == "" {
-			bad("matrix-models", "entry %q is not NAME:FAMILY", e)
-			continue
+	// NAME:VALUE entries: a Go model's family, a CPython model's
+	// counterpart.
+	pairs := func(key, what string) [][2]string {
+		var out [][2]string
+		for _, e := range strings.Fields(lines[key]) {
+			name, v, ok := strings.Cut(e, ":")
+			if !ok || name == "" {
+				bad(key, "entry %q is not NAME:%s", e, what)
+				continue
+			}
+			out = append(out, [2]string{name, v})
 		}
-		m.Models = append(m.Models, ModelInfo{Name: name, Family: fam})
+		return out
 	}
-	for _, e := range strings.Fields(lines["matrix-python"]) {
-		name, g, ok := strings.Cut(e, ":")
-		if !ok || name == "" {
-			bad("matrix-python", "entry %q is not NAME:COUNTERPART", e)
-			continue
-		}
-		m.Python = append(m.Python, ModelInfo{Name: name, Counterpart: g})
+	for _, p := range pairs("matrix-models", "FAMILY") {
+		m.Models = append(m.Models, ModelInfo{Name: p[0], Family: p[1]})
+	}
+	for _, p := range pairs("matrix-python", "COUNTERPART") {
+		m.Python = append(m.Python, ModelInfo{Name: p[0], Counterpart: p[1]})
 	}
 	for _, b := range m.Benchmarks {
 		key := matrixPrefix + strings.ToLower(strings.TrimPrefix(b, "Benchmark"))

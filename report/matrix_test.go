@@ -118,3 +118,25 @@ func TestInferredMatrix(t *testing.T) {
 		t.Errorf("%d of %d clear-cut cells decided", decided, clear)
 	}
 }
+
+// TestMatrixBadEntries: malformed description entries are warnings that
+// name the key, and the rest of the description stands.
+func TestMatrixBadEntries(t *testing.T) {
+	m, errs := parseMatrix(map[string]string{
+		"matrix-benchmarks": "BenchmarkCores",
+		"matrix-models":     "seq:baseline nocolon pool:threads",
+		"matrix-python":     ":seq py-seq:seq",
+		"matrix-cores":      "workload=hash:64:1ms:cpu:compute workload=x:many:1ms:cpu:compute",
+	})
+	if len(errs) != 3 {
+		t.Errorf("%d errors, want 3: %v", len(errs), errs)
+	}
+	for _, e := range errs {
+		if !strings.Contains(e.Error(), "config matrix-") {
+			t.Errorf("error %q does not name its key", e)
+		}
+	}
+	if len(m.Models) != 2 || m.Family("pool") != "threads" || len(m.Python) != 1 || len(m.Batches[BenchCores]) != 1 {
+		t.Errorf("description kept %+v", m)
+	}
+}
