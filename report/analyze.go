@@ -95,12 +95,21 @@ type Scaling struct {
 	Family string // the model's family, as the set describes it
 	One    *Cell  // the model at 1 core
 	Points []*CorePoint
+	Laws
+
+	fit fitJob // what Analysis.fits fits, if the gain is decided
+}
+
+// Laws are the scaling laws fitted to a model's (or a foreign
+// benchmark's) parallel gains.
+type Laws struct {
 	Amdahl *Fit
 	USL    *Fit
 	// FitNote says why a law was not fitted, if one was not.
 	FitNote string
-
-	fit fitJob // what Analysis.fits fits, if the gain is decided
+	// Rejected says every law fitted missed the measured gains (the
+	// lack-of-fit test): the model scales, but no law describes how.
+	Rejected bool
 }
 
 // A CorePoint is one model at one core count.
@@ -230,13 +239,11 @@ type GenericGroup struct {
 
 // A GenericBench is one foreign benchmark's scaling.
 type GenericBench struct {
-	Name    string
-	BaseK   int // the GOMAXPROCS speedups are relative to
-	Points  []*CorePoint
-	Amdahl  *Fit
-	USL     *Fit
-	FitNote string
-	Text    string
+	Name   string
+	BaseK  int // the GOMAXPROCS speedups are relative to
+	Points []*CorePoint
+	Laws
+	Text string
 
 	fit fitJob
 }

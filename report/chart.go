@@ -311,7 +311,7 @@ func (c *Chart) addRef(label string, col color.Color, dashes []vg.Length, width 
 func (c *Chart) addFit(f *Fit, col color.RGBA, maxFit float64) {
 	var law plotter.XYs
 	for x := 1.0; x <= maxFit*1.0001; x *= math.Pow(2, 0.125) {
-		law = append(law, plotter.XY{X: x, Y: f.Conc * f.Predict(x)})
+		law = append(law, plotter.XY{X: x, Y: f.Speedup(x)})
 	}
 	c.addRef("", col, fitDashes, vg.Points(1.3), law)
 	if len(f.Bands) < 2 {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"strings"
 
 	"golang.org/x/sync/errgroup"
 
@@ -61,8 +62,7 @@ type fitJob struct {
 func (a *Analysis) fits() {
 	type job struct {
 		fitJob
-		amdahl, usl **Fit
-		note        *string
+		laws *Laws
 	}
 	var jobs []job
 	for _, w := range a.Workloads {
@@ -74,7 +74,7 @@ func (a *Analysis) fits() {
 			case !scales(s):
 				s.FitNote = "no parallel gain decided beyond the margin: not fitted"
 			default:
-				jobs = append(jobs, job{s.fit, &s.Amdahl, &s.USL, &s.FitNote})
+				jobs = append(jobs, job{s.fit, &s.Laws})
 			}
 		}
 	}
@@ -91,14 +91,14 @@ func (a *Analysis) fits() {
 				b.FitNote = "no speedup decided beyond the margin: not fitted"
 				continue
 			}
-			jobs = append(jobs, job{b.fit, &b.Amdahl, &b.USL, &b.FitNote})
+			jobs = append(jobs, job{b.fit, &b.Laws})
 		}
 	}
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for _, j := range jobs {
 		g.Go(func() error {
-			*j.amdahl, *j.usl, *j.note = a.fitScaling(j.name, j.one, j.at, j.base)
+			*j.laws = a.fitScaling(j.name, j.one, j.at, j.base)
 			return nil
 		})
 	}
@@ -110,9 +110,9 @@ func (a *Analysis) fits() {
 // at the other core counts within the machine's CPUs (oversubscribed ones
 // are never fitted). base (seq at 1 core), if any, makes the bands speedups
 // over it. When every cell names its rounds, the bootstrap draws rounds.
-func (a *Analysis) fitScaling(name string, one *Cell, at []*Cell, base *Cell) (amdahl, usl *Fit, note string) {
+func (a *Analysis) fitScaling(name string, one *Cell, at []*Cell, base *Cell) Laws {
 	if one == nil {
-		return nil, nil, "no 1-core run: no fit"
+		return Laws{FitNote: "no 1-core run: no fit"}
 	}
 	g := stats.Gains{One: one.Samples[UnitTime]}
 	cells := []*Cell{one}
@@ -142,7 +142,8 @@ func (a *Analysis) fitScaling(name string, one *Cell, at []*Cell, base *Cell) (a
 		}
 	}
 	n := 1 + len(at)
-	opt := stats.FitOptions{Name: a.Machine + "|" + name, Predict: a.Predict}
+	var note string
+	opt := stats.FitOptions{Name: a.Machine + "|" + name, Predict: a.Predict, Margin: a.opt.margin()}
 	for _, c := range cells {
 		if len(c.Samples[UnitTime]) < 2 {
 			// One sample a cell gives no noise to bound a prediction by.
@@ -151,20 +152,41 @@ func (a *Analysis) fitScaling(name string, one *Cell, at []*Cell, base *Cell) (a
 			break
 		}
 	}
-	if f, ok := stats.FitGains(stats.Amdahl, g, opt); ok {
-		amdahl = &f
-	} else {
-		return nil, nil, fmt.Sprintf("too few core counts to fit (%d within the CPUs; Amdahl needs 2, the USL %d)", n, stats.MinUSLPoints)
+	// A law the lack-of-fit test rejects describes nothing beyond what
+	// was measured: it is named in the note, and neither drawn nor asked
+	// to predict.
+	var rejected []string
+	fit := func(law string) (*Fit, bool) {
+		f, ok := stats.FitGains(law, g, opt)
+		if !ok {
+			return nil, false
+		}
+		if f.Rejected {
+			rejected = append(rejected, fmt.Sprintf("%s misses it by %.0f%% at %s (lack-of-fit test: p = %.2g)", lawName(law), 100*f.Miss, fmt.Sprintf("%d %s", int(f.MissAt), plural(int(f.MissAt), "core")), f.LackOfFit))
+			return nil, true
+		}
+		return &f, true
 	}
-	if f, ok := stats.FitGains(stats.USL, g, opt); ok {
-		usl = &f
-	} else {
+	amdahl, ok := fit(stats.Amdahl)
+	if !ok {
+		return Laws{FitNote: fmt.Sprintf("too few core counts to fit (%d within the CPUs; Amdahl needs 2, the USL %d)", n, stats.MinUSLPoints)}
+	}
+	usl, uslFitted := fit(stats.USL)
+	if !uslFitted {
 		note = joinNotes(fmt.Sprintf("USL not fitted: %d core counts within the CPUs, it needs %d", n, stats.MinUSLPoints), note)
+	}
+	if len(rejected) > 0 {
+		what := "no prediction from it"
+		if amdahl == nil && usl == nil {
+			what = "no scaling law describes it, so none predicts beyond it"
+		}
+		note = joinNotes(note, fmt.Sprintf("the gain at 1–%d cores is not a scaling law's shape: %s; %s",
+			at[len(at)-1].Cores, strings.Join(rejected, ", "), what))
 	}
 	if !a.CPUsKnown {
 		note = joinNotes(note, "the machine's CPU count is unknown (no cpus: line), so no point is known to be oversubscribed: pass -cpus N")
 	}
-	return amdahl, usl, note
+	return Laws{Amdahl: amdahl, USL: usl, FitNote: note, Rejected: amdahl == nil && usl == nil}
 }
 
 // commonRounds lists, sorted, the rounds in which every cell has one

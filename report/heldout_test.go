@@ -2,7 +2,6 @@ package report
 
 import (
 	"bytes"
-	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -13,18 +12,18 @@ import (
 // TestHeldOutCoreCount is the scaling laws' known-answer test on real
 // data: on the 16-core reference set, fit each CPU-bound workload's Go
 // parallel models (goroutines, pool, errgroup, procs, procpool) on 1, 2, 4
-// and 8 cores with the report's own fit, predict 16, and compare with the
-// parallel gain measured at 16. At most 1 case in 10 may fall outside its
-// band. The bands of hash and primes must be no wider than ±25% at 16;
-// gzip's are wider, rightly: in this set gzip measured the allocator (a
+// and 8 cores with the report's own fit, predict 16, and compare the USL's
+// band (the law the report draws) with the parallel gain measured at 16.
+// At most 1 prediction in 10 may miss, and no band may be wider than ±25%
+// at 16. A law the lack-of-fit test rejects predicts nothing, and that is
+// a case declined, not a hit: in this set gzip measured the allocator (a
 // fresh 800 KB writer per unit), its in-process gain stalls from 1 to 4
-// cores and jumps at 8, no scaling law fits that, and the band widens by
-// the dispersion of the points around the law.
+// cores and jumps at 8, and no scaling law fits that. Declines are allowed
+// only there: hash and primes must be predicted, and most cases in all.
 func TestHeldOutCoreCount(t *testing.T) {
-
 	rs := referenceSets[0]
 	a := analyzeBytes(t, rs.name, readRounds(t, rs.path, nil))
-	cases, misses := 0, 0
+	cases, misses, declined := 0, 0, 0
 	for _, w := range a.Workloads {
 		if w.Kind != "CPU-bound" {
 			continue
@@ -41,37 +40,48 @@ func TestHeldOutCoreCount(t *testing.T) {
 			// core count measured.
 			held := *a
 			held.Predict = []float64{16}
-			amdahl, usl, _ := held.fitScaling(s.One.Name, s.One, at, nil)
+			laws := held.fitScaling(s.One.Name, s.One, at, nil)
+			amdahl, usl, note := laws.Amdahl, laws.USL, laws.FitNote
+			measured := geo(s.One.Samples[UnitTime]) / geo(s.Point(16).Cell.Samples[UnitTime])
+			if usl == nil {
+				if !strings.Contains(note, "lack-of-fit test") {
+					t.Fatalf("%s %s: USL not fitted: %s", w.Name, s.Model, note)
+				}
+				t.Logf("%-7s %-10s declined, measured %.2f: %s", w.Name, s.Model, measured, note)
+				declined++
+				if w.Name != "gzip" {
+					t.Errorf("%s %s: a law that should fit was rejected: %s", w.Name, s.Model, note)
+				}
+				continue
+			}
 			for _, f := range []*Fit{usl, amdahl} {
 				if f == nil {
-					t.Fatalf("%s %s: not fitted", w.Name, s.Model)
+					continue
 				}
-				law := f.Law
 				b, _ := f.Band(16)
-				p16 := s.Point(16)
-				measured := geo(s.One.Samples[UnitTime]) / geo(p16.Cell.Samples[UnitTime])
 				in := b.Lo <= measured && measured <= b.Hi
 				width := (b.Hi - b.Lo) / 2 / b.Mid
-				t.Logf("%-7s %-10s %-6s predicts %.2f [%.2f, %.2f] (±%.0f%%), measured %.2f %v  %s dispersion %.2f", w.Name, s.Model, law, b.Mid, b.Lo, b.Hi, width*100, measured, in, *f, f.Dispersion)
-				if law != stats.USL {
+				t.Logf("%-7s %-10s %-6s predicts %.2f [%.2f, %.2f] (±%.0f%%), measured %.2f %v  %s lack of fit p=%.2g", w.Name, s.Model, f.Law, b.Mid, b.Lo, b.Hi, width*100, measured, in, *f, f.LackOfFit)
+				if f.Law != stats.USL {
 					continue
 				}
 				cases++
 				if !in {
 					misses++
 				}
-				if width > 0.25 && w.Name != "gzip" {
+				if width > 0.25 {
 					t.Errorf("%s %s: band ±%.0f%% at 16, want at most ±25%%", w.Name, s.Model, width*100)
 				}
 			}
 		}
 	}
-	coverage := 1 - float64(misses)/float64(cases)
-	t.Logf("coverage %d of %d (%.0f%%)", cases-misses, cases, coverage*100)
+	t.Logf("coverage %d of %d (%.0f%%), %d declined", cases-misses, cases, 100*(1-float64(misses)/float64(cases)), declined)
 	if misses*10 > cases {
 		t.Errorf("%d of %d measured 16-core gains outside their bands, want at most 1 in 10", misses, cases)
 	}
-	_ = fmt.Sprint
+	if declined*3 > cases+declined {
+		t.Errorf("%d of %d cases declined, want at most a third", declined, cases+declined)
+	}
 }
 
 func geo(v []float64) float64 {
@@ -85,19 +95,22 @@ func geo(v []float64) float64 {
 // TestPredictionReach: predictions reach at most 4× the largest core count
 // fitted and no further than the measured range is wide; the USL needs 4
 // core counts within the CPUs; a file without a CPU count says so, and
-// -cpus keeps oversubscribed points out of the fit.
+// -cpus keeps oversubscribed points out of the fit. The foreign file's
+// oversubscribed 4 (no gain from 2 to 4, or a loss) is a shape Amdahl's
+// law cannot take: unpinned by -cpus, every law fitted to it is rejected.
 func TestPredictionReach(t *testing.T) {
 	for _, tc := range []struct {
 		name, path string
 		cpus       int
 		wantMax    int
 		wantUSL    bool
+		wantFits   bool
 	}{
-		{"h100-16cpu", referenceSets[0].path, 0, 64, true},
-		{"epyc-2cpu", referenceSets[1].path, 0, 4, false},
+		{"h100-16cpu", referenceSets[0].path, 0, 64, true, true},
+		{"epyc-2cpu", referenceSets[1].path, 0, 4, false, true},
 		// go test -bench 'WaitGroup|Mutex' -cpu 1,2,4 sync on the 2-CPU EPYC.
-		{"foreign", "testdata/foreign-sync-cpu124.txt", 0, 16, false},
-		{"foreign -cpus 2", "testdata/foreign-sync-cpu124.txt", 2, 4, false},
+		{"foreign", "testdata/foreign-sync-cpu124.txt", 0, 16, false, false},
+		{"foreign -cpus 2", "testdata/foreign-sync-cpu124.txt", 2, 4, false, true},
 	} {
 		s, err := LoadBytes(tc.path, readRounds(t, tc.path, nil), LoadOptions{})
 		if err != nil {
@@ -118,7 +131,12 @@ func TestPredictionReach(t *testing.T) {
 			if amdahl == nil && strings.Contains(note, "not fitted") {
 				return // gated: no decided gain to fit
 			}
-			if (usl != nil) != tc.wantUSL {
+			if amdahl == nil && !tc.wantFits && !strings.Contains(note, "lack-of-fit test") {
+				t.Errorf("%s %s: not fitted, and the note does not say the law was rejected: %q", tc.name, what, note)
+			}
+			if usl == nil && tc.wantUSL && strings.Contains(note, "the USL misses") {
+				// rejected by the lack-of-fit test: named, not drawn
+			} else if (usl != nil) != tc.wantUSL {
 				t.Errorf("%s %s: USL fitted %v, want %v (%s)", tc.name, what, usl != nil, tc.wantUSL, note)
 			}
 			for _, f := range []*Fit{amdahl, usl} {
@@ -151,15 +169,15 @@ func TestPredictionReach(t *testing.T) {
 				}
 			}
 		}
-		if fits == 0 {
-			t.Errorf("%s: nothing fitted", tc.name)
+		if (fits > 0) != tc.wantFits {
+			t.Errorf("%s: %d fits, want fits: %v", tc.name, fits, tc.wantFits)
 		}
 		var buf bytes.Buffer
 		if err := WriteCSV(&buf, a.Set.Cells, a.Predictions()); err != nil {
 			t.Fatal(err)
 		}
-		if n := strings.Count(buf.String(), ","+UnitPredicted+","); n == 0 {
-			t.Errorf("%s: results.csv has no %s rows", tc.name, UnitPredicted)
+		if n := strings.Count(buf.String(), ","+UnitPredicted+","); (n > 0) != tc.wantFits {
+			t.Errorf("%s: results.csv has %d %s rows, want some: %v", tc.name, n, UnitPredicted, tc.wantFits)
 		}
 	}
 }

@@ -147,9 +147,13 @@ func (a *Analysis) verdict(w *Workload, k int) *Verdict {
 	if len(slower) > 0 {
 		fmt.Fprintf(&b, "; %s %s slower than seq", joinAnd(slower), verb(len(slower), "is", "are"))
 	}
-	if f := best.Fit(); f != nil && k == a.MaxCores && v.Gain != "concurrency" && scales(best) {
-		if p := predictions(*f, a.PredictAt); p != "" {
-			fmt.Fprintf(&b, "; fitted to it, %s predicts %s", lawName(f.Law), p)
+	if k == a.MaxCores && v.Gain != "concurrency" && scales(best) {
+		if f := best.Fit(); f != nil {
+			if p := predictions(*f, a.PredictAt); p != "" {
+				fmt.Fprintf(&b, "; fitted to it, %s predicts %s", lawName(f.Law), p)
+			}
+		} else if best.Rejected && len(a.PredictAt) > 0 {
+			fmt.Fprintf(&b, "; its gain is no scaling law's shape (the lack-of-fit test rejects Amdahl's and the USL), so nothing predicts beyond %d cores", k)
 		}
 	}
 	if note := a.pyNote(w, k); note != "" {

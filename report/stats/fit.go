@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"gonum.org/v1/gonum/optimize"
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // The scaling laws.
@@ -20,8 +21,8 @@ const (
 )
 
 // MinUSLPoints is the fewest distinct core counts (within the machine's
-// CPUs, 1 included) the USL is fitted to: with two parameters and the fixed
-// point S(1) = 1, three counts leave it no residual to judge it by.
+// CPUs, 1 included) the USL is fitted to: with two parameters and the
+// 1-core scale, three counts leave it no residual to judge it by.
 const MinUSLPoints = 4
 
 // A Point is a measured speedup relative to one core.
@@ -52,19 +53,40 @@ type Fit struct {
 	// RMSE is the root mean square residual in ln(speedup).
 	RMSE   float64
 	Points int
+	// Scale is the fitted speedup at 1 core over the reference cell the
+	// speedups are measured against (1 when the 1-core cell lies on the
+	// law): the law's time at 1 core is a free parameter, as λ is in
+	// Gunther's USL, so a noisy 1-core cell is one point among the others
+	// rather than the pivot every other point must pass through.
+	Scale float64
 	// Conc is the factor the bands carry beyond the law: the baseline's
 	// center over the model's at 1 core (Gains.Base), 1 without a base.
 	Conc float64
+	// LackOfFit is the p-value of the lack-of-fit F test: the points'
+	// weighted scatter around the law against their own noise (1 when
+	// there are no residual degrees of freedom).
+	LackOfFit float64
+	// Miss is the law's largest relative miss of a measured point,
+	// |measured/fitted − 1|, and MissAt its core count.
+	Miss   float64
+	MissAt float64
+	// Rejected says the lack-of-fit test rejected the law: its parameters
+	// describe the measured range, and it has no bands.
+	Rejected bool
 	// Dispersion is how much more the points scatter around the law than
-	// their own noise explains (≥ 1; 1 when the law fits within noise or
-	// has no residual degrees of freedom); the bands are widened by its
-	// square root.
+	// their own noise explains, where the lack-of-fit test finds that they
+	// do (LackOfFitWiden); else 1, as without residual degrees of
+	// freedom. The bands are widened by its square root.
 	Dispersion float64
 	// Bands are the predictions at FitOptions.Predict, with intervals.
 	Bands []Band
 }
 
-// Predict returns the fitted speedup at n cores.
+// Speedup is the fitted speedup at n cores over the reference the bands
+// are given against: Conc × Scale × Predict(n).
+func (f Fit) Speedup(n float64) float64 { return f.Conc * f.Scale * f.Predict(n) }
+
+// Predict returns the law's speedup at n cores over its own 1-core time.
 func (f Fit) Predict(n float64) float64 {
 	if f.Law == USL {
 		return n / (1 + f.Sigma*(n-1) + f.Kappa*n*(n-1))
@@ -114,6 +136,24 @@ func DistinctCores(pts []Point) int {
 	return len(seen)
 }
 
+// freeParams is the number of f's parameters that the fit did not hold at
+// a bound (σ = 0 or κ = 0 for the USL, s = 0 or 1 for Amdahl's law): a
+// parameter at its bound fits nothing.
+func freeParams(f Fit) int {
+	at := func(v float64) bool { return v < 1e-6 }
+	if f.Law == USL {
+		return boolInt(!at(f.Sigma)) + boolInt(!at(f.Kappa))
+	}
+	return boolInt(!at(f.Serial) && !at(1-f.Serial))
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // params is the number of a law's free parameters.
 func params(law string) int {
 	if law == USL {
@@ -130,16 +170,15 @@ func minPoints(law string) int {
 	return 2
 }
 
-// FitLaw fits law to pts by least squares in ln(speedup) — timings are
-// multiplicative, so a 10% miss at 16 cores weighs what it weighs at 2 —
-// with gonum's Nelder–Mead over parameters mapped onto their ranges
-// (s = sin²x, σ = x², κ = y²). It returns false with fewer distinct core
-// counts than the law needs (2 for Amdahl, MinUSLPoints for the USL).
-func FitLaw(law string, pts []Point) (Fit, bool) { return fitLaw(law, pts, nil) }
-
-// fitLaw is FitLaw from a start: a bootstrap refit starts at the fit to
-// the data, a step or two from its own optimum.
-func fitLaw(law string, pts []Point, start *Fit) (Fit, bool) {
+// FitLaw fits law to pts by weighted least squares in ln(speedup) —
+// timings are multiplicative, so a 10% miss at 16 cores weighs what it
+// weighs at 2 — with the scale free (Fit.Scale: the law need not pass
+// through the 1-core point exactly) and gonum's Nelder–Mead over the
+// law's parameters mapped onto their ranges (s = sin²x, σ = x², κ = y²);
+// the scale is profiled out, being linear in ln(speedup). It returns false
+// with fewer distinct core counts than the law needs (2 for Amdahl,
+// MinUSLPoints for the USL).
+func FitLaw(law string, pts []Point) (Fit, bool) {
 	if DistinctCores(pts) < minPoints(law) {
 		return Fit{}, false
 	}
@@ -148,37 +187,19 @@ func fitLaw(law string, pts []Point, start *Fit) (Fit, bool) {
 			return Fit{}, false
 		}
 	}
-	f := Fit{Law: law, Points: len(pts)}
-	var wsum float64
-	for _, p := range pts {
-		wsum += weight(p)
-	}
-	cost := func(g Fit) float64 {
-		var c float64
-		for _, p := range pts {
-			d := math.Log(p.Speedup) - math.Log(g.Predict(p.Cores))
-			c += weight(p) * d * d
-		}
-		return c / wsum * float64(len(pts))
-	}
+	f := Fit{Law: law, Points: len(pts), Conc: 1}
 	var x0 []float64
 	var set func(x []float64) Fit
 	if law == USL {
 		s0, k0 := uslStart(pts)
-		if start != nil {
-			s0, k0 = math.Max(start.Sigma, 1e-4), math.Max(start.Kappa, 1e-6)
-		}
 		x0 = []float64{math.Sqrt(s0), math.Sqrt(k0)}
 		set = func(x []float64) Fit { g := f; g.Sigma, g.Kappa = x[0]*x[0], x[1]*x[1]; return g }
 	} else {
-		s0 := amdahlStart(pts)
-		if start != nil {
-			s0 = math.Min(0.999, math.Max(1e-6, start.Serial))
-		}
-		x0 = []float64{math.Asin(math.Sqrt(s0))}
+		x0 = []float64{math.Asin(math.Sqrt(amdahlStart(pts)))}
 		set = func(x []float64) Fit { g := f; s := math.Sin(x[0]); g.Serial = s * s; return g }
 	}
-	res, err := optimize.Minimize(optimize.Problem{Func: func(x []float64) float64 { return cost(set(x)) }},
+	cost := func(x []float64) float64 { _, c := profile(set(x), pts); return c }
+	res, err := optimize.Minimize(optimize.Problem{Func: cost},
 		x0, &optimize.Settings{Converger: &optimize.FunctionConverge{Absolute: 1e-10, Relative: 1e-10, Iterations: 8}}, &optimize.NelderMead{})
 	if err != nil || res == nil {
 		// Nelder–Mead stops on its own criteria without an error in
@@ -187,8 +208,30 @@ func fitLaw(law string, pts []Point, start *Fit) (Fit, bool) {
 	} else {
 		f = set(res.X)
 	}
-	f.RMSE = math.Sqrt(cost(f) / float64(len(pts)))
+	b, c := profile(f, pts)
+	f.Scale = math.Exp(b)
+	var wsum float64
+	for _, p := range pts {
+		wsum += weight(p)
+	}
+	f.RMSE = math.Sqrt(c / wsum)
 	return f, true
+}
+
+// profile returns, for the law's parameters in g, the weighted
+// least-squares ln scale b and the cost Σ w (ln y − b − ln S(n))².
+func profile(g Fit, pts []Point) (b, cost float64) {
+	var wsum float64
+	for _, p := range pts {
+		b += weight(p) * (math.Log(p.Speedup) - math.Log(g.Predict(p.Cores)))
+		wsum += weight(p)
+	}
+	b /= wsum
+	for _, p := range pts {
+		d := math.Log(p.Speedup) - b - math.Log(g.Predict(p.Cores))
+		cost += weight(p) * d * d
+	}
+	return b, cost
 }
 
 func weight(p Point) float64 {
@@ -199,12 +242,14 @@ func weight(p Point) float64 {
 }
 
 // refit fits law to pts by Levenberg–Marquardt from start, with the
-// analytic derivatives of ln S and the parameters projected onto their
-// ranges. It is for the bootstrap's hundreds of refits per model, each a
-// few steps from start: gonum's optimize.Minimize, which fits the data
-// itself, runs every problem on a goroutine and sends each function
-// evaluation over a channel, and for 40,000 two-parameter refits that
-// handoff, not the arithmetic, took 90% of a report's time.
+// analytic derivatives of ln S, the scale profiled out (variable
+// projection: the residuals' Jacobian is that of ln S less its weighted
+// mean) and the parameters projected onto their ranges. It is for the
+// bootstrap's hundreds of refits per model, each a few steps from start:
+// gonum's optimize.Minimize, which fits the data itself, runs every
+// problem on a goroutine and sends each function evaluation over a
+// channel, and for 40,000 two-parameter refits that handoff, not the
+// arithmetic, took 90% of a report's time.
 func refit(law string, pts []Point, start Fit) Fit {
 	f := start
 	np := params(law)
@@ -223,29 +268,38 @@ func refit(law string, pts []Point, start Fit) Fit {
 		}
 		return g
 	}
-	// residuals and Jacobian of r_i = √w_i (ln y_i − ln S(n_i)).
+	d := make([][2]float64, len(pts)) // ∂ ln S(n_i) / ∂θ
+	// residuals r_i = √w_i (ln y_i − b(θ) − ln S(n_i)), and their
+	// Jacobian −√w_i (∂ln S_i − Σ_j w_j ∂ln S_j / Σ_j w_j).
 	eval := func(g Fit) (cost float64, jtj [2][2]float64, jtr [2]float64) {
-		for _, p := range pts {
-			if p.Cores == 1 {
-				continue
-			}
-			sw := math.Sqrt(weight(p))
+		b, _ := profile(g, pts)
+		var mean [2]float64
+		var wsum float64
+		for i, p := range pts {
 			n := p.Cores
-			var d [2]float64 // ∂ ln S / ∂θ
 			if law == USL {
 				den := 1 + g.Sigma*(n-1) + g.Kappa*n*(n-1)
-				d = [2]float64{-(n - 1) / den, -n * (n - 1) / den}
+				d[i] = [2]float64{-(n - 1) / den, -n * (n - 1) / den}
 			} else {
 				den := g.Serial + (1-g.Serial)/n
-				d = [2]float64{-(1 - 1/n) / den, 0}
+				d[i] = [2]float64{-(1 - 1/n) / den, 0}
 			}
-			r := sw * (math.Log(p.Speedup) - math.Log(g.Predict(n)))
+			w := weight(p)
+			mean[0] += w * d[i][0]
+			mean[1] += w * d[i][1]
+			wsum += w
+		}
+		mean[0] /= wsum
+		mean[1] /= wsum
+		for i, p := range pts {
+			sw := math.Sqrt(weight(p))
+			r := sw * (math.Log(p.Speedup) - b - math.Log(g.Predict(p.Cores)))
 			cost += r * r
 			for a := 0; a < np; a++ {
-				ja := -sw * d[a]
+				ja := -sw * (d[i][a] - mean[a])
 				jtr[a] += ja * r
-				for b := 0; b < np; b++ {
-					jtj[a][b] += ja * (-sw * d[b])
+				for c := 0; c < np; c++ {
+					jtj[a][c] += ja * -sw * (d[i][c] - mean[c])
 				}
 			}
 		}
@@ -287,6 +341,8 @@ func refit(law string, pts []Point, start Fit) Fit {
 			}
 		}
 	}
+	b, _ := profile(f, pts)
+	f.Scale = math.Exp(b)
 	return f
 }
 
@@ -389,19 +445,45 @@ type FitOptions struct {
 	Predict []float64
 	// Confidence of the intervals; default 0.95.
 	Confidence float64
+	// Alpha is the lack-of-fit test's level, and Margin the practical
+	// margin (a fraction, 0.05 for 5%): a law whose p-value is below
+	// Alpha and that misses some measured point by more than Margin is
+	// Rejected. Alpha defaults to DefaultLackOfFitAlpha; a Margin of 0
+	// rejects on the test alone. The margin keeps a law that misses by
+	// 2%, detectably but usefully, from losing its bands on tight cells:
+	// its bands widen by the dispersion instead.
+	Alpha, Margin float64
 }
 
-// FitGains fits law to a model's parallel gains, weighting each core count
-// by the inverse variance of its ln gain, with intervals from a bootstrap:
-// every resample draws the rounds again (or, unpaired, each cell's samples),
-// refits and predicts; the intervals are the percentiles of the parameters
-// and of the predictions. Each resample's prediction also carries a draw of
-// a future measurement's noise (that of the largest core count fitted, or
-// the fit's residual scatter if larger), so a band is a prediction interval
-// for a measurement, not a confidence interval of the law; and bands widen
-// when the points scatter around the law more than their noise explains
-// (Fit.Dispersion). It returns false when the law cannot be fitted (too few
-// core counts).
+// DefaultLackOfFitAlpha is the lack-of-fit test's default level. It is
+// strict: a rejected law only loses its bands (a law that holds is
+// rejected 1 time in 100), and a law that misses a little is kept with
+// bands widened by its dispersion.
+const DefaultLackOfFitAlpha = 0.01
+
+// LackOfFitWiden is the lack-of-fit test's level at which the bands widen
+// by the dispersion.
+const LackOfFitWiden = 0.05
+
+// FitGains fits law to a model's times at 1 core and at the other core
+// counts, as speedups over its 1-core cell, each cell weighted by the
+// inverse variance of its mean ln time, with intervals from a bootstrap:
+// every resample draws the rounds again (or, unpaired, each cell's
+// samples), refits and predicts; the intervals are the percentiles of the
+// parameters and of the predictions.
+//
+// The bands are for what the set's own speedup rows would read at those
+// core counts: the speedup over this set's 1-core cell (or baseline),
+// which every measured speedup shares. So each resample's prediction
+// carries a draw of a future cell's noise (that of the largest core count
+// fitted), but not the reference cell's noise a second time. The bands
+// widen when the points scatter around the law more than their noise
+// explains (Fit.Dispersion), and a law that the lack-of-fit test rejects
+// (Fit.LackOfFit below FitOptions.Alpha) by more than the margin
+// (FitOptions.Margin) is Rejected and gets no bands: a
+// law that misses the measured range says nothing about the next core
+// count. It returns false when the law cannot be fitted (too few core
+// counts).
 func FitGains(law string, g Gains, opt FitOptions) (Fit, bool) {
 	if opt.Reps <= 0 {
 		opt.Reps = 200
@@ -409,52 +491,80 @@ func FitGains(law string, g Gains, opt FitOptions) (Fit, bool) {
 	if opt.Confidence <= 0 {
 		opt.Confidence = 0.95
 	}
+	if opt.Alpha <= 0 {
+		opt.Alpha = DefaultLackOfFitAlpha
+	}
+	cells := append([]CoreSamples{{Cores: 1, Values: g.One}}, g.At...)
 	paired := g.Paired && len(g.One) >= 2
-	for _, c := range g.At {
+	for _, c := range cells {
 		paired = paired && len(c.Values) == len(g.One)
 	}
-	if g.Base != nil {
-		paired = paired && len(g.Base) == len(g.One)
-	}
-	w := make([]float64, len(g.At))
-	for i, c := range g.At {
-		v := logVarOfMean(g.One) + logVarOfMean(c.Values)
-		if paired {
-			r := make([]float64, len(g.One))
-			for j := range r {
-				r[j] = g.One[j] / c.Values[j]
-			}
-			v = logVarOfMean(r)
-		}
-		if v > 0 {
-			w[i] = 1 / v
-		}
-	}
-	pts := func(one float64, at []float64) []Point {
-		out := []Point{{1, 1, 0}}
-		for i, c := range g.At {
-			out = append(out, Point{float64(c.Cores), one / at[i], w[i]})
+	w := cellWeights(cells)
+	ref := center(g.One)
+	centers := make([]float64, len(cells))
+	pts := func() []Point {
+		out := make([]Point, len(cells))
+		for i, c := range cells {
+			out[i] = Point{Cores: float64(c.Cores), Speedup: ref / centers[i], Weight: w[i]}
 		}
 		return out
 	}
-	at := make([]float64, len(g.At))
-	for i, c := range g.At {
-		at[i] = center(c.Values)
+	for i, c := range cells {
+		centers[i] = center(c.Values)
 	}
-	f, ok := FitLaw(law, pts(center(g.One), at))
+	obs := pts()
+	f, ok := FitLaw(law, obs)
 	if !ok {
 		return Fit{}, false
 	}
-	// The variance of a future measurement's ln speedup: that of the
-	// largest core count fitted.
-	future := 0.0
-	if last := len(w) - 1; last >= 0 && w[last] > 0 {
-		future = 1 / w[last]
-	}
 	f.Conc = 1
 	if g.Base != nil {
-		f.Conc = center(g.Base) / center(g.One)
+		f.Conc = center(g.Base) / ref
 	}
+	// The variance of a future cell's mean ln time: that of the largest
+	// core count fitted.
+	future := 1 / w[len(w)-1]
+	maxFit := 1
+	for _, c := range g.At {
+		maxFit = max(maxFit, c.Cores)
+	}
+
+	// Lack of fit: with weights 1/variance, the weighted residuals' sum of
+	// squares over its degrees of freedom (cells less the scale and the
+	// law's parameters, a parameter held at its bound not counted: a USL
+	// with κ = 0 is Amdahl's law), against the cells' own noise with its
+	// degrees of freedom, is F-distributed when the law holds. A ratio the
+	// test finds at LackOfFitWiden says the law misses the shape by more
+	// than noise: the bands widen by its square root, as quasi-likelihood
+	// does, rather than claim a precision the law does not have; below
+	// Alpha the law is rejected. Without that evidence the bands are not
+	// widened: with one or two degrees of freedom the ratio exceeds 1 by
+	// chance a third of the time (Draper and Smith's rule: pool the
+	// lack-of-fit and pure-error mean squares when the test finds nothing).
+	f.Dispersion, f.LackOfFit = 1, 1
+	pureDF := 0
+	for _, c := range cells {
+		pureDF += len(c.Values) - 1
+	}
+	if df := len(cells) - 1 - freeParams(f); df >= 1 {
+		var sse float64
+		for _, p := range obs {
+			r := math.Log(p.Speedup) - math.Log(f.Scale*f.Predict(p.Cores))
+			sse += weight(p) * r * r
+			if m := math.Abs(math.Expm1(r)); m > f.Miss {
+				f.Miss, f.MissAt = m, p.Cores
+			}
+		}
+		ratio := sse / float64(df)
+		if pureDF >= 1 {
+			f.LackOfFit = distuv.F{D1: float64(df), D2: float64(pureDF)}.Survival(ratio)
+		}
+		if f.LackOfFit < LackOfFitWiden {
+			f.Dispersion = math.Max(1, ratio)
+		}
+	}
+	f.Rejected = f.LackOfFit < opt.Alpha && f.Miss > opt.Margin
+
 	seed := opt.Seed
 	if seed == 0 {
 		h := fnv.New64a()
@@ -483,21 +593,14 @@ func FitGains(law string, g Gains, opt FitOptions) (Fit, bool) {
 		for j := range idx {
 			idx[j] = rng.IntN(len(g.One))
 		}
-		one := draw(g.One)
-		for i, c := range g.At {
-			at[i] = draw(c.Values)
+		for i, c := range cells {
+			centers[i] = draw(c.Values)
 		}
-		b := refit(law, pts(one, at), f)
-		bc := 1.0
-		if g.Base != nil {
-			bc = draw(g.Base) / one
-		}
+		b := refit(law, pts(), f)
 		s, sg, kp = append(s, b.Serial), append(sg, b.Sigma), append(kp, b.Kappa)
-		// A future measurement scatters around the law as the largest
-		// core count fitted did: its ln gain's variance of the mean.
 		noise := math.Exp(math.Sqrt(future) * rng.NormFloat64())
 		for i, n := range opt.Predict {
-			preds[i] = append(preds[i], bc*b.Predict(n)*noise)
+			preds[i] = append(preds[i], b.Speedup(n)*noise)
 		}
 	}
 	lo, hi := (1-opt.Confidence)/2, 1-(1-opt.Confidence)/2
@@ -513,33 +616,14 @@ func FitGains(law string, g Gains, opt FitOptions) (Fit, bool) {
 	} else {
 		f.SerialCI = pct(s)
 	}
-	maxFit := 1
-	for _, c := range g.At {
-		maxFit = max(maxFit, c.Cores)
+	if f.Rejected {
+		return f, true
 	}
-	// Overdispersion: with weights 1/variance, the weighted residuals'
-	// sum of squares is χ² with (points − parameters) degrees of freedom
-	// when the law holds. A larger sum says the law misses the shape
-	// (gzip's allocator-bound scaling, say): the bands widen by its square
-	// root, as quasi-likelihood does, rather than claim a precision the
-	// law does not have.
-	phi := 1.0
-	if df := len(g.At) - params(law); df >= 1 {
-		var sse float64
-		for i, c := range g.At {
-			if w[i] > 0 {
-				r := math.Log(center(g.One)/center(c.Values)) - math.Log(f.Predict(float64(c.Cores)))
-				sse += w[i] * r * r
-			}
-		}
-		phi = math.Max(1, sse/float64(df))
-	}
-	f.Dispersion = phi
 	for i, n := range opt.Predict {
-		mid := f.Conc * f.Predict(n)
+		mid := f.Speedup(n)
 		ci := pct(preds[i])
-		if phi > 1 {
-			k := math.Sqrt(phi)
+		if f.Dispersion > 1 {
+			k := math.Sqrt(f.Dispersion)
 			ci[0] = mid * math.Pow(ci[0]/mid, k)
 			ci[1] = mid * math.Pow(ci[1]/mid, k)
 		}
@@ -547,6 +631,32 @@ func FitGains(law string, g Gains, opt FitOptions) (Fit, bool) {
 			Lo: math.Min(ci[0], mid), Hi: math.Max(ci[1], mid), Extrapolated: n > float64(maxFit)*1.0001})
 	}
 	return f, true
+}
+
+// cellWeights are the inverse variances of the cells' mean ln times. A
+// cell of one sample has no variance of its own and takes the median of
+// the others' (1 when none has one); a cell of identical samples is
+// floored at a relative spread of 10⁻⁶ rather than weigh infinitely.
+func cellWeights(cells []CoreSamples) []float64 {
+	w := make([]float64, len(cells))
+	var known []float64
+	for i, c := range cells {
+		if v := logVarOfMean(c.Values); !math.IsNaN(v) {
+			w[i] = 1 / math.Max(v, 1e-12)
+			known = append(known, w[i])
+		}
+	}
+	fill := 1.0
+	if len(known) > 0 {
+		slices.Sort(known)
+		fill = quantile(known, 0.5)
+	}
+	for i := range w {
+		if w[i] == 0 {
+			w[i] = fill
+		}
+	}
+	return w
 }
 
 // logVarOfMean is the variance of the mean of ln(v): its sample variance
