@@ -82,8 +82,13 @@ func (a *Analysis) speedupChart(w *Workload) *Chart {
 		f  *Fit
 	}
 	var curves []curve
+	var rejected []string
 	for _, s := range w.Models {
 		f := s.Fit()
+		if s.Rejected {
+			rejected = append(rejected, s.Model)
+			continue
+		}
 		if f == nil {
 			if s.FitNote != "" && fitNote == "" && s.Family != "baseline" {
 				fitNote = s.FitNote
@@ -132,6 +137,7 @@ func (a *Analysis) speedupChart(w *Workload) *Chart {
 	if fitNote != "" {
 		c.note("Fits: %s.", fitNote)
 	}
+	c.noteRejected(rejected)
 	if len(a.Cores) == 1 {
 		c.partial("one core count only: no scaling to show")
 	}
@@ -585,6 +591,7 @@ func (a *Analysis) genericCharts(g *GenericGroup) []*Chart {
 		var extra []float64
 		var fitted []string
 		var fits []*Fit
+		var rejected []string
 		fitNote := ""
 		for _, b := range chunk {
 			s := &Series{Model: strings.TrimPrefix(b.Name, g.Bench+"/")}
@@ -594,7 +601,9 @@ func (a *Analysis) genericCharts(g *GenericGroup) []*Chart {
 			series = append(series, s)
 			f := fitOf(b.Amdahl, b.USL)
 			fits = append(fits, f)
-			if b.FitNote != "" && (f == nil || b.USL == nil) {
+			if b.Rejected {
+				rejected = append(rejected, s.Model)
+			} else if b.FitNote != "" && (f == nil || b.USL == nil) {
 				fitNote = b.FitNote
 			}
 			if f == nil {
@@ -629,6 +638,7 @@ func (a *Analysis) genericCharts(g *GenericGroup) []*Chart {
 		if fitNote != "" {
 			c.note("Fits: %s.", fitNote)
 		}
+		c.noteRejected(rejected)
 		out = append(out, c)
 	}
 	return out
@@ -647,4 +657,12 @@ func sanitize(s string) string {
 		}
 	}
 	return strings.ToLower(b.String())
+}
+
+// noteRejected names the series whose laws the lack-of-fit test rejected.
+func (c *Chart) noteRejected(names []string) {
+	if len(names) > 0 {
+		c.note("No law drawn for %s: %s no scaling law's shape (the lack-of-fit test rejects Amdahl's and the USL; the fits table says by how much).",
+			list(names, 4), verb(len(names), "its gain is", "their gains are"))
+	}
 }

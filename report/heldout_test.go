@@ -2,6 +2,8 @@ package report
 
 import (
 	"bytes"
+	"fmt"
+	"os"
 	"math"
 	"strings"
 	"testing"
@@ -24,6 +26,8 @@ func TestHeldOutCoreCount(t *testing.T) {
 	rs := referenceSets[0]
 	a := analyzeBytes(t, rs.name, readRounds(t, rs.path, nil))
 	cases, misses, declined := 0, 0, 0
+	var table strings.Builder
+	table.WriteString("| workload | model | USL band at 16 (fit on 1–8) | measured at 16 | inside |\n|---|---|---|---|---|\n")
 	for _, w := range a.Workloads {
 		if w.Kind != "CPU-bound" {
 			continue
@@ -48,6 +52,7 @@ func TestHeldOutCoreCount(t *testing.T) {
 					t.Fatalf("%s %s: USL not fitted: %s", w.Name, s.Model, note)
 				}
 				t.Logf("%-7s %-10s declined, measured %.2f: %s", w.Name, s.Model, measured, note)
+				fmt.Fprintf(&table, "| %s | %s | declined: no law fits 1–8 | %.2f× | — |\n", w.Name, s.Model, measured)
 				declined++
 				if w.Name != "gzip" {
 					t.Errorf("%s %s: a law that should fit was rejected: %s", w.Name, s.Model, note)
@@ -69,6 +74,7 @@ func TestHeldOutCoreCount(t *testing.T) {
 				if !in {
 					misses++
 				}
+				fmt.Fprintf(&table, "| %s | %s | %.2f× [%.2f, %.2f] (±%.0f%%) | %.2f× | %s |\n", w.Name, s.Model, b.Mid, b.Lo, b.Hi, width*100, measured, map[bool]string{true: "yes", false: "**no**"}[in])
 				if width > 0.25 {
 					t.Errorf("%s %s: band ±%.0f%% at 16, want at most ±25%%", w.Name, s.Model, width*100)
 				}
@@ -81,6 +87,34 @@ func TestHeldOutCoreCount(t *testing.T) {
 	}
 	if declined*3 > cases+declined {
 		t.Errorf("%d of %d cases declined, want at most a third", declined, cases+declined)
+	}
+	fmt.Fprintf(&table, "\nCoverage: %d of %d bands hold the measured 16-core gain; %d of %d cases declined.\n", cases-misses, cases, declined, cases+declined)
+	checkReadmeBlock(t, "heldout-16cpu", table.String())
+}
+
+// checkReadmeBlock checks that README.md's generated block name holds
+// text, and with -regen rewrites it.
+func checkReadmeBlock(t *testing.T, name, text string) {
+	t.Helper()
+	const path = "../README.md"
+	readme, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	open, end := []byte("<!-- figures:"+name+" -->\n"), []byte("<!-- /figures:"+name+" -->")
+	i, j := bytes.Index(readme, open), bytes.Index(readme, end)
+	if i < 0 || j < i {
+		t.Fatalf("README.md has no block %s (between %s and %s)", name, bytes.TrimSpace(open), end)
+	}
+	if got := string(readme[i+len(open) : j]); got != text {
+		if !*regen {
+			t.Errorf("README.md block %s differs; rerun with -regen:\n got:\n%s\nwant:\n%s", name, got, text)
+			return
+		}
+		out := append(append(append([]byte{}, readme[:i+len(open)]...), text...), readme[j:]...)
+		if err := os.WriteFile(path, out, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
