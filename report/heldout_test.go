@@ -3,8 +3,8 @@ package report
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"math"
+	"os"
 	"strings"
 	"testing"
 
