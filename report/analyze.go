@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/concbench/concbench/report/internal/prose"
 	"github.com/concbench/concbench/report/stats"
 )
 
@@ -342,7 +343,9 @@ func (a *Analysis) models(bench string, extra ...string) []string {
 	return out
 }
 
-func median(c *Cell, unit string) float64 {
+// Median is the cell's median of unit; NaN for a nil cell or a unit it
+// lacks.
+func (c *Cell) Median(unit string) float64 {
 	if c == nil {
 		return math.NaN()
 	}
@@ -418,7 +421,7 @@ func (a *Analysis) scaling(model string, base *Cell, at func(k int) *Cell) *Scal
 		if c == nil {
 			continue
 		}
-		p := &CorePoint{Cores: k, Oversub: a.Set.Oversubscribed(k), Cell: c, CPUUtil: median(c, UnitCPUUtil), KarpFlatt: math.NaN()}
+		p := &CorePoint{Cores: k, Oversub: a.Set.Oversubscribed(k), Cell: c, CPUUtil: c.Median(UnitCPUUtil), KarpFlatt: math.NaN()}
 		t := c.Stats[UnitTime]
 		p.Speedup, p.Conc, p.Par = nanEst(), nanEst(), nanEst()
 		if base != nil {
@@ -483,7 +486,7 @@ func (a *Analysis) cores() {
 		for _, k := range a.Cores {
 			if c := a.cell(BenchCores, k, "workload", w, "model", seqName); c != nil && wl.Base != nil {
 				seq.Points = append(seq.Points, &CorePoint{Cores: k, Oversub: a.Set.Oversubscribed(k), Cell: c,
-					Speedup: Ratio(wl.Base.Stats[UnitTime], c.Stats[UnitTime]), CPUUtil: median(c, UnitCPUUtil), KarpFlatt: math.NaN()})
+					Speedup: Ratio(wl.Base.Stats[UnitTime], c.Stats[UnitTime]), CPUUtil: c.Median(UnitCPUUtil), KarpFlatt: math.NaN()})
 			}
 		}
 		if len(seq.Points) > 0 {
@@ -545,7 +548,7 @@ func (a *Analysis) python() {
 			return x.Benchmark < y.Benchmark
 		}
 		if x.Param != y.Param {
-			return paramLess(a.M, x.Param, y.Param)
+			return a.M.ParamLess(x.Param, y.Param)
 		}
 		if x.Cores != y.Cores {
 			return x.Cores < y.Cores
@@ -554,9 +557,9 @@ func (a *Analysis) python() {
 	})
 }
 
-// paramLess orders "workload=hash" and "workload=sleep/tasks=100" strings by
-// the matrix's order of workloads and numerically by counts.
-func paramLess(m *Matrix, x, y string) bool {
+// ParamLess orders "workload=hash" and "workload=sleep/tasks=100" strings
+// by the matrix's order of workloads and numerically by counts.
+func (m *Matrix) ParamLess(x, y string) bool {
 	xs, ys := strings.Split(x, "/"), strings.Split(y, "/")
 	for i := 0; i < len(xs) && i < len(ys); i++ {
 		if xs[i] == ys[i] {
@@ -708,13 +711,13 @@ func (a *Analysis) fanout() {
 				kv = append(kv, p.Key, p.Value)
 			}
 			for _, m := range a.models(BenchFanout) {
-				if v := median(a.cell(BenchFanout, k, append(kv, "model", m)...), UnitP50); v > 0 {
+				if v := a.cell(BenchFanout, k, append(kv, "model", m)...).Median(UnitP50); v > 0 {
 					lats = append(lats, v)
 				}
 			}
 		}
 		lat := float64(nominal) / 1e6
-		sw.IdealNote = fmt.Sprintf("Little's law with the nominal %s per task", duration(float64(nominal)))
+		sw.IdealNote = fmt.Sprintf("Little's law with the nominal %s per task", prose.Duration(float64(nominal)))
 		if len(lats) > 0 {
 			sort.Float64s(lats)
 			lat = lats[len(lats)/2]
@@ -910,7 +913,7 @@ func (a *Analysis) missing() {
 					if skipped {
 						why = "skipped: " + r
 					}
-					a.Missing = append(a.Missing, Missing{fmt.Sprintf("%s at %d %s", name, k, plural(k, "core")), why})
+					a.Missing = append(a.Missing, Missing{fmt.Sprintf("%s at %d %s", name, k, prose.Plural(k, "core")), why})
 				}
 			}
 		}
@@ -930,13 +933,6 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return word
-	}
-	return word + "s"
 }
 
 // batchSize is a batch's size: as described, or, for an inferred matrix,

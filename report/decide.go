@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/concbench/concbench/report/internal/prose"
 	"github.com/concbench/concbench/report/stats"
 )
 
@@ -26,7 +27,7 @@ func (a *Analysis) claims() {
 		for _, k := range a.Cores {
 			for _, py := range []bool{false, true} {
 				base := w.Base
-				fam := fmt.Sprintf("%s/workload=%s at %d %s", BenchCores, w.Name, k, plural(k, "core"))
+				fam := fmt.Sprintf("%s/workload=%s at %d %s", BenchCores, w.Name, k, prose.Plural(k, "core"))
 				if py {
 					base = w.PyBase
 					fam += ", CPython"
@@ -103,11 +104,7 @@ func (a *Analysis) decision(c *stats.Claim) string {
 
 // marginText is the margin as a percentage, "5%".
 func (a *Analysis) marginText() string {
-	return pctText(a.opt.margin())
-}
-
-func pctText(f float64) string {
-	return fmt.Sprintf("%.3g%%", f*100)
+	return prose.Pct(a.opt.margin())
 }
 
 // claimEst is a claim's ratio with the interval it was decided by.
@@ -122,7 +119,7 @@ func claimEst(c *stats.Claim) Estimate {
 func roundsText(r int) string {
 	switch {
 	case r > 0:
-		return fmt.Sprintf("about %d more %s would likely decide it", r, plural(r, "round"))
+		return fmt.Sprintf("about %d more %s would likely decide it", r, prose.Plural(r, "round"))
 	case r < 0:
 		return "more rounds are unlikely to decide it soon: the estimate sits on the margin's edge"
 	}
@@ -145,7 +142,7 @@ func (a *Analysis) methodText() string {
 	looks := ""
 	if n := a.Set.Looks; n > 0 {
 		looks = fmt.Sprintf(" The run added %d adaptive %s of undecided cells only; each look is a chance to stop on a lucky draw, so a claim whose cells had L of them has its p-value multiplied by 1+L (Bonferroni over its looks); no other claim's p-value is touched.",
-			n, plural(n, "round"))
+			n, prose.Plural(n, "round"))
 	}
 	return fmt.Sprintf("A verdict is a decision, not a p-value. Timings are multiplicative, so every claim that one cell beats another is Welch's t on log(ns/op): "+
 		"the ratio of geometric means with its interval. A model beats another only when that interval lies wholly beyond ±%s (the practical margin, -margin); "+

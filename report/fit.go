@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/concbench/concbench/report/internal/prose"
 	"github.com/concbench/concbench/report/stats"
 )
 
@@ -162,7 +163,7 @@ func (a *Analysis) fitScaling(name string, one *Cell, at []*Cell, base *Cell) La
 			return nil, false
 		}
 		if f.Rejected {
-			rejected = append(rejected, fmt.Sprintf("%s misses it by %.0f%% at %s (lack-of-fit test: p = %.2g)", lawName(law), 100*f.Miss, fmt.Sprintf("%d %s", int(f.MissAt), plural(int(f.MissAt), "core")), f.LackOfFit))
+			rejected = append(rejected, fmt.Sprintf("%s misses it by %.0f%% at %s (lack-of-fit test: p = %.2g)", lawName(law), 100*f.Miss, fmt.Sprintf("%d %s", int(f.MissAt), prose.Plural(int(f.MissAt), "core")), f.LackOfFit))
 			return nil, true
 		}
 		return &f, true

@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"fmt"
 	"math"
-	"os"
 	"strings"
 	"testing"
 
+	"github.com/concbench/concbench/report/internal/testkit"
 	"github.com/concbench/concbench/report/stats"
 )
 
@@ -89,33 +89,7 @@ func TestHeldOutCoreCount(t *testing.T) {
 		t.Errorf("%d of %d cases declined, want at most a third", declined, cases+declined)
 	}
 	fmt.Fprintf(&table, "\nCoverage: %d of %d bands hold the measured 16-core gain; %d of %d cases declined.\n", cases-misses, cases, declined, cases+declined)
-	checkReadmeBlock(t, "heldout-16cpu", table.String())
-}
-
-// checkReadmeBlock checks that README.md's generated block name holds
-// text, and with -regen rewrites it.
-func checkReadmeBlock(t *testing.T, name, text string) {
-	t.Helper()
-	const path = "../README.md"
-	readme, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	open, end := []byte("<!-- figures:"+name+" -->\n"), []byte("<!-- /figures:"+name+" -->")
-	i, j := bytes.Index(readme, open), bytes.Index(readme, end)
-	if i < 0 || j < i {
-		t.Fatalf("README.md has no block %s (between %s and %s)", name, bytes.TrimSpace(open), end)
-	}
-	if got := string(readme[i+len(open) : j]); got != text {
-		if !*regen {
-			t.Errorf("README.md block %s differs; rerun with -regen:\n got:\n%s\nwant:\n%s", name, got, text)
-			return
-		}
-		out := append(append(append([]byte{}, readme[:i+len(open)]...), text...), readme[j:]...)
-		if err := os.WriteFile(path, out, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	testkit.CheckBlock(t, "../README.md", "heldout-16cpu", table.String())
 }
 
 func geo(v []float64) float64 {

@@ -745,13 +745,34 @@ func (s *Set) moderate() {
 	}
 }
 
+// Configuration names a cell's benchmark configuration: its name without the
+// model part; a foreign benchmark's configuration is its base name.
+func (c *Cell) Configuration() string {
+	if c.Model() == "" {
+		return c.Bench
+	}
+	var b strings.Builder
+	b.WriteString(c.Bench)
+	for _, p := range c.Parts {
+		if p.Key == "model" {
+			continue
+		}
+		b.WriteByte('/')
+		if p.Key != "" {
+			b.WriteString(p.Key + "=")
+		}
+		b.WriteString(p.Value)
+	}
+	return b.String()
+}
+
 // stratum names the cells whose noise is alike: a benchmark configuration
 // at every core count and model, CPython's models apart from Go's.
 func (s *Set) stratum(c *Cell) string {
 	if s.Matrix.IsPython(c.Model()) {
-		return configOf(c) + "|py"
+		return c.Configuration() + "|py"
 	}
-	return configOf(c)
+	return c.Configuration()
 }
 
 // Side returns a cell's ns/op on the log scale with its moderated noise,

@@ -166,7 +166,7 @@ func FuzzLoad(f *testing.F) {
 			return
 		}
 		charts := a.Charts()
-		a.buildPage(charts, make([][]byte, len(charts)), Options{})
+		a.buildPage(charts, Options{})
 	})
 }
 

@@ -400,7 +400,7 @@ func inferMatrix(s *Set, order []*Cell) *Matrix {
 	}
 	for i, b := range m.Batches[BenchCores] {
 		if c := inferCell(s, b, m.Models[0].Name, 1); c != nil {
-			switch u := median(c, UnitCPUUtil); {
+			switch u := c.Median(UnitCPUUtil); {
 			case u >= 0.8:
 				m.Batches[BenchCores][i].Kind = "cpu"
 			case u <= 0.2:
@@ -457,7 +457,7 @@ func inferFamily(s *Set, m *Matrix, model string, py bool) string {
 		}
 		one, at := inferCell(s, b, model, 1), inferCell(s, b, model, k)
 		if one != nil && at != nil {
-			gains = append(gains, median(one, UnitTime)/median(at, UnitTime))
+			gains = append(gains, one.Median(UnitTime)/at.Median(UnitTime))
 		}
 	}
 	if len(gains) == 0 {
@@ -470,7 +470,7 @@ func inferFamily(s *Set, m *Matrix, model string, py bool) string {
 		return "processes"
 	}
 	if c := s.Cell("", BenchOverhead+"/model="+model, 1); c != nil {
-		if t := median(c, UnitTasks); t > 0 && 1e9/t >= 5000 {
+		if t := c.Median(UnitTasks); t > 0 && 1e9/t >= 5000 {
 			return "processes"
 		}
 	}

@@ -5,84 +5,29 @@ import (
 	"math"
 	"strings"
 
+	mstats "github.com/montanaflynn/stats"
+
+	"github.com/concbench/concbench/report/chart"
+	"github.com/concbench/concbench/report/internal/prose"
+	"github.com/concbench/concbench/report/page"
 	"github.com/concbench/concbench/report/stats"
 )
-
-// A page is the report's content, independent of its format: index.html
-// and summary.md render the same page, so they say the same things.
-type page struct {
-	title  string
-	blocks []block
-}
-
-type block interface{}
-
-type heading struct {
-	level int
-	text  string
-	id    string
-}
-
-type para struct {
-	text  string
-	class string // "warn" for warnings
-}
-
-type bullets struct {
-	items []string
-	class string
-}
-
-type table struct {
-	head []string
-	rows [][]string
-	// numeric marks right-aligned columns.
-	numeric []bool
-	// fold collapses a long table in HTML (<details>).
-	fold string
-}
-
-type figure struct {
-	chart *Chart
-	svg   []byte
-}
-
-func (p *page) h(level int, text string) {
-	p.blocks = append(p.blocks, heading{level, text, anchor(text)})
-}
-
-func (p *page) p(format string, args ...any) {
-	p.blocks = append(p.blocks, para{text: fmt.Sprintf(format, args...)})
-}
-
-func anchor(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(s) {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
-			b.WriteRune(r)
-		case r == ' ' || r == '-':
-			b.WriteByte('-')
-		}
-	}
-	return b.String()
-}
 
 // fingerprintKeys are shown first, in this order, in the machine table.
 var fingerprintKeys = []string{"machine", "cpu", "cpus", "cpus-performance", "cpus-efficiency", "memory", "goos", "goarch", "go-version", "kernel", "governor", "commit", "profile"}
 
 // buildPage lays out the report: machine, warnings, verdicts, charts,
 // tables, what is missing and how the numbers were computed.
-func (a *Analysis) buildPage(charts []*Chart, svgs [][]byte, opt Options) *page {
+func (a *Analysis) buildPage(charts []*chart.Chart, opt Options) *page.Page {
 	title := opt.Title
 	if title == "" {
 		title = "concbench report: " + a.Machine
 	}
-	pg := &page{title: title}
+	pg := &page.Page{Title: title}
 	s := a.Set
-	pg.p("From %s: %d cells at %s, %d samples per cell (median).", list(s.Files, 4), len(s.Cells), coresList(a.Cores), a.medianN())
+	pg.P("From %s: %d cells at %s, %d samples per cell (median).", prose.List(s.Files, 4), len(s.Cells), prose.Cores(a.Cores), a.SamplesPerCell())
 
-	pg.h(2, "Machine")
+	pg.H(2, "Machine")
 	var rows [][]string
 	shown := map[string]bool{}
 	for _, k := range fingerprintKeys {
@@ -96,7 +41,7 @@ func (a *Analysis) buildPage(charts []*Chart, svgs [][]byte, opt Options) *page 
 			rows = append(rows, []string{c.Key, c.Value})
 		}
 	}
-	pg.blocks = append(pg.blocks, table{head: []string{"key", "value"}, rows: rows})
+	pg.Add(page.Table{Head: []string{"key", "value"}, Rows: rows})
 	if len(s.Runs) > 0 && (len(s.Runs) > 1 || len(s.Runs[0].CalibrationSpeedup) > 0) {
 		var rr [][]string
 		for _, r := range s.Runs {
@@ -119,30 +64,30 @@ func (a *Analysis) buildPage(charts []*Chart, svgs [][]byte, opt Options) *page 
 			}
 			rr = append(rr, []string{fmt.Sprint(r.Cores), fmt.Sprint(r.Rounds), aff, pin, yesNo(a.Set.Oversubscribed(r.Cores)), cal})
 		}
-		pg.blocks = append(pg.blocks, table{head: []string{"cores", "rounds", "affinity", "pinned", "oversubscribed", "calibration speedup"},
-			rows: rr, numeric: []bool{true, true, false, false, false, true}})
+		pg.Add(page.Table{Head: []string{"cores", "rounds", "affinity", "pinned", "oversubscribed", "calibration speedup"},
+			Rows: rr, Numeric: []bool{true, true, false, false, false, true}})
 	}
 
 	if len(a.Warnings) > 0 {
-		pg.h(2, "Warnings")
-		pg.blocks = append(pg.blocks, bullets{items: a.Warnings, class: "warn"})
+		pg.H(2, "Warnings")
+		pg.Add(page.Bullets{Items: a.Warnings, Class: "warn"})
 	}
 
 	if len(a.Verdicts) > 0 || len(a.Findings) > 0 {
-		pg.h(2, "Verdicts")
+		pg.H(2, "Verdicts")
 		var items []string
 		for _, v := range a.Verdicts {
 			items = append(items, v.Text+".")
 		}
 		if len(items) > 0 {
-			pg.blocks = append(pg.blocks, bullets{items: items})
+			pg.Add(page.Bullets{Items: items})
 		}
 		if len(a.Findings) > 0 {
-			pg.blocks = append(pg.blocks, bullets{items: a.Findings})
+			pg.Add(page.Bullets{Items: a.Findings})
 		}
 	}
 	if len(a.Generic) > 0 || len(a.NoSweep) > 0 {
-		pg.h(2, "Benchmarks swept over GOMAXPROCS")
+		pg.H(2, "Benchmarks swept over GOMAXPROCS")
 		var items []string
 		for _, g := range a.Generic {
 			for _, b := range g.Benches {
@@ -150,18 +95,18 @@ func (a *Analysis) buildPage(charts []*Chart, svgs [][]byte, opt Options) *page 
 			}
 		}
 		if len(items) > 0 {
-			pg.blocks = append(pg.blocks, bullets{items: items})
+			pg.Add(page.Bullets{Items: items})
 		}
 		if len(a.NoSweep) > 0 {
-			pg.p("%d %s ran at one GOMAXPROCS only (no -cpu sweep), so %s no speedup: %s.", len(a.NoSweep),
-				verb(len(a.NoSweep), "benchmark", "benchmarks"), verb(len(a.NoSweep), "it has", "they have"), list(a.NoSweep, 8))
+			pg.P("%d %s ran at one GOMAXPROCS only (no -cpu sweep), so %s no speedup: %s.", len(a.NoSweep),
+				prose.Verb(len(a.NoSweep), "benchmark", "benchmarks"), prose.Verb(len(a.NoSweep), "it has", "they have"), prose.List(a.NoSweep, 8))
 		}
 	}
 
 	if len(charts) > 0 {
-		pg.h(2, "Charts")
-		for i, c := range charts {
-			pg.blocks = append(pg.blocks, figure{chart: c, svg: svgs[i]})
+		pg.H(2, "Charts")
+		for _, c := range charts {
+			pg.Add(page.Figure{Chart: c})
 		}
 	}
 
@@ -169,22 +114,22 @@ func (a *Analysis) buildPage(charts []*Chart, svgs [][]byte, opt Options) *page 
 		if w.Base == nil {
 			continue
 		}
-		if !pg.has("Speedup and its two factors") {
-			pg.h(2, "Speedup and its two factors")
-			pg.p("speedup = concurrency gain (seq → model, both at 1 core) × parallel gain (model at 1 core → model at k cores). "+
+		if !pg.Has("Speedup and its two factors") {
+			pg.H(2, "Speedup and its two factors")
+			pg.P("speedup = concurrency gain (seq → model, both at 1 core) × parallel gain (model at 1 core → model at k cores). "+
 				"Medians with 95%% intervals; n is the cell's samples. The decisions are the claims of the verdicts (see Method): "+
 				"\"vs seq at 1 core\" is the speedup, \"vs itself at 1 core\" the parallel gain, each faster, slower, within %s or undecided (with the rounds that would likely decide it).", a.marginText())
 		}
-		pg.h(3, w.Name)
-		pg.blocks = append(pg.blocks, a.speedupTable(w))
+		pg.H(3, w.Name)
+		pg.Add(a.speedupTable(w))
 	}
-	if ft := a.fitTable(); len(ft.rows) > 0 {
-		pg.h(2, "Scaling laws")
+	if ft := a.fitTable(); len(ft.Rows) > 0 {
+		pg.H(2, "Scaling laws")
 		cpus := fmt.Sprintf("the machine's %d CPUs", a.CPUs)
 		if !a.CPUsKnown {
 			cpus = "the largest core count measured (the input does not say how many CPUs the machine has: pass -cpus N)"
 		}
-		pg.p("Fitted (gonum/optimize, Nelder–Mead) to each model's parallel gain — its geometric-mean makespan at 1 core over that at k — at core counts within %s; oversubscribed points are never fitted. "+
+		pg.P("Fitted (gonum/optimize, Nelder–Mead) to each model's parallel gain — its geometric-mean makespan at 1 core over that at k — at core counts within %s; oversubscribed points are never fitted. "+
 			"Least squares in ln(speedup), each core count weighted by the inverse variance of its ln gain: Amdahl's serial fraction s with 2 core counts or more, "+
 			"the USL's σ (contention) and κ (coherency), both ≥ 0, with at least %d (1 included). Karp–Flatt's serial fraction is in the tables above. "+
 			"Intervals are 95%%, from a bootstrap over the rounds (200 resamples of the rounds, each refitted; each cell's samples when the input names no rounds). "+
@@ -194,46 +139,38 @@ func (a *Analysis) buildPage(charts []*Chart, svgs [][]byte, opt Options) *page 
 			"Checked on real data (a test): fitted on 1–8 cores of the 16-core reference set, the USL's bands at 16 held the measured 16-core gain in 15 of 15 cases "+
 			"(hash, primes and gzip under goroutines, pool, errgroup, procs and procpool), ±11–24%% wide for hash and primes; gzip's were ±29–122%%, as they should be: its gain in that set did not follow a law.",
 			cpus, stats.MinUSLPoints)
-		pg.blocks = append(pg.blocks, ft)
+		pg.Add(ft)
 	}
 	if len(a.Python) > 0 {
-		pg.h(2, "Go emulation vs CPython")
-		pg.p("Each Python model beside the Go model that emulates it, in the same cell: the makespan ratio (Python / Go, > 1 means CPython is slower), and each one's speedup over its own sequential baseline at 1 core. " +
+		pg.H(2, "Go emulation vs CPython")
+		pg.P("Each Python model beside the Go model that emulates it, in the same cell: the makespan ratio (Python / Go, > 1 means CPython is slower), and each one's speedup over its own sequential baseline at 1 core. " +
 			"\"differs\" marks speedups whose intervals do not overlap and differ by more than 10%%.")
-		pg.blocks = append(pg.blocks, a.pythonTable())
+		pg.Add(a.pythonTable())
 	}
 	if len(a.Generic) > 0 {
-		pg.h(2, "GOMAXPROCS sweep")
-		pg.blocks = append(pg.blocks, a.genericTable())
+		pg.H(2, "GOMAXPROCS sweep")
+		pg.Add(a.genericTable())
 	}
 	if len(a.Missing) > 0 {
-		pg.h(2, "Missing")
-		pg.p("%d %s of the benchmark matrix %s not in this report.", len(a.Missing), verb(len(a.Missing), "entry", "entries"), verb(len(a.Missing), "is", "are"))
+		pg.H(2, "Missing")
+		pg.P("%d %s of the benchmark matrix %s not in this report.", len(a.Missing), prose.Verb(len(a.Missing), "entry", "entries"), prose.Verb(len(a.Missing), "is", "are"))
 		var rows [][]string
 		for _, m := range a.Missing {
 			rows = append(rows, []string{m.What, m.Why})
 		}
-		pg.blocks = append(pg.blocks, table{head: []string{"what", "why"}, rows: rows, fold: fmt.Sprintf("%d missing cells", len(rows))})
+		pg.Add(page.Table{Head: []string{"what", "why"}, Rows: rows, Fold: fmt.Sprintf("%d missing cells", len(rows))})
 	}
-	pg.h(2, "Method")
-	pg.p("%s", a.methodText())
-	pg.p("Medians with distribution-free 95%% confidence intervals (golang.org/x/perf/benchmath, AssumeNothing: the numbers benchstat prints) describe each cell in the tables and charts; "+
+	pg.H(2, "Method")
+	pg.P("%s", a.methodText())
+	pg.P("Medians with distribution-free 95%% confidence intervals (golang.org/x/perf/benchmath, AssumeNothing: the numbers benchstat prints) describe each cell in the tables and charts; "+
 		"a ratio's interval there combines the bounds of the two medians' intervals (conservative). "+
 		"CV and percentiles come from github.com/montanaflynn/stats; a cell warns below %d samples or above %.0f%% CV. Every cell is in results.csv, with its sample count n.",
 		MinSamples, MaxCV*100)
 	return pg
 }
 
-func (p *page) has(text string) bool {
-	for _, b := range p.blocks {
-		if h, ok := b.(heading); ok && h.text == text {
-			return true
-		}
-	}
-	return false
-}
-
-func (a *Analysis) medianN() int {
+// SamplesPerCell is the median number of ns/op samples of the set's cells.
+func (a *Analysis) SamplesPerCell() int {
 	var ns []float64
 	for _, c := range a.Set.Cells {
 		if s, ok := c.Stats[UnitTime]; ok {
@@ -246,17 +183,13 @@ func (a *Analysis) medianN() int {
 	return int(medianOf(ns))
 }
 
+// medianOf is the median of xs (montanaflynn/stats; NaN for none).
 func medianOf(xs []float64) float64 {
-	c := append([]float64(nil), xs...)
-	for i := 1; i < len(c); i++ {
-		for j := i; j > 0 && c[j] < c[j-1]; j-- {
-			c[j], c[j-1] = c[j-1], c[j]
-		}
+	m, err := mstats.Median(xs)
+	if err != nil {
+		return math.NaN()
 	}
-	if len(c)%2 == 1 {
-		return c[len(c)/2]
-	}
-	return (c[len(c)/2-1] + c[len(c)/2]) / 2
+	return m
 }
 
 func yesNo(b bool) string {
@@ -271,14 +204,14 @@ func yesNo(b bool) string {
 func (a *Analysis) sig(c *stats.Claim) string {
 	s := a.decision(c)
 	if c != nil && c.Outcome == stats.Undecided && c.MoreRounds > 0 {
-		s += fmt.Sprintf(" (~%d %s)", c.MoreRounds, plural(c.MoreRounds, "round"))
+		s += fmt.Sprintf(" (~%d %s)", c.MoreRounds, prose.Plural(c.MoreRounds, "round"))
 	}
 	return s
 }
 
-func (a *Analysis) speedupTable(w *Workload) table {
-	t := table{head: []string{"model", "cores", "n", "makespan (median)", "speedup", "vs seq at 1 core", "concurrency gain", "parallel gain", "vs itself at 1 core", "cpu-util", "Karp–Flatt"},
-		numeric: []bool{false, true, true, true, true, false, true, true, false, true, true}}
+func (a *Analysis) speedupTable(w *Workload) page.Table {
+	t := page.Table{Head: []string{"model", "cores", "n", "makespan (median)", "speedup", "vs seq at 1 core", "concurrency gain", "parallel gain", "vs itself at 1 core", "cpu-util", "Karp–Flatt"},
+		Numeric: []bool{false, true, true, true, true, false, true, true, false, true, true}}
 	for _, s := range w.Models {
 		for _, p := range s.Points {
 			ks := fmt.Sprint(p.Cores)
@@ -304,13 +237,13 @@ func (a *Analysis) speedupTable(w *Workload) table {
 			if st, ok := p.Cell.Stats[UnitTime]; ok {
 				n = fmt.Sprint(st.N)
 			}
-			t.rows = append(t.rows, []string{s.Model, ks, n, duration(median(p.Cell, UnitTime)), p.Speedup.String(), a.sig(p.VsBase), conc, par, a.sig(p.VsOne), util, kf})
+			t.Rows = append(t.Rows, []string{s.Model, ks, n, prose.Duration(p.Cell.Median(UnitTime)), p.Speedup.String(), a.sig(p.VsBase), conc, par, a.sig(p.VsOne), util, kf})
 		}
 	}
 	return t
 }
 
-func (a *Analysis) fitTable() table {
+func (a *Analysis) fitTable() page.Table {
 	head := []string{"benchmark", "model", "Amdahl s [95% CI]", "USL σ [95% CI]", "USL κ [95% CI]"}
 	numeric := []bool{false, false, true, true, true}
 	for _, n := range a.PredictAt {
@@ -319,7 +252,7 @@ func (a *Analysis) fitTable() table {
 	}
 	head = append(head, "note")
 	numeric = append(numeric, false)
-	t := table{head: head, numeric: numeric}
+	t := page.Table{Head: head, Numeric: numeric}
 	ci := func(v float64, c [2]float64) string {
 		return fmt.Sprintf("%s [%s, %s]", stats.Param(v), stats.Param(c[0]), stats.Param(c[1]))
 	}
@@ -344,7 +277,7 @@ func (a *Analysis) fitTable() table {
 			r = append(r, bandText(b))
 		}
 		r = append(r, note)
-		t.rows = append(t.rows, r)
+		t.Rows = append(t.Rows, r)
 	}
 	for _, w := range a.Workloads {
 		for _, s := range w.Models {
@@ -362,23 +295,23 @@ func (a *Analysis) fitTable() table {
 	return t
 }
 
-func (a *Analysis) pythonTable() table {
-	t := table{head: []string{"benchmark", "cores", "Python", "Go", "makespan ratio Py/Go", "Python speedup", "Go speedup", ""},
-		numeric: []bool{false, true, false, false, true, true, true, false}}
+func (a *Analysis) pythonTable() page.Table {
+	t := page.Table{Head: []string{"benchmark", "cores", "Python", "Go", "makespan ratio Py/Go", "Python speedup", "Go speedup", ""},
+		Numeric: []bool{false, true, false, false, true, true, true, false}}
 	for _, r := range a.Python {
 		d := ""
 		if r.Differs {
 			d = "differs"
 		}
-		t.rows = append(t.rows, []string{strings.TrimPrefix(r.Benchmark, "Benchmark") + "/" + r.Param, fmt.Sprint(r.Cores), r.Py, r.Go,
+		t.Rows = append(t.Rows, []string{strings.TrimPrefix(r.Benchmark, "Benchmark") + "/" + r.Param, fmt.Sprint(r.Cores), r.Py, r.Go,
 			r.Ratio.String(), r.PySpeedup.String(), r.GoSpeedup.String(), d})
 	}
 	return t
 }
 
-func (a *Analysis) genericTable() table {
-	t := table{head: []string{"benchmark", "GOMAXPROCS", "n", "ns/op (median)", "speedup", "decision", "Karp–Flatt"},
-		numeric: []bool{false, true, true, true, true, false, true}}
+func (a *Analysis) genericTable() page.Table {
+	t := page.Table{Head: []string{"benchmark", "GOMAXPROCS", "n", "ns/op (median)", "speedup", "decision", "Karp–Flatt"},
+		Numeric: []bool{false, true, true, true, true, false, true}}
 	for _, g := range a.Generic {
 		for _, b := range g.Benches {
 			for _, p := range b.Points {
@@ -390,7 +323,7 @@ func (a *Analysis) genericTable() table {
 				if st, ok := p.Cell.Stats[UnitTime]; ok {
 					n = fmt.Sprint(st.N)
 				}
-				t.rows = append(t.rows, []string{b.Name, fmt.Sprint(p.Cores), n, duration(median(p.Cell, UnitTime)), p.Par.String(), a.sig(p.VsOne), kf})
+				t.Rows = append(t.Rows, []string{b.Name, fmt.Sprint(p.Cores), n, prose.Duration(p.Cell.Median(UnitTime)), p.Par.String(), a.sig(p.VsOne), kf})
 			}
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/concbench/concbench/report/internal/testkit"
 	"github.com/concbench/concbench/report/stats"
 )
 
@@ -367,6 +368,6 @@ func TestReferenceGolden(t *testing.T) {
 			fmt.Fprintln(&b, f)
 		}
 		fmt.Fprintf(&b, "%s\n", a.methodText())
-		checkGolden(t, "testdata/reference-"+rs.name+".txt", b.Bytes())
+		testkit.CheckGolden(t, "testdata/reference-"+rs.name+".txt", b.Bytes())
 	}
 }

@@ -6,6 +6,8 @@ import (
 
 	mstats "github.com/montanaflynn/stats"
 	"golang.org/x/perf/benchmath"
+
+	"github.com/concbench/concbench/report/internal/prose"
 )
 
 // Confidence is the confidence level of every interval in a report, as
@@ -87,27 +89,7 @@ func (e Estimate) String() string {
 		return "?"
 	}
 	if !e.Finite() {
-		return fmt.Sprintf("%s× [no CI]", num(e.Value))
+		return fmt.Sprintf("%s× [no CI]", prose.Num(e.Value))
 	}
-	return fmt.Sprintf("%s× [%s, %s]", num(e.Value), num(e.Lo), num(e.Hi))
-}
-
-// num formats a positive number with about three significant digits.
-func num(v float64) string {
-	a := math.Abs(v)
-	switch {
-	case math.IsInf(v, 0) || math.IsNaN(v):
-		return "?"
-	case a == 0:
-		return "0"
-	case a >= 100:
-		return fmt.Sprintf("%.0f", v)
-	case a >= 10:
-		return fmt.Sprintf("%.1f", v)
-	case a >= 1:
-		return fmt.Sprintf("%.2f", v)
-	case a >= 0.01:
-		return fmt.Sprintf("%.3f", v)
-	}
-	return fmt.Sprintf("%.2g", v)
+	return fmt.Sprintf("%s× [%s, %s]", prose.Num(e.Value), prose.Num(e.Lo), prose.Num(e.Hi))
 }

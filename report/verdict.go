@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/concbench/concbench/report/internal/prose"
 	"github.com/concbench/concbench/report/stats"
 )
 
@@ -53,7 +54,7 @@ func (a *Analysis) verdict(w *Workload, k int) *Verdict {
 	if w.Kind != "" {
 		head += " (" + w.Kind + ")"
 	}
-	head += fmt.Sprintf(", %d %s", k, plural(k, "core"))
+	head += fmt.Sprintf(", %d %s", k, prose.Plural(k, "core"))
 	if v.Oversub {
 		head += " (oversubscribed)"
 	}
@@ -142,10 +143,10 @@ func (a *Analysis) verdict(w *Workload, k int) *Verdict {
 		}
 	}
 	if len(nothing) > 0 {
-		fmt.Fprintf(&b, "; %s %s nothing beyond %s", joinAnd(nothing), verb(len(nothing), "gains", "gain"), a.marginText())
+		fmt.Fprintf(&b, "; %s %s nothing beyond %s", prose.JoinAnd(nothing), prose.Verb(len(nothing), "gains", "gain"), a.marginText())
 	}
 	if len(slower) > 0 {
-		fmt.Fprintf(&b, "; %s %s slower than seq", joinAnd(slower), verb(len(slower), "is", "are"))
+		fmt.Fprintf(&b, "; %s %s slower than seq", prose.JoinAnd(slower), prose.Verb(len(slower), "is", "are"))
 	}
 	if k == a.MaxCores && v.Gain != "concurrency" && scales(best) {
 		if f := best.Fit(); f != nil {
@@ -182,7 +183,7 @@ func (a *Analysis) noWinner(v *Verdict, b *strings.Builder, w *Workload, models 
 		v.Word, v.Gain = a.wordNone(), "none"
 		fmt.Fprintf(b, "%s (best: %s %s)", v.Word, best.Model, claimEst(best.Point(k).VsBase))
 		if len(slower) > 0 {
-			fmt.Fprintf(b, "; %s %s slower than seq", joinAnd(slower), verb(len(slower), "is", "are"))
+			fmt.Fprintf(b, "; %s %s slower than seq", prose.JoinAnd(slower), prose.Verb(len(slower), "is", "are"))
 		}
 		return
 	}
@@ -209,7 +210,7 @@ func (a *Analysis) noWinner(v *Verdict, b *strings.Builder, w *Workload, models 
 	}
 	fmt.Fprintf(b, "%s: %s %s over seq is not decided against the %s margin", v.Word, lead.Model, claimEst(lead.Point(k).VsBase), a.marginText())
 	if n := len(undecided); n > 1 {
-		fmt.Fprintf(b, ", nor are %d other %s", n-1, plural(n-1, "model"))
+		fmt.Fprintf(b, ", nor are %d other %s", n-1, prose.Plural(n-1, "model"))
 	}
 	if best != lead {
 		fmt.Fprintf(b, " (%s %s is within it)", best.Model, short(claimEst(best.Point(k).VsBase)))
@@ -253,7 +254,7 @@ func (a *Analysis) pyNote(w *Workload, k int) string {
 	case len(differ) > 0:
 		return "CPython differs from the emulation: " + strings.Join(differ, ", ")
 	case len(match) > 0:
-		return "CPython's speedups match the emulation (" + joinAnd(match) + ")"
+		return "CPython's speedups match the emulation (" + prose.JoinAnd(match) + ")"
 	}
 	return ""
 }
@@ -324,7 +325,7 @@ type Band = stats.Band
 
 // bandText is a prediction's range: "9.8–12.4×".
 func bandText(b Band) string {
-	return num(b.Lo) + "–" + num(b.Hi) + "×"
+	return prose.Num(b.Lo) + "–" + prose.Num(b.Hi) + "×"
 }
 
 // short formats an estimate without its interval when the interval is
@@ -333,24 +334,7 @@ func short(e Estimate) string {
 	if math.IsNaN(e.Value) {
 		return "?"
 	}
-	return num(e.Value) + "×"
-}
-
-func joinAnd(xs []string) string {
-	switch len(xs) {
-	case 0:
-		return ""
-	case 1:
-		return xs[0]
-	}
-	return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
-}
-
-func verb(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
+	return prose.Num(e.Value) + "×"
 }
 
 // findings are the one-line results of the mix, fanout, grain, overhead
@@ -381,14 +365,14 @@ func (a *Analysis) findings() {
 				bounds = append(bounds, fmt.Sprintf("%.0f%% of Little's-law ideal", 100*last.Y.Value/ideal))
 			}
 			if f.Ceiling > 0 {
-				bounds = append(bounds, fmt.Sprintf("%.0f%% of the machine's %s loopback connections a second, which no model can pass", 100*last.Y.Value/f.Ceiling, num(f.Ceiling)))
+				bounds = append(bounds, fmt.Sprintf("%.0f%% of the machine's %s loopback connections a second, which no model can pass", 100*last.Y.Value/f.Ceiling, prose.Num(f.Ceiling)))
 			}
 			bound := ""
 			if len(bounds) > 0 {
 				bound = " (" + strings.Join(bounds, ", ") + ")"
 			}
 			a.Findings = append(a.Findings, fmt.Sprintf("Fanout %s at %d %s: %s reaches the highest throughput, %s tasks/s at %.0f tasks%s.",
-				f.Name, f.Cores, plural(f.Cores, "core"), best.Model, num(last.Y.Value), last.X, bound))
+				f.Name, f.Cores, prose.Plural(f.Cores, "core"), best.Model, prose.Num(last.Y.Value), last.X, bound))
 		}
 	}
 	if a.Grain != nil {
@@ -406,7 +390,7 @@ func (a *Analysis) findings() {
 			}
 		}
 		if len(parts) > 0 {
-			a.Findings = append(a.Findings, fmt.Sprintf("Grain at %d %s: parallel efficiency ≥ 50%% for %s.", a.Grain.Cores, plural(a.Grain.Cores, "core"), strings.Join(parts, ", ")))
+			a.Findings = append(a.Findings, fmt.Sprintf("Grain at %d %s: parallel efficiency ≥ 50%% for %s.", a.Grain.Cores, prose.Plural(a.Grain.Cores, "core"), strings.Join(parts, ", ")))
 		}
 	}
 	if d := a.Overhead; d != nil && len(d.Cores) > 0 {
@@ -424,7 +408,7 @@ func (a *Analysis) findings() {
 			}
 		}
 		if lo != "" {
-			a.Findings = append(a.Findings, fmt.Sprintf("Overhead at %d %s: dispatch costs %s per task with %s, %s with %s.", k, plural(k, "core"), duration(loV), lo, duration(hiV), hi))
+			a.Findings = append(a.Findings, fmt.Sprintf("Overhead at %d %s: dispatch costs %s per task with %s, %s with %s.", k, prose.Plural(k, "core"), prose.Duration(loV), lo, prose.Duration(hiV), hi))
 		}
 	}
 	if d := a.Convoy; d != nil && len(d.Cores) > 0 {
@@ -432,19 +416,16 @@ func (a *Analysis) findings() {
 		var parts []string
 		for _, m := range d.Models {
 			if e, ok := d.Values[m][k]; ok {
-				parts = append(parts, fmt.Sprintf("%s %s ms", m, num(e.Value)))
+				parts = append(parts, fmt.Sprintf("%s %s ms", m, prose.Num(e.Value)))
 			}
 		}
-		a.Findings = append(a.Findings, fmt.Sprintf("Convoy at %d %s: I/O p99 under CPU load: %s.", k, plural(k, "core"), strings.Join(parts, ", ")))
+		a.Findings = append(a.Findings, fmt.Sprintf("Convoy at %d %s: I/O p99 under CPU load: %s.", k, prose.Plural(k, "core"), strings.Join(parts, ", ")))
 	}
 }
 
 func grainLabel(sec float64) string {
-	return duration(sec * 1e9)
+	return prose.Duration(sec * 1e9)
 }
-
-// duration formats nanoseconds with a unit.
-func duration(ns float64) string { return withTimeUnit(ns, num) }
 
 // warnings gathers what a reader should know before trusting the numbers.
 func (a *Analysis) warnings() {
@@ -474,12 +455,12 @@ func (a *Analysis) warnings() {
 			cvCells++
 			noisy = append(noisy, c.Name)
 			if st.CV > worstCV {
-				worstCV, worst = st.CV, fmt.Sprintf("%s at %d %s", c.Name, c.Cores, plural(c.Cores, "core"))
+				worstCV, worst = st.CV, fmt.Sprintf("%s at %d %s", c.Name, c.Cores, prose.Plural(c.Cores, "core"))
 			}
 		}
 	}
 	if len(few) > 0 {
-		a.Warnings = append(a.Warnings, fmt.Sprintf("%d %s fewer than %d samples: %s", len(few), verb(len(few), "cell has", "cells have"), MinSamples, list(few, 6)))
+		a.Warnings = append(a.Warnings, fmt.Sprintf("%d %s fewer than %d samples: %s", len(few), prose.Verb(len(few), "cell has", "cells have"), MinSamples, prose.List(few, 6)))
 	}
 	if cvCells > 0 {
 		a.Warnings = append(a.Warnings, fmt.Sprintf("%d of %d cells are noisy (CV of ns/op above %.0f%%); the worst is %s with %.1f%%",
@@ -526,7 +507,7 @@ func (a *Analysis) warnings() {
 	}
 	if len(unpinned) > 0 {
 		a.Warnings = append(a.Warnings, fmt.Sprintf("the runs at %s %s were not pinned to CPUs (no taskset here: macOS, or taskset missing): a core count is GOMAXPROCS only, so the OS could place other work on the same CPUs and heterogeneous cores (performance and efficiency) mix freely",
-			joinAnd(unpinned), plural(len(unpinned)+boolInt(unpinned[0] != "1"), "core")))
+			prose.JoinAnd(unpinned), prose.Plural(len(unpinned)+boolInt(unpinned[0] != "1"), "core")))
 	}
 	var undecided []string
 	maxMore := 0
@@ -537,7 +518,7 @@ func (a *Analysis) warnings() {
 		}
 	}
 	if len(undecided) > 0 {
-		msg := fmt.Sprintf("%d of %d verdicts are undecided (%s)", len(undecided), len(a.Verdicts), list(undecided, 6))
+		msg := fmt.Sprintf("%d of %d verdicts are undecided (%s)", len(undecided), len(a.Verdicts), prose.List(undecided, 6))
 		if minN != math.MaxInt && minN < 2 {
 			msg += fmt.Sprintf(": with %d sample a cell there is no noise to judge by; run at least 2 rounds", minN)
 		} else if maxMore > 0 {
@@ -566,13 +547,6 @@ func (a *Analysis) reachedGain(k int) (float64, string) {
 		}
 	}
 	return best, by
-}
-
-func list(xs []string, max int) string {
-	if len(xs) <= max {
-		return strings.Join(xs, ", ")
-	}
-	return strings.Join(xs[:max], ", ") + fmt.Sprintf(" and %d more", len(xs)-max)
 }
 
 // goName is a cell's name as go test prints it: with the -k suffix when

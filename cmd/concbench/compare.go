@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/concbench/concbench/report"
+	"github.com/concbench/concbench/report/compare"
 )
 
 const compareUsage = `usage: concbench compare [-o DIR] [-lax] [-title TEXT] [-margin PCT] [LABEL=]A [LABEL=]B ...
@@ -37,16 +38,16 @@ func runCompare(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "concbench compare: -margin %v: want a percentage above 0 and below 100\n", *margin)
 		return 2
 	}
-	if n := fs.NArg(); n < 2 || n > report.MaxCompare {
-		fmt.Fprintf(stderr, "concbench compare: need 2 to %d result sets, got %d\n\n", report.MaxCompare, n)
+	if n := fs.NArg(); n < 2 || n > compare.MaxCompare {
+		fmt.Fprintf(stderr, "concbench compare: need 2 to %d result sets, got %d\n\n", compare.MaxCompare, n)
 		fs.Usage()
 		return 2
 	}
-	var inputs []report.CompareInput
+	var inputs []compare.Input
 	for _, a := range fs.Args() {
-		inputs = append(inputs, report.ParseCompareInput(a))
+		inputs = append(inputs, compare.ParseInput(a))
 	}
-	cmp, err := report.Compare(inputs, report.CompareOptions{Lax: *lax, Title: *title, Margin: *margin / 100})
+	cmp, err := compare.Compare(inputs, compare.Options{Lax: *lax, Title: *title, Margin: *margin / 100})
 	if err != nil {
 		fmt.Fprintf(stderr, "concbench compare: %v\n", err)
 		var ie *report.InputError

@@ -9,8 +9,8 @@ import (
 )
 
 const (
-	laptopSet = "../../report/testdata/compare/laptop"
-	serverSet = "../../report/testdata/compare/server"
+	laptopSet = "../../report/compare/testdata/compare/laptop"
+	serverSet = "../../report/compare/testdata/compare/server"
 )
 
 // TestCompareCLI runs concbench compare on the report's two synthetic

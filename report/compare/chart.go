@@ -1,4 +1,4 @@
-package report
+package compare
 
 import (
 	"fmt"
@@ -10,46 +10,11 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/concbench/concbench/report"
+	"github.com/concbench/concbench/report/chart"
+	"github.com/concbench/concbench/report/internal/prose"
 )
-
-// machinePalette holds MaxCompare colours that stay apart on white: the
-// Tableau 10 first (two machines read like a report's models), then darker
-// or more saturated hues; light tints, which vanish on white, are left out.
-// Each machine also gets its own marker, so colour is never the only cue.
-var machinePalette = []color.RGBA{
-	{31, 119, 180, 255},  // blue
-	{255, 127, 14, 255},  // orange
-	{44, 160, 44, 255},   // green
-	{214, 39, 40, 255},   // red
-	{148, 103, 189, 255}, // purple
-	{140, 86, 75, 255},   // brown
-	{227, 119, 194, 255}, // pink
-	{90, 90, 90, 255},    // dark grey
-	{188, 189, 34, 255},  // olive
-	{23, 190, 207, 255},  // cyan
-	{0, 0, 117, 255},     // navy
-	{128, 0, 0, 255},     // maroon
-	{0, 128, 128, 255},   // teal
-	{240, 50, 230, 255},  // magenta
-	{0, 0, 0, 255},       // black
-	{205, 160, 0, 255},   // gold
-	{100, 180, 255, 255}, // sky
-	{128, 128, 0, 255},   // dark olive
-	{255, 70, 150, 255},  // rose
-	{80, 200, 120, 255},  // emerald
-}
-
-var machineGlyphs = []draw.GlyphDrawer{
-	draw.CircleGlyph{}, draw.BoxGlyph{}, draw.PyramidGlyph{}, draw.RingGlyph{},
-	draw.SquareGlyph{}, draw.TriangleGlyph{}, draw.CrossGlyph{}, draw.PlusGlyph{},
-}
-
-// MachineStyle returns the colour and marker of the i'th machine of a
-// comparison, the same in every chart. Colours repeat after MaxCompare
-// machines; with the markers, pairs stay distinct well beyond that.
-func MachineStyle(i int) Style {
-	return Style{Color: machinePalette[i%len(machinePalette)], Glyph: machineGlyphs[i%len(machineGlyphs)]}
-}
 
 // familyDashes is the line style of each family in the overlaid speedup
 // charts: solid threads, dashed processes, dotted concurrency-only.
@@ -159,8 +124,8 @@ func (cmp *Comparison) legend(m *Machine) string {
 // Charts builds the comparison's figures in page order: the makespan
 // overview, the efficiency overview, then the speedup curves of each
 // BenchmarkCores workload.
-func (cmp *Comparison) Charts() []*Chart {
-	out := []*Chart{cmp.ratioChart()}
+func (cmp *Comparison) Charts() []*chart.Chart {
+	out := []*chart.Chart{cmp.ratioChart()}
 	if len(cmp.Workloads) > 0 {
 		out = append(out, cmp.efficiencyChart())
 	}
@@ -181,9 +146,9 @@ func (cmp *Comparison) index(m *Machine) int {
 
 // machineLegend adds one legend entry per machine (colour, marker) and
 // returns the machines in the order given.
-func (cmp *Comparison) machineLegend(c *Chart, ms []*Machine) {
+func (cmp *Comparison) machineLegend(c *chart.Chart, ms []*Machine) {
 	for _, m := range ms {
-		st := MachineStyle(cmp.index(m))
+		st := chart.MachineStyle(cmp.index(m))
 		l, err := plotter.NewLine(plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 1}})
 		if err != nil {
 			continue
@@ -194,30 +159,30 @@ func (cmp *Comparison) machineLegend(c *Chart, ms []*Machine) {
 			continue
 		}
 		sc.GlyphStyle = draw.GlyphStyle{Color: st.Color, Radius: vg.Points(3.6), Shape: st.Glyph}
-		c.legend.Add(cmp.legend(m), l, sc)
+		c.Legend.Add(cmp.legend(m), l, sc)
 		c.Series = append(c.Series, m.Label)
 	}
 }
 
 // speedupChart overlays, for one workload, each machine's best model of
 // each family: speedup over the machine's own seq at 1 core.
-func (cmp *Comparison) speedupChart(w *WorkloadCompare) *Chart {
+func (cmp *Comparison) speedupChart(w *WorkloadCompare) *chart.Chart {
 	kind := ""
 	if w.Kind != "" {
 		kind = " (" + w.Kind + ")"
 	}
-	c := newChart("compare-speedup-"+w.Name, fmt.Sprintf("%s%s: speedup over each machine's own seq at 1 core", w.Name, kind),
+	c := chart.New("compare-speedup-"+w.Name, fmt.Sprintf("%s%s: speedup over each machine's own seq at 1 core", w.Name, kind),
 		"cores (GOMAXPROCS, log scale)", "speedup over own seq at 1 core (×, log scale)")
 	c.Caption = fmt.Sprintf("BenchmarkCores/workload=%s on every machine: colour and marker are the machine, the line is the model family "+
 		"(solid threads, dashed processes, dotted concurrency-only), each the family's fastest Go model on that machine (named in the efficiency table).", w.Name)
-	var series []*Series
+	var series [][]chart.Point
 	var machines []*Machine
 	seen := map[*Machine]bool{}
 	maxX := 1.0
 	for _, fc := range w.Curves {
-		s := &Series{Model: fc.Model}
+		var s []chart.Point
 		for _, p := range fc.Points {
-			s.Points = append(s.Points, SeriesPoint{X: float64(p.Cores), Y: p.Speedup, Oversub: p.Oversub})
+			s = append(s, estPoint(float64(p.Cores), p.Speedup, p.Oversub))
 			maxX = math.Max(maxX, float64(p.Cores))
 		}
 		series = append(series, s)
@@ -233,115 +198,30 @@ func (cmp *Comparison) speedupChart(w *WorkloadCompare) *Chart {
 		}
 	}
 	if len(series) == 0 {
-		c.empty("no machine has seq at 1 core and a model of a family for " + w.Name)
+		c.Empty("no machine has seq at 1 core and a model of a family for " + w.Name)
 		return c
 	}
-	lo, hi := yRange(series, 1)
-	c.plot.X.Scale = plot.LogScale{}
-	c.plot.X.Tick.Marker = pow2Ticks{}
-	c.plot.X.Min, c.plot.X.Max = 0.9, maxX*1.1
-	c.autoY(math.Min(lo, 0.5), math.Max(hi, 2), true, nil)
-	c.addRef("", idealColor, nil, vg.Points(2.5), plotter.XYs{{X: 1, Y: 1}, {X: maxX, Y: maxX}})
+	lo, hi := chart.YRange(series, 1)
+	c.Plot.X.Scale = plot.LogScale{}
+	c.Plot.X.Tick.Marker = chart.Pow2Ticks{}
+	c.Plot.X.Min, c.Plot.X.Max = 0.9, maxX*1.1
+	c.AutoY(math.Min(lo, 0.5), math.Max(hi, 2), true, nil)
+	c.AddRef("", idealColor, nil, vg.Points(2.5), plotter.XYs{{X: 1, Y: 1}, {X: maxX, Y: maxX}})
 	for i, fc := range w.Curves {
-		st := MachineStyle(cmp.index(fc.Machine))
+		st := chart.MachineStyle(cmp.index(fc.Machine))
 		st.Dashes = familyDashes[fc.Family]
-		c.addCurve(st, series[i].Points)
+		c.Add("", st, chart.Overlay, series[i])
 	}
 	cmp.machineLegend(c, machines)
 	for _, f := range compareFamilies {
-		c.legend.Add(f.name, familyThumb{familyDashes[f.key]})
+		c.Legend.Add(f.name, chart.LineThumb{Color: color.Gray{60}, Width: vg.Points(1.6), Dashes: familyDashes[f.key]})
 	}
-	c.legend.Add("ideal (linear)", idealThumb{})
-	c.note("Error bars: 95%% CI of the ratio of medians. Rings: oversubscribed (more cores than the machine's CPUs).")
+	c.Legend.Add("ideal (linear)", chart.LineThumb{Color: idealColor, Width: vg.Points(2.5)})
+	c.Note("Error bars: 95%% CI of the ratio of medians. Rings: oversubscribed (more cores than the machine's CPUs).")
 	if len(lacking) > 0 {
-		c.partial("no speedups from %s (no %s results or no seq at 1 core)", list(lacking, 4), w.Name)
+		c.Lacks("no speedups from %s (no %s results or no seq at 1 core)", prose.List(lacking, 4), w.Name)
 	}
 	return c
-}
-
-// addCurve draws one series without a legend entry: the legend names
-// machines and families, not every line.
-func (c *Chart) addCurve(st Style, pts []SeriesPoint) {
-	var xys, hollow plotter.XYs
-	var errs plotter.YErrors
-	for _, p := range pts {
-		y := p.Y.Value
-		if math.IsNaN(y) || math.IsInf(y, 0) || y <= 0 {
-			continue
-		}
-		xys = append(xys, plotter.XY{X: p.X, Y: y})
-		lo, hi := p.Y.Lo, p.Y.Hi
-		if !p.Y.Finite() || math.IsNaN(lo) || lo <= 0 {
-			lo, hi = y, y
-		}
-		errs = append(errs, struct{ Low, High float64 }{y - lo, hi - y})
-		if p.Oversub {
-			hollow = append(hollow, plotter.XY{X: p.X, Y: y})
-		}
-	}
-	if len(xys) == 0 {
-		return
-	}
-	if line, err := plotter.NewLine(xys); err == nil && len(xys) > 1 {
-		line.Color, line.Width, line.Dashes = st.Color, vg.Points(1.6), st.Dashes
-		c.plot.Add(line)
-	}
-	if eb, err := plotter.NewYErrorBars(errXY{xys, errs}); err == nil {
-		eb.LineStyle.Color = st.Color
-		eb.LineStyle.Width = vg.Points(0.8)
-		eb.CapWidth = vg.Points(4)
-		c.plot.Add(eb)
-	}
-	if sc, err := plotter.NewScatter(xys); err == nil {
-		sc.GlyphStyle = draw.GlyphStyle{Color: st.Color, Radius: vg.Points(3.2), Shape: st.Glyph}
-		c.plot.Add(sc)
-	}
-	if len(hollow) > 0 {
-		if hs, err := plotter.NewScatter(hollow); err == nil {
-			hs.GlyphStyle = draw.GlyphStyle{Color: st.Color, Radius: vg.Points(6.5), Shape: draw.RingGlyph{}}
-			c.plot.Add(hs)
-		}
-	}
-}
-
-// familyThumb is the legend thumbnail of a line style, in neutral grey.
-type familyThumb struct{ dashes []vg.Length }
-
-func (f familyThumb) Thumbnail(c *draw.Canvas) {
-	y := c.Center().Y
-	c.StrokeLine2(draw.LineStyle{Color: color.Gray{60}, Width: vg.Points(1.6), Dashes: f.dashes}, c.Min.X, y, c.Max.X, y)
-}
-
-// idealThumb is the legend thumbnail of the ideal line.
-type idealThumb struct{}
-
-func (idealThumb) Thumbnail(c *draw.Canvas) {
-	y := c.Center().Y
-	c.StrokeLine2(draw.LineStyle{Color: idealColor, Width: vg.Points(2.5)}, c.Min.X, y, c.Max.X, y)
-}
-
-// ratioTicks label a log axis of ratios finely enough that a range of
-// less than a decade still gets several labelled ticks.
-type ratioTicks struct{}
-
-func (ratioTicks) Ticks(min, max float64) []plot.Tick {
-	for _, steps := range [][]float64{{1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8}, {1, 2, 3, 4, 5, 6, 8}, {1, 2, 5}, {1}} {
-		var t []plot.Tick
-		for e := math.Floor(math.Log10(min)); e <= math.Ceil(math.Log10(max)); e++ {
-			for _, s := range steps {
-				if v := s * math.Pow(10, e); v >= min*0.999 && v <= max*1.001 {
-					t = append(t, plot.Tick{Value: v, Label: trimNum(v) + "×"})
-				}
-			}
-		}
-		if len(t) <= 10 || len(steps) == 1 {
-			if len(t) < 2 {
-				return plot.DefaultTicks{}.Ticks(min, max)
-			}
-			return t
-		}
-	}
-	return nil
 }
 
 // shortGroup names a table's group on a chart axis: "primes" for
@@ -369,34 +249,16 @@ func (cmp *Comparison) groups() []string {
 	return out
 }
 
-// nominal sets up a categorical x axis; it returns the x offset of
-// machine j of n so that markers of one category sit side by side.
-func (c *Chart) nominal(cats []string, n int) func(j int) float64 {
-	c.plot.NominalX(cats...)
-	if len(cats) > 6 {
-		c.plot.X.Tick.Label.Rotation = 0.5
-		c.plot.X.Tick.Label.XAlign = draw.XRight
-	}
-	c.plot.X.Min, c.plot.X.Max = -0.6, float64(len(cats))-0.4
-	width := math.Min(0.7, 0.07*float64(n))
-	return func(j int) float64 {
-		if n < 2 {
-			return 0
-		}
-		return width * (float64(j)/float64(n-1) - 0.5)
-	}
-}
-
 // ratioChart is the overview: each machine's geometric-mean makespan
 // ratio against the baseline, per benchmark group.
-func (cmp *Comparison) ratioChart() *Chart {
+func (cmp *Comparison) ratioChart() *chart.Chart {
 	base := cmp.Machines[0]
-	c := newChart("compare-makespan", fmt.Sprintf("Makespan against %s: geometric mean of the cells' ratios", base.Label),
+	c := chart.New("compare-makespan", fmt.Sprintf("Makespan against %s: geometric mean of the cells' ratios", base.Label),
 		"benchmark (workload)", "makespan ÷ baseline's (log scale, below 1 is faster)")
 	c.Caption = fmt.Sprintf("For each benchmark (each workload of BenchmarkCores and BenchmarkFanout), the geometric mean over its common cells "+
 		"(models × core counts) of each machine's median makespan divided by %s's in the same cell.", base.Label)
 	groups := cmp.groups()
-	off := c.nominal(mapStrings(groups, shortGroup), len(cmp.Pairs))
+	off := nominal(c, mapStrings(groups, shortGroup), len(cmp.Pairs))
 	lo, hi := 1.0, 1.0
 	for _, p := range cmp.Pairs {
 		for _, g := range groups {
@@ -405,28 +267,28 @@ func (cmp *Comparison) ratioChart() *Chart {
 			}
 		}
 	}
-	c.autoY(lo, hi, true, nil)
-	c.plot.Y.Tick.Marker = ratioTicks{}
-	c.addRef("", color.Gray{40}, []vg.Length{vg.Points(4), vg.Points(3)}, vg.Points(1.2),
-		plotter.XYs{{X: c.plot.X.Min, Y: 1}, {X: c.plot.X.Max, Y: 1}})
+	c.AutoY(lo, hi, true, nil)
+	c.Plot.Y.Tick.Marker = chart.RatioTicks{}
+	c.AddRef("", color.Gray{40}, chart.Dashed, vg.Points(1.2),
+		plotter.XYs{{X: c.Plot.X.Min, Y: 1}, {X: c.Plot.X.Max, Y: 1}})
 	for j, p := range cmp.Pairs {
-		var pts []SeriesPoint
+		var pts []chart.Point
 		for i, g := range groups {
 			if v := p.GroupGeomean(g); !math.IsNaN(v) {
-				pts = append(pts, SeriesPoint{X: float64(i) + off(j), Y: Estimate{v, v, v}})
+				pts = append(pts, chart.Point{X: float64(i) + off(j), Y: v, Lo: v, Hi: v})
 			}
 		}
-		c.addDots(cmp.legend(p.Other), MachineStyle(cmp.index(p.Other)), pts)
+		c.Add(cmp.legend(p.Other), chart.MachineStyle(cmp.index(p.Other)), chart.Dots, pts)
 	}
-	c.note("Dashed line: as fast as %s. Per-cell ratios, intervals and U tests are in the tables.", base.Label)
+	c.Note("Dashed line: as fast as %s. Per-cell ratios, intervals and U tests are in the tables.", base.Label)
 	return c
 }
 
 // efficiencyChart shows, per workload, each machine's parallel efficiency
 // at its largest core count within its CPUs: the best threads or process
 // model's gain over its own 1-core run, divided by the cores.
-func (cmp *Comparison) efficiencyChart() *Chart {
-	c := newChart("compare-efficiency", "Parallel efficiency on each machine's CPUs, best threads or process model",
+func (cmp *Comparison) efficiencyChart() *chart.Chart {
+	c := chart.New("compare-efficiency", "Parallel efficiency on each machine's CPUs, best threads or process model",
 		"workload", "gain over own 1-core run ÷ cores")
 	c.Caption = "For each CPU-bound and mixed BenchmarkCores workload and machine, the threads or process model with the highest speedup at the machine's largest core count within its CPUs: " +
 		"its makespan at 1 core divided by its makespan at k cores, divided by k. 1 is perfect scaling; each machine is normalised to its own single core. " +
@@ -440,10 +302,10 @@ func (cmp *Comparison) efficiencyChart() *Chart {
 		}
 	}
 	if len(wls) == 0 {
-		c.empty("no CPU-bound or mixed workload")
+		c.Empty("no CPU-bound or mixed workload")
 		return c
 	}
-	off := c.nominal(names, len(cmp.Machines))
+	off := nominal(c, names, len(cmp.Machines))
 	hi := 1.0
 	var one []string
 	for j, m := range cmp.Machines {
@@ -451,7 +313,7 @@ func (cmp *Comparison) efficiencyChart() *Chart {
 			one = append(one, m.Label)
 			continue
 		}
-		var pts []SeriesPoint
+		var pts []chart.Point
 		for i, w := range wls {
 			p := bestParallel(w, m)
 			if p == nil {
@@ -461,24 +323,24 @@ func (cmp *Comparison) efficiencyChart() *Chart {
 			if e.Finite() {
 				hi = math.Max(hi, e.Hi)
 			}
-			pts = append(pts, SeriesPoint{X: float64(i) + off(j), Y: e})
+			pts = append(pts, estPoint(float64(i)+off(j), e, false))
 		}
-		c.addDots(cmp.legend(m), MachineStyle(j), pts)
+		c.Add(cmp.legend(m), chart.MachineStyle(j), chart.Dots, pts)
 	}
-	c.plot.Y.Min, c.plot.Y.Max = 0, math.Min(hi*1.08, 2)
-	c.addRef("", color.Gray{40}, []vg.Length{vg.Points(4), vg.Points(3)}, vg.Points(1.2),
-		plotter.XYs{{X: c.plot.X.Min, Y: 1}, {X: c.plot.X.Max, Y: 1}})
-	c.note("Error bars: 95%% CI of the gain. Dashed line: perfect scaling.")
+	c.Plot.Y.Min, c.Plot.Y.Max = 0, math.Min(hi*1.08, 2)
+	c.AddRef("", color.Gray{40}, chart.Dashed, vg.Points(1.2),
+		plotter.XYs{{X: c.Plot.X.Min, Y: 1}, {X: c.Plot.X.Max, Y: 1}})
+	c.Note("Error bars: 95%% CI of the gain. Dashed line: perfect scaling.")
 	if len(one) > 0 {
-		c.partial("%s ran on one core only", list(one, 4))
+		c.Lacks("%s ran on one core only", prose.List(one, 4))
 	}
 	return c
 }
 
 // bestParallel is the point at the machine's largest core count of its
 // best threads or process model for a workload, or nil.
-func bestParallel(w *WorkloadCompare, m *Machine) *CorePoint {
-	var best *CorePoint
+func bestParallel(w *WorkloadCompare, m *Machine) *report.CorePoint {
+	var best *report.CorePoint
 	for _, fc := range w.Curves {
 		if fc.Machine != m || fc.Family == "concurrency" {
 			continue
@@ -500,4 +362,20 @@ func mapStrings(xs []string, f func(string) string) []string {
 		out[i] = f(x)
 	}
 	return out
+}
+
+// nominal sets up a categorical x axis for n machines a category, their
+// markers side by side; it returns each machine's x offset.
+func nominal(c *chart.Chart, cats []string, n int) func(j int) float64 {
+	off := c.Nominal(cats, n, math.Min(0.7, 0.07*float64(n)))
+	if len(cats) > 6 {
+		c.Plot.X.Tick.Label.Rotation = 0.5
+		c.Plot.X.Tick.Label.XAlign = draw.XRight
+	}
+	return off
+}
+
+// estPoint is an estimate as a chart's point.
+func estPoint(x float64, e report.Estimate, oversub bool) chart.Point {
+	return chart.Point{X: x, Y: e.Value, Lo: e.Lo, Hi: e.Hi, Oversub: oversub}
 }

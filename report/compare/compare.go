@@ -1,4 +1,4 @@
-package report
+package compare
 
 import (
 	"fmt"
@@ -9,6 +9,10 @@ import (
 	"strconv"
 	"strings"
 
+	mstats "github.com/montanaflynn/stats"
+
+	"github.com/concbench/concbench/report"
+	"github.com/concbench/concbench/report/internal/prose"
 	"github.com/concbench/concbench/report/stats"
 )
 
@@ -16,34 +20,34 @@ import (
 // charts stop being readable (one colour and marker per machine).
 const MaxCompare = 20
 
-// A CompareInput names one result set of a comparison: a result directory
+// A Input names one result set of a comparison: a result directory
 // or a benchfmt file, and the label it goes by ("" means its machine name).
-type CompareInput struct {
+type Input struct {
 	Label string
 	Path  string
 }
 
-// ParseCompareInput reads a command-line argument, "path" or "label=path".
+// ParseInput reads a command-line argument, "path" or "label=path".
 // An argument that names an existing file or directory is a path even if
 // it contains '='.
-func ParseCompareInput(arg string) CompareInput {
+func ParseInput(arg string) Input {
 	if _, err := os.Stat(arg); err == nil {
-		return CompareInput{Path: arg}
+		return Input{Path: arg}
 	}
 	if label, path, ok := strings.Cut(arg, "="); ok && label != "" && path != "" {
-		return CompareInput{Label: label, Path: path}
+		return Input{Label: label, Path: path}
 	}
-	return CompareInput{Path: arg}
+	return Input{Path: arg}
 }
 
-// CompareOptions tune a comparison.
-type CompareOptions struct {
-	// Lax keeps malformed lines as warnings, as LoadOptions.Lax.
+// Options tune a comparison.
+type Options struct {
+	// Lax keeps malformed lines as warnings, as report.LoadOptions.Lax.
 	Lax bool
 	// Title heads the pages; empty means "concbench compare: A vs B".
 	Title string
 	// Margin is the practical margin of the ratio tables' decisions, as
-	// Options.Margin; zero means DefaultMargin.
+	// report.Options.Margin; zero means report.DefaultMargin.
 	Margin float64
 }
 
@@ -52,11 +56,11 @@ type CompareOptions struct {
 type Machine struct {
 	Label    string
 	Path     string
-	Analysis *Analysis
+	Analysis *report.Analysis
 }
 
 // Set is the machine's result set.
-func (m *Machine) Set() *Set { return m.Analysis.Set }
+func (m *Machine) Set() *report.Set { return m.Analysis.Set }
 
 // Fingerprint returns the value of a fingerprint key of the machine's
 // configuration ("cpu", "go-version", …), or "".
@@ -70,7 +74,8 @@ func (m *Machine) Calibration() (float64, int) {
 	if r == nil || len(r.CalibrationSpeedup) == 0 {
 		return 0, 0
 	}
-	return medianOf(r.CalibrationSpeedup), r.Cores
+	v, _ := mstats.Median(r.CalibrationSpeedup)
+	return v, r.Cores
 }
 
 // A Comparison puts result sets from several machines (or runs) side by
@@ -84,6 +89,7 @@ type Comparison struct {
 	Warnings  []string           // why the machines may not be comparable
 
 	legends []string // machines' labels shortened for legends
+	opt     Options
 }
 
 // A Pair compares one machine's makespans (ns/op) with the baseline's,
@@ -95,7 +101,7 @@ type Pair struct {
 	Claims *stats.Claims
 	// OnlyBase and OnlyOther are the cells one side has and the other
 	// lacks, at core counts both measured.
-	OnlyBase, OnlyOther []*Cell
+	OnlyBase, OnlyOther []*report.Cell
 	// BaseCores and OtherCores are the core counts only one side measured
 	// (a bigger machine's); their cells are in the speedup curves only.
 	BaseCores, OtherCores []int
@@ -116,7 +122,7 @@ type RatioTable struct {
 
 // Title names the table: "BenchmarkMix/cpu=50 at 4 cores".
 func (t *RatioTable) Title() string {
-	s := fmt.Sprintf("%s at %d %s", t.Config, t.Cores, plural(t.Cores, "core"))
+	s := fmt.Sprintf("%s at %d %s", t.Config, t.Cores, prose.Plural(t.Cores, "core"))
 	if t.Oversub {
 		s += " (oversubscribed)"
 	}
@@ -126,9 +132,9 @@ func (t *RatioTable) Title() string {
 // A RatioRow is one cell on both machines.
 type RatioRow struct {
 	Name        string // the cell within its table: its model, or a foreign benchmark's name
-	Base, Other *Cell
-	Ratio       Estimate     // Other's makespan / Base's: > 1 means Other is slower
-	Claim       *stats.Claim // Other against Base, decided within the table
+	Base, Other *report.Cell
+	Ratio       report.Estimate // Other's makespan / Base's: > 1 means Other is slower
+	Claim       *stats.Claim    // Other against Base, decided within the table
 
 	margin float64
 }
@@ -149,7 +155,7 @@ type FamilyCurve struct {
 	Machine *Machine
 	Family  string // "threads", "processes" or "concurrency"
 	Model   string
-	Points  []*CorePoint
+	Points  []*report.CorePoint
 }
 
 // compareFamilies are the model families a comparison draws, in legend
@@ -175,23 +181,23 @@ func FamilyName(family string) string {
 // Compare loads 2 to MaxCompare result sets, one machine each, and compares
 // them with the first. Bad input, a set holding several machines, a
 // repeated label or a set with no cell in common with the first returns an
-// error wrapping *InputError.
-func Compare(inputs []CompareInput, opt CompareOptions) (*Comparison, error) {
+// error wrapping *report.InputError.
+func Compare(inputs []Input, opt Options) (*Comparison, error) {
 	if len(inputs) < 2 || len(inputs) > MaxCompare {
 		return nil, fmt.Errorf("compare needs 2 to %d result sets, got %d", MaxCompare, len(inputs))
 	}
-	cmp := &Comparison{Title: opt.Title}
+	cmp := &Comparison{Title: opt.Title, opt: opt}
 	for _, in := range inputs {
-		s, err := Load([]string{in.Path}, LoadOptions{Lax: opt.Lax})
+		s, err := report.Load([]string{in.Path}, report.LoadOptions{Lax: opt.Lax})
 		if err != nil {
 			return nil, err
 		}
 		if len(s.Machines) > 1 {
-			return nil, &InputError{File: in.Path, Msg: fmt.Sprintf(
+			return nil, &report.InputError{File: in.Path, Msg: fmt.Sprintf(
 				"holds results from %d machines (%s): give each machine's result directory or file as its own input",
 				len(s.Machines), strings.Join(s.Machines, ", "))}
 		}
-		a, err := Analyze(s, Options{Margin: opt.Margin})
+		a, err := report.Analyze(s, report.Options{Margin: opt.Margin})
 		if err != nil {
 			return nil, err
 		}
@@ -209,9 +215,9 @@ func Compare(inputs []CompareInput, opt CompareOptions) (*Comparison, error) {
 	}
 	base := cmp.Machines[0]
 	for _, m := range cmp.Machines[1:] {
-		p := newPair(base, m, Options{Margin: opt.Margin}.margin())
+		p := newPair(base, m, cmp.margin())
 		if len(p.Tables) == 0 {
-			return nil, &InputError{File: m.Path, Msg: fmt.Sprintf(
+			return nil, &report.InputError{File: m.Path, Msg: fmt.Sprintf(
 				"no cell (benchmark name and core count with ns/op) in common with %s (%s): nothing to compare", base.Label, base.Path)}
 		}
 		cmp.Pairs = append(cmp.Pairs, p)
@@ -231,7 +237,7 @@ func (cmp *Comparison) label() error {
 			continue
 		}
 		if p, ok := explicit[m.Label]; ok {
-			return &InputError{File: m.Path, Msg: fmt.Sprintf("label %q is already given to %s", m.Label, p)}
+			return &report.InputError{File: m.Path, Msg: fmt.Sprintf("label %q is already given to %s", m.Label, p)}
 		}
 		explicit[m.Label] = m.Path
 	}
@@ -300,10 +306,10 @@ func stampOf(path string) string {
 
 // timeCells returns a set's cells that have a makespan, keyed by name and
 // core count.
-func timeCells(s *Set) map[string]*Cell {
-	out := map[string]*Cell{}
+func timeCells(s *report.Set) map[string]*report.Cell {
+	out := map[string]*report.Cell{}
 	for _, c := range s.Cells {
-		if _, ok := c.Stats[UnitTime]; ok {
+		if _, ok := c.Stats[report.UnitTime]; ok {
 			out[c.Name+"|"+strconv.Itoa(c.Cores)] = c
 		}
 	}
@@ -341,7 +347,7 @@ func newPair(base, other *Machine, margin float64) *Pair {
 			}
 			continue
 		}
-		cfg := configOf(a)
+		cfg := a.Configuration()
 		tk := cfg + "|" + strconv.Itoa(a.Cores)
 		t := tables[tk]
 		if t == nil {
@@ -350,7 +356,7 @@ func newPair(base, other *Machine, margin float64) *Pair {
 			tables[tk] = t
 			p.Tables = append(p.Tables, t)
 		}
-		t.Rows = append(t.Rows, &RatioRow{Name: rowName(a), Base: a, Other: b, Ratio: Ratio(b.Stats[UnitTime], a.Stats[UnitTime])})
+		t.Rows = append(t.Rows, &RatioRow{Name: rowName(a), Base: a, Other: b, Ratio: report.Ratio(b.Stats[report.UnitTime], a.Stats[report.UnitTime])})
 	}
 	for _, b := range other.Set().Cells {
 		k := b.Name + "|" + strconv.Itoa(b.Cores)
@@ -364,7 +370,7 @@ func newPair(base, other *Machine, margin float64) *Pair {
 			return groupLess(base.Set().Matrix, x.Rows[0].Base, y.Rows[0].Base)
 		}
 		if px, py := x.Rows[0].Base.Param(), y.Rows[0].Base.Param(); px != py {
-			return paramLess(base.Set().Matrix, px, py)
+			return base.Set().Matrix.ParamLess(px, py)
 		}
 		return x.Cores < y.Cores
 	})
@@ -388,7 +394,7 @@ func newPair(base, other *Machine, margin float64) *Pair {
 	return p
 }
 
-func mapCells(cs []*Cell, f func(*Cell) string) []string {
+func mapCells(cs []*report.Cell, f func(*report.Cell) string) []string {
 	out := make([]string, len(cs))
 	for i, c := range cs {
 		out[i] = f(c)
@@ -406,13 +412,13 @@ func (m *Machine) skipReason(name string, cores int) string {
 	return ""
 }
 
-func cellLabel(c *Cell) string {
-	return fmt.Sprintf("%s at %d %s", c.Name, c.Cores, plural(c.Cores, "core"))
+func cellLabel(c *report.Cell) string {
+	return fmt.Sprintf("%s at %d %s", c.Name, c.Cores, prose.Plural(c.Cores, "core"))
 }
 
 // groupOf names the table a cell belongs to: its benchmark, and its
 // workload when it has one.
-func groupOf(c *Cell) string {
+func groupOf(c *report.Cell) string {
 	if w := c.Workload(); w != "" {
 		return c.Bench + "/workload=" + w
 	}
@@ -421,43 +427,22 @@ func groupOf(c *Cell) string {
 
 // groupLess orders tables: the matrix's benchmarks in its order, their
 // workloads in its order, then foreign benchmarks by name.
-func groupLess(m *Matrix, x, y *Cell) bool {
+func groupLess(m *report.Matrix, x, y *report.Cell) bool {
 	if ix, iy := m.BenchOrder(x.Bench), m.BenchOrder(y.Bench); ix != iy {
 		return ix < iy
 	}
 	if x.Bench != y.Bench {
 		return x.Bench < y.Bench
 	}
-	if ox, oy := m.Order(BenchCores, x.Workload()), m.Order(BenchCores, y.Workload()); ox != oy {
+	if ox, oy := m.Order(report.BenchCores, x.Workload()), m.Order(report.BenchCores, y.Workload()); ox != oy {
 		return ox < oy
 	}
 	return x.Workload() < y.Workload()
 }
 
-// configOf names a cell's benchmark configuration: its name without the
-// model part; a foreign benchmark's configuration is its base name.
-func configOf(c *Cell) string {
-	if c.Model() == "" {
-		return c.Bench
-	}
-	var b strings.Builder
-	b.WriteString(c.Bench)
-	for _, p := range c.Parts {
-		if p.Key == "model" {
-			continue
-		}
-		b.WriteByte('/')
-		if p.Key != "" {
-			b.WriteString(p.Key + "=")
-		}
-		b.WriteString(p.Value)
-	}
-	return b.String()
-}
-
 // rowName names a cell within its table: its model, or for a foreign
 // benchmark its name without the base name.
-func rowName(c *Cell) string {
+func rowName(c *report.Cell) string {
 	if m := c.Model(); m != "" {
 		return m
 	}
@@ -472,7 +457,7 @@ func rowName(c *Cell) string {
 // decision against the margin: "+50.00% (n=6+6)" for a decided change,
 // "~ within 5% (n=6+6)" and "? undecided (n=2+2, ~3 more rounds)".
 func (r *RatioRow) Delta() string {
-	na, nb := r.Base.Stats[UnitTime].N, r.Other.Stats[UnitTime].N
+	na, nb := r.Base.Stats[report.UnitTime].N, r.Other.Stats[report.UnitTime].N
 	c := r.Claim
 	if c == nil {
 		return "?"
@@ -484,11 +469,11 @@ func (r *RatioRow) Delta() string {
 	case stats.Faster, stats.Slower:
 		return fmt.Sprintf("%s (n=%d+%d)", change, na, nb)
 	case stats.Within:
-		return fmt.Sprintf("~ within %s (n=%d+%d)", pctText(r.margin), na, nb)
+		return fmt.Sprintf("~ within %s (n=%d+%d)", prose.Pct(r.margin), na, nb)
 	}
 	more := ""
 	if c.MoreRounds > 0 {
-		more = fmt.Sprintf(", ~%d more %s", c.MoreRounds, plural(c.MoreRounds, "round"))
+		more = fmt.Sprintf(", ~%d more %s", c.MoreRounds, prose.Plural(c.MoreRounds, "round"))
 	}
 	return fmt.Sprintf("? undecided %s (n=%d+%d%s)", change, na, nb, more)
 }
@@ -583,10 +568,10 @@ func geomeanRows(rows []*RatioRow) float64 {
 }
 
 // geomeanMedians is the geometric mean of the cells' median makespans.
-func geomeanMedians(cells []*Cell) float64 {
+func geomeanMedians(cells []*report.Cell) float64 {
 	sum, n := 0.0, 0
 	for _, c := range cells {
-		if v := median(c, UnitTime); v > 0 && !math.IsInf(v, 0) {
+		if v := c.Median(report.UnitTime); v > 0 && !math.IsInf(v, 0) {
 			sum += math.Log(v)
 			n++
 		}
@@ -611,7 +596,7 @@ func (cmp *Comparison) workloads() {
 		}
 	}
 	sort.SliceStable(names, func(i, j int) bool {
-		return cmp.matrix().Order(BenchCores, names[i]) < cmp.matrix().Order(BenchCores, names[j])
+		return cmp.matrix().Order(report.BenchCores, names[i]) < cmp.matrix().Order(report.BenchCores, names[j])
 	})
 	for _, name := range names {
 		wc := &WorkloadCompare{Name: name}
@@ -635,7 +620,7 @@ func (cmp *Comparison) workloads() {
 	}
 }
 
-func (m *Machine) workload(name string) *Workload {
+func (m *Machine) workload(name string) *report.Workload {
 	for _, w := range m.Analysis.Workloads {
 		if w.Name == name {
 			return w
@@ -647,8 +632,8 @@ func (m *Machine) workload(name string) *Workload {
 // bestOfFamily is the Go model of a family with the highest speedup at the
 // machine's largest core count within its CPUs (the largest it has, if it
 // lacks that one); nil if the family has no model with speedups.
-func bestOfFamily(m *Machine, w *Workload, family string) *FamilyCurve {
-	var best *Scaling
+func bestOfFamily(m *Machine, w *report.Workload, family string) *FamilyCurve {
+	var best *report.Scaling
 	bestV := math.Inf(-1)
 	for _, s := range w.Models {
 		if s.Family != family || s.Python {
@@ -676,7 +661,7 @@ func bestOfFamily(m *Machine, w *Workload, family string) *FamilyCurve {
 }
 
 // Point returns the curve's point at k cores, or nil.
-func (f *FamilyCurve) Point(k int) *CorePoint {
+func (f *FamilyCurve) Point(k int) *report.CorePoint {
 	for _, p := range f.Points {
 		if p.Cores == k {
 			return p
@@ -687,9 +672,9 @@ func (f *FamilyCurve) Point(k int) *CorePoint {
 
 // Efficiency is the model's parallel efficiency at p: its gain over its
 // own 1-core run divided by the cores, with the gain's interval.
-func Efficiency(p *CorePoint) Estimate {
+func Efficiency(p *report.CorePoint) report.Estimate {
 	k := float64(p.Cores)
-	return Estimate{p.Par.Value / k, p.Par.Lo / k, p.Par.Hi / k}
+	return report.Estimate{Value: p.Par.Value / k, Lo: p.Par.Lo / k, Hi: p.Par.Hi / k}
 }
 
 // warnings says what makes the machines less than comparable: different
@@ -715,7 +700,7 @@ func (cmp *Comparison) warnings() {
 		}
 		var parts []string
 		for _, v := range order {
-			parts = append(parts, fmt.Sprintf("%s (%s)", v, list(vals[v], 4)))
+			parts = append(parts, fmt.Sprintf("%s (%s)", v, prose.List(vals[v], 4)))
 		}
 		w("different %s: %s; %s", what, strings.Join(parts, ", "), why)
 	}
@@ -729,13 +714,13 @@ func (cmp *Comparison) warnings() {
 		}
 		few := 0
 		for _, c := range s.Cells {
-			if st, ok := c.Stats[UnitTime]; ok && st.N < MinSamples {
+			if st, ok := c.Stats[report.UnitTime]; ok && st.N < report.MinSamples {
 				few++
 			}
 		}
 		if few > 0 {
 			w("%s: %d of %d cells have fewer than %d samples; their intervals are wide and their differences often undecided",
-				m.Label, few, len(s.Cells), MinSamples)
+				m.Label, few, len(s.Cells), report.MinSamples)
 		}
 		for _, e := range s.Warnings {
 			w("%s: %v", m.Label, e)
@@ -743,10 +728,10 @@ func (cmp *Comparison) warnings() {
 	}
 	for _, p := range cmp.Pairs {
 		if n := len(p.OnlyBase); n > 0 {
-			w("%s lacks %d %s that %s has, e.g. %s", p.Other.Label, n, plural(n, "cell"), p.Base.Label, list(mapCells(p.OnlyBase, cellLabel), 3))
+			w("%s lacks %d %s that %s has, e.g. %s", p.Other.Label, n, prose.Plural(n, "cell"), p.Base.Label, prose.List(mapCells(p.OnlyBase, cellLabel), 3))
 		}
 		if n := len(p.OnlyOther); n > 0 {
-			w("%s has %d %s that %s lacks (not compared), e.g. %s", p.Other.Label, n, plural(n, "cell"), p.Base.Label, list(mapCells(p.OnlyOther, cellLabel), 3))
+			w("%s has %d %s that %s lacks (not compared), e.g. %s", p.Other.Label, n, prose.Plural(n, "cell"), p.Base.Label, prose.List(mapCells(p.OnlyOther, cellLabel), 3))
 		}
 		// Undecided rows say how many more rounds would decide them.
 		if n := p.Counts(); n.Undecided > 0 {
@@ -757,7 +742,7 @@ func (cmp *Comparison) warnings() {
 				}
 			}
 			msg := fmt.Sprintf("%s vs %s: %d of %d cells are undecided against the %s margin", p.Other.Label, p.Base.Label,
-				n.Undecided, len(p.Rows()), pctText(p.Claims.Options().Margin))
+				n.Undecided, len(p.Rows()), prose.Pct(p.Claims.Options().Margin))
 			if more > 0 {
 				msg += fmt.Sprintf("; up to about %d more rounds on each machine would decide those that can be", more)
 			}
@@ -789,16 +774,16 @@ func sameFiles(a, b []string) bool {
 
 // margin is the comparison's practical margin.
 func (cmp *Comparison) margin() float64 {
-	if len(cmp.Pairs) == 0 {
-		return DefaultMargin
+	if cmp.opt.Margin == 0 {
+		return report.DefaultMargin
 	}
-	return cmp.Pairs[0].Claims.Options().Margin
+	return cmp.opt.Margin
 }
 
 // matrix is the comparison's description of the matrix: the first
 // machine's that describes one (their models and order are the same
 // across concbench's result sets), else the baseline's.
-func (cmp *Comparison) matrix() *Matrix {
+func (cmp *Comparison) matrix() *report.Matrix {
 	for _, m := range cmp.Machines {
 		if m.Set().Matrix.Described {
 			return m.Set().Matrix

@@ -1,4 +1,4 @@
-package report
+package page
 
 import (
 	"bytes"
@@ -7,50 +7,51 @@ import (
 	"strings"
 )
 
-// writeMarkdown renders the page as Markdown, linking the charts' PNGs.
-func writeMarkdown(w io.Writer, pg *page) error {
+// WriteMarkdown renders the page as Markdown, linking the charts' PNGs
+// (their SVGs where only those are rendered).
+func WriteMarkdown(w io.Writer, pg *Page) error {
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "# %s\n", pg.title)
-	for _, bl := range pg.blocks {
+	fmt.Fprintf(&b, "# %s\n", pg.Title)
+	for _, bl := range pg.Blocks {
 		b.WriteByte('\n')
 		switch x := bl.(type) {
-		case heading:
-			fmt.Fprintf(&b, "%s %s\n", strings.Repeat("#", x.level), x.text)
-		case para:
-			fmt.Fprintf(&b, "%s\n", mdEscape(x.text))
-		case bullets:
-			for _, it := range x.items {
+		case Heading:
+			fmt.Fprintf(&b, "%s %s\n", strings.Repeat("#", x.Level), x.Text)
+		case Para:
+			fmt.Fprintf(&b, "%s\n", mdEscape(x.Text))
+		case Bullets:
+			for _, it := range x.Items {
 				fmt.Fprintf(&b, "- %s\n", mdEscape(it))
 			}
-		case table:
-			if x.fold != "" {
-				fmt.Fprintf(&b, "<details><summary>%s</summary>\n\n", x.fold)
+		case Table:
+			if x.Fold != "" {
+				fmt.Fprintf(&b, "<details><summary>%s</summary>\n\n", x.Fold)
 			}
 			b.WriteString("|")
-			for _, h := range x.head {
+			for _, h := range x.Head {
 				fmt.Fprintf(&b, " %s |", mdCell(h))
 			}
 			b.WriteString("\n|")
-			for i := range x.head {
-				if i < len(x.numeric) && x.numeric[i] {
+			for i := range x.Head {
+				if i < len(x.Numeric) && x.Numeric[i] {
 					b.WriteString("---:|")
 				} else {
 					b.WriteString("---|")
 				}
 			}
 			b.WriteString("\n")
-			for _, r := range x.rows {
+			for _, r := range x.Rows {
 				b.WriteString("|")
 				for _, c := range r {
 					fmt.Fprintf(&b, " %s |", mdCell(c))
 				}
 				b.WriteString("\n")
 			}
-			if x.fold != "" {
+			if x.Fold != "" {
 				b.WriteString("\n</details>\n")
 			}
-		case figure:
-			c := x.chart
+		case Figure:
+			c := x.Chart
 			ext := "png"
 			if c.SVGOnly {
 				ext = "svg"

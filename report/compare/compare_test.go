@@ -1,4 +1,4 @@
-package report
+package compare
 
 import (
 	"bytes"
@@ -11,6 +11,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/concbench/concbench/report"
+	"github.com/concbench/concbench/report/chart"
+	"github.com/concbench/concbench/report/internal/testkit"
 )
 
 const (
@@ -21,7 +25,7 @@ const (
 // TestCompareGolden checks compare.md for the two synthetic machines of
 // testdata/compare against testdata/compare/laptop-server.compare.md.
 func TestCompareGolden(t *testing.T) {
-	cmp, err := Compare([]CompareInput{{Path: laptopSet}, {Path: serverSet}}, CompareOptions{})
+	cmp, err := Compare([]Input{{Path: laptopSet}, {Path: serverSet}}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +37,7 @@ func TestCompareGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkGolden(t, "testdata/compare/laptop-server.compare.md", got)
+	testkit.CheckGolden(t, "testdata/compare/laptop-server.compare.md", got)
 
 	// The HTML says the same, self-contained: every chart inline, nothing
 	// fetched, no script.
@@ -103,7 +107,7 @@ func scaled(t *testing.T, src, dir, machine string, f float64) string {
 // geomean must read 1.50× and +50.00%, significantly.
 func TestCompareKnownAnswer(t *testing.T) {
 	slow := scaled(t, laptopSet, t.TempDir(), "laptop", 1.5)
-	cmp, err := Compare([]CompareInput{{Path: laptopSet}, {Label: "slow", Path: slow}}, CompareOptions{})
+	cmp, err := Compare([]Input{{Path: laptopSet}, {Label: "slow", Path: slow}}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,33 +199,33 @@ func TestCompareErrors(t *testing.T) {
 	if err := os.WriteFile(both, append(a, b...), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	many := make([]CompareInput, MaxCompare+1)
+	many := make([]Input, MaxCompare+1)
 	for i := range many {
-		many[i] = CompareInput{Label: fmt.Sprint(i), Path: laptopSet}
+		many[i] = Input{Label: fmt.Sprint(i), Path: laptopSet}
 	}
 	for _, tc := range []struct {
 		name   string
-		inputs []CompareInput
+		inputs []Input
 		input  bool   // the error wraps *InputError
 		want   string // in the message
 	}{
-		{"one input", []CompareInput{{Path: laptopSet}}, false, "compare needs 2 to 20 result sets, got 1"},
+		{"one input", []Input{{Path: laptopSet}}, false, "compare needs 2 to 20 result sets, got 1"},
 		{"too many", many, false, "got 21"},
-		{"no common cell", []CompareInput{{Path: laptopSet}, {Path: "testdata/generic.txt"}}, true,
-			"testdata/generic.txt: no cell (benchmark name and core count with ns/op) in common with laptop (testdata/compare/laptop): nothing to compare"},
-		{"missing file", []CompareInput{{Path: laptopSet}, {Path: "testdata/compare/nonexistent"}}, true, "testdata/compare/nonexistent: cannot read"},
-		{"bad file", []CompareInput{{Path: laptopSet}, {Path: "testdata/bad/nan.txt"}}, true, "testdata/bad/nan.txt:2: non-finite value"},
-		{"two machines in one input", []CompareInput{{Path: laptopSet}, {Path: both}}, true, "holds results from 2 machines (laptop, server)"},
-		{"same label twice", []CompareInput{{Label: "x", Path: laptopSet}, {Label: "x", Path: serverSet}}, true, `label "x" is already given to testdata/compare/laptop`},
+		{"no common cell", []Input{{Path: laptopSet}, {Path: "../testdata/generic.txt"}}, true,
+			"../testdata/generic.txt: no cell (benchmark name and core count with ns/op) in common with laptop (testdata/compare/laptop): nothing to compare"},
+		{"missing file", []Input{{Path: laptopSet}, {Path: "testdata/compare/nonexistent"}}, true, "testdata/compare/nonexistent: cannot read"},
+		{"bad file", []Input{{Path: laptopSet}, {Path: "../testdata/bad/nan.txt"}}, true, "../testdata/bad/nan.txt:2: non-finite value"},
+		{"two machines in one input", []Input{{Path: laptopSet}, {Path: both}}, true, "holds results from 2 machines (laptop, server)"},
+		{"same label twice", []Input{{Label: "x", Path: laptopSet}, {Label: "x", Path: serverSet}}, true, `label "x" is already given to testdata/compare/laptop`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			cmp, err := Compare(tc.inputs, CompareOptions{})
+			cmp, err := Compare(tc.inputs, Options{})
 			if err == nil {
 				t.Fatalf("Compare = %v, want an error", cmp)
 			}
-			var ie *InputError
+			var ie *report.InputError
 			if errors.As(err, &ie) != tc.input {
-				t.Errorf("error %q: wraps *InputError = %v, want %v", err, !tc.input, tc.input)
+				t.Errorf("error %q: wraps *report.InputError = %v, want %v", err, !tc.input, tc.input)
 			}
 			if !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error %q, want it to contain %q", err, tc.want)
@@ -236,20 +240,20 @@ func TestCompareLabels(t *testing.T) {
 	stamp2 := scaled(t, laptopSet, filepath.Join(root, "results", "laptop", "20250102T000000Z"), "laptop", 1.1)
 	for _, tc := range []struct {
 		name   string
-		inputs []CompareInput
+		inputs []Input
 		want   []string
 	}{
-		{"machine names", []CompareInput{{Path: laptopSet}, {Path: serverSet}}, []string{"laptop", "server"}},
-		{"given", []CompareInput{{Label: "old", Path: laptopSet}, {Path: serverSet}}, []string{"old", "server"}},
-		{"same machine, stamps", []CompareInput{{Path: filepath.Dir(stamp1)}, {Path: stamp2}},
+		{"machine names", []Input{{Path: laptopSet}, {Path: serverSet}}, []string{"laptop", "server"}},
+		{"given", []Input{{Label: "old", Path: laptopSet}, {Path: serverSet}}, []string{"old", "server"}},
+		{"same machine, stamps", []Input{{Path: filepath.Dir(stamp1)}, {Path: stamp2}},
 			[]string{"laptop@20250101T000000Z", "laptop@20250102T000000Z"}},
-		{"same machine, no stamps", []CompareInput{{Path: laptopSet}, {Path: stamp1}, {Path: laptopSet}},
+		{"same machine, no stamps", []Input{{Path: laptopSet}, {Path: stamp1}, {Path: laptopSet}},
 			[]string{"laptop", "laptop#2", "laptop#3"}},
-		{"given label takes the name, the other its stamp", []CompareInput{{Path: stamp1}, {Label: "laptop", Path: laptopSet}},
+		{"given label takes the name, the other its stamp", []Input{{Path: stamp1}, {Label: "laptop", Path: laptopSet}},
 			[]string{"laptop@20250101T000000Z", "laptop"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			cmp, err := Compare(tc.inputs, CompareOptions{})
+			cmp, err := Compare(tc.inputs, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -285,16 +289,16 @@ func TestLegendLabels(t *testing.T) {
 func TestParseCompareInput(t *testing.T) {
 	for _, tc := range []struct {
 		arg  string
-		want CompareInput
+		want Input
 	}{
-		{"results/a", CompareInput{Path: "results/a"}},
-		{"old=results/a", CompareInput{Label: "old", Path: "results/a"}},
-		{"=results/a", CompareInput{Path: "=results/a"}},
-		{"a=", CompareInput{Path: "a="}},
-		{laptopSet, CompareInput{Path: laptopSet}},
+		{"results/a", Input{Path: "results/a"}},
+		{"old=results/a", Input{Label: "old", Path: "results/a"}},
+		{"=results/a", Input{Path: "=results/a"}},
+		{"a=", Input{Path: "a="}},
+		{laptopSet, Input{Path: laptopSet}},
 	} {
-		if got := ParseCompareInput(tc.arg); got != tc.want {
-			t.Errorf("ParseCompareInput(%q) = %+v, want %+v", tc.arg, got, tc.want)
+		if got := ParseInput(tc.arg); got != tc.want {
+			t.Errorf("ParseInput(%q) = %+v, want %+v", tc.arg, got, tc.want)
 		}
 	}
 }
@@ -304,12 +308,12 @@ func TestParseCompareInput(t *testing.T) {
 // no two machines share a colour.
 func TestCompareTwentyMachines(t *testing.T) {
 	root := t.TempDir()
-	var inputs []CompareInput
+	var inputs []Input
 	for i := range MaxCompare {
 		name := fmt.Sprintf("ci-runner-linux-amd64-%02d-westeurope", i+1)
-		inputs = append(inputs, CompareInput{Path: scaled(t, laptopSet, filepath.Join(root, name), name, 0.5+float64(i)/10)})
+		inputs = append(inputs, Input{Path: scaled(t, laptopSet, filepath.Join(root, name), name, 0.5+float64(i)/10)})
 	}
-	cmp, err := Compare(inputs, CompareOptions{})
+	cmp, err := Compare(inputs, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -318,7 +322,7 @@ func TestCompareTwentyMachines(t *testing.T) {
 	}
 	colours := map[[3]uint8]int{}
 	for i := range MaxCompare {
-		c := MachineStyle(i).Color
+		c := chart.MachineStyle(i).Color
 		if j, ok := colours[[3]uint8{c.R, c.G, c.B}]; ok {
 			t.Errorf("machines %d and %d share colour %v", j, i, c)
 		}
@@ -356,8 +360,8 @@ func TestCompareTwentyMachines(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if b := img.Bounds(); b.Dx() != ChartWidth || b.Dy() != ChartHeight {
-				t.Errorf("PNG is %dx%d, want %dx%d", b.Dx(), b.Dy(), ChartWidth, ChartHeight)
+			if b := img.Bounds(); b.Dx() != chart.Width || b.Dy() != chart.Height {
+				t.Errorf("PNG is %dx%d, want %dx%d", b.Dx(), b.Dy(), chart.Width, chart.Height)
 			}
 		})
 	}
@@ -370,7 +374,7 @@ func TestCompareBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: skipping the browser check")
 	}
-	cmp, err := Compare([]CompareInput{{Path: laptopSet}, {Path: serverSet}}, CompareOptions{})
+	cmp, err := Compare([]Input{{Path: laptopSet}, {Path: serverSet}}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -378,5 +382,5 @@ func TestCompareBrowser(t *testing.T) {
 	if err := cmp.Write(dir); err != nil {
 		t.Fatal(err)
 	}
-	checkChartsDrawn(t, probeCharts(t, filepath.Join(dir, "compare.html")), len(cmp.Charts()), 10)
+	testkit.CheckChartsDrawn(t, testkit.ProbeCharts(t, filepath.Join(dir, "compare.html")), len(cmp.Charts()), 10)
 }

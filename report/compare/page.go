@@ -1,38 +1,20 @@
-package report
+package compare
 
 import (
-	"bytes"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"sort"
+
+	"github.com/concbench/concbench/report"
+	"github.com/concbench/concbench/report/chart"
+	"github.com/concbench/concbench/report/internal/prose"
+	"github.com/concbench/concbench/report/page"
 )
 
 // Write renders the comparison into dir: compare.html (self-contained),
-// compare.md and the charts it links, charts/*.svg and *.png.
+// compare.md and the charts they link, charts/*.svg and *.png.
 func (cmp *Comparison) Write(dir string) error {
-	if err := os.MkdirAll(filepath.Join(dir, "charts"), 0o755); err != nil {
-		return fmt.Errorf("creating the comparison directory: %w", err)
-	}
-	charts := cmp.Charts()
-	svgs, err := renderCharts(dir, charts)
-	if err != nil {
-		return err
-	}
-	pg := cmp.buildPage(charts, svgs)
-	var buf bytes.Buffer
-	if err := writeHTML(&buf, pg); err != nil {
-		return err
-	}
-	if err := writeFile(filepath.Join(dir, "compare.html"), buf.Bytes()); err != nil {
-		return err
-	}
-	buf.Reset()
-	if err := writeMarkdown(&buf, pg); err != nil {
-		return err
-	}
-	return writeFile(filepath.Join(dir, "compare.md"), buf.Bytes())
+	return page.Write(dir, cmp.page(cmp.Charts()), "compare.html", "compare.md")
 }
 
 // Summary is one line per compared machine: its geometric-mean makespan
@@ -42,19 +24,19 @@ func (p *Pair) Summary() string {
 	n := p.Counts()
 	return fmt.Sprintf("%s vs %s: geomean makespan %s (%s) over %d common cells: %d faster, %d slower, %d within %s, %d undecided",
 		p.Other.Label, p.Base.Label, percent(p.Geomean()), ratioString(p.Geomean()), len(p.Rows()), n.Faster, n.Slower,
-		n.Within, pctText(p.Claims.Options().Margin), n.Undecided)
+		n.Within, prose.Pct(p.Claims.Options().Margin), n.Undecided)
 }
 
 // coresNote says which core counts only one side of the pair measured.
 func (p *Pair) coresNote() string {
 	var parts []string
 	if len(p.OtherCores) > 0 {
-		parts = append(parts, fmt.Sprintf("only %s ran at %s", p.Other.Label, coresList(p.OtherCores)))
+		parts = append(parts, fmt.Sprintf("only %s ran at %s", p.Other.Label, prose.Cores(p.OtherCores)))
 	}
 	if len(p.BaseCores) > 0 {
-		parts = append(parts, fmt.Sprintf("only %s ran at %s", p.Base.Label, coresList(p.BaseCores)))
+		parts = append(parts, fmt.Sprintf("only %s ran at %s", p.Base.Label, prose.Cores(p.BaseCores)))
 	}
-	return "Not compared: " + joinAnd(parts) + "; those runs are in the scaling charts and tables only."
+	return "Not compared: " + prose.JoinAnd(parts) + "; those runs are in the scaling charts and tables only."
 }
 
 func ratioString(v float64) string {
@@ -65,28 +47,30 @@ func ratioString(v float64) string {
 }
 
 // medianPM formats a cell's median makespan as benchstat does: "93.2 ms ± 2%".
-func medianPM(c *Cell) string {
-	s := c.Stats[UnitTime]
+func medianPM(c *report.Cell) string {
+	s := c.Stats[report.UnitTime]
 	pm := "∞"
 	if !math.IsInf(s.Lo, 0) && !math.IsInf(s.Hi, 0) && s.Median > 0 {
 		pm = fmt.Sprintf("%.0f%%", math.Max(s.Hi-s.Median, s.Median-s.Lo)/s.Median*100)
 	}
-	return duration(s.Median) + " ± " + pm
+	return prose.Duration(s.Median) + " ± " + pm
 }
 
-func (cmp *Comparison) buildPage(charts []*Chart, svgs [][]byte) *page {
-	pg := &page{title: cmp.Title}
+// page lays out the comparison: machines, warnings, the summary, scaling,
+// the ratio tables, the cells not compared and the method.
+func (cmp *Comparison) page(charts []*chart.Chart) *page.Page {
+	pg := &page.Page{Title: cmp.Title}
 	base := cmp.Machines[0]
-	figs := map[string]figure{}
-	for i, c := range charts {
-		figs[c.File] = figure{chart: c, svg: svgs[i]}
+	figs := map[string]page.Figure{}
+	for _, c := range charts {
+		figs[c.File] = page.Figure{Chart: c}
 	}
-	pg.p("%d result sets, compared cell by cell (same benchmark, same core count) with %s, the baseline: "+
+	pg.P("%d result sets, compared cell by cell (same benchmark, same core count) with %s, the baseline: "+
 		"a ratio above 1 or a positive change means the machine takes longer than %s.", len(cmp.Machines), base.Label, base.Label)
 
-	pg.h(2, "Machines")
-	t := table{head: []string{"machine", "cpu", "cpus", "memory", "Go", "kernel", "governor", "calibration speedup", "profile", "cores", "cells", "samples"},
-		numeric: []bool{false, false, true, false, false, false, false, true, false, false, true, true}}
+	pg.H(2, "Machines")
+	t := page.Table{Head: []string{"machine", "cpu", "cpus", "memory", "Go", "kernel", "governor", "calibration speedup", "profile", "cores", "cells", "samples"},
+		Numeric: []bool{false, false, true, false, false, false, false, true, false, false, true, true}}
 	for _, m := range cmp.Machines {
 		fp := func(k string) string {
 			if v := m.Fingerprint(k); v != "" {
@@ -113,10 +97,10 @@ func (cmp *Comparison) buildPage(charts []*Chart, svgs [][]byte) *page {
 		if unpinned(m.Set()) {
 			cpus += ", unpinned"
 		}
-		t.rows = append(t.rows, []string{m.Label, fp("cpu"), cpus, fp("memory"), fp("go-version"), fp("kernel"), fp("governor"), cal, fp("profile"),
-			coresList(m.Analysis.Cores), fmt.Sprint(len(m.Set().Cells)), fmt.Sprint(m.Analysis.medianN())})
+		t.Rows = append(t.Rows, []string{m.Label, fp("cpu"), cpus, fp("memory"), fp("go-version"), fp("kernel"), fp("governor"), cal, fp("profile"),
+			prose.Cores(m.Analysis.Cores), fmt.Sprint(len(m.Set().Cells)), fmt.Sprint(m.Analysis.SamplesPerCell())})
 	}
-	pg.blocks = append(pg.blocks, t)
+	pg.Add(t)
 	var inputs []string
 	for _, m := range cmp.Machines {
 		s := fmt.Sprintf("%s: %s", m.Label, m.Path)
@@ -125,64 +109,64 @@ func (cmp *Comparison) buildPage(charts []*Chart, svgs [][]byte) *page {
 		}
 		inputs = append(inputs, s)
 	}
-	pg.blocks = append(pg.blocks, bullets{items: inputs})
-	pg.p("Calibration speedup: pure compute on all the CPUs a run was allowed, against one CPU, measured just before the runs at that core count; " +
+	pg.Add(page.Bullets{Items: inputs})
+	pg.P("Calibration speedup: pure compute on all the CPUs a run was allowed, against one CPU, measured just before the runs at that core count; " +
 		"below the core count it means shared or throttled CPUs. Samples: the median number of samples per cell.")
 
 	if len(cmp.Warnings) > 0 {
-		pg.h(2, "Warnings")
-		pg.blocks = append(pg.blocks, bullets{items: cmp.Warnings, class: "warn"})
+		pg.H(2, "Warnings")
+		pg.Add(page.Bullets{Items: cmp.Warnings, Class: "warn"})
 	}
 
-	pg.h(2, "Summary")
+	pg.H(2, "Summary")
 	if len(cmp.Pairs) == 1 {
-		pg.p("%s.", cmp.Pairs[0].Summary())
+		pg.P("%s.", cmp.Pairs[0].Summary())
 	}
 	if f, ok := figs["compare-makespan"]; ok {
-		pg.blocks = append(pg.blocks, f)
+		pg.Add(f)
 	}
-	pg.blocks = append(pg.blocks, cmp.summaryTable())
-	pg.p("Geometric mean of the makespan ratios against %s, per benchmark:", base.Label)
-	pg.blocks = append(pg.blocks, cmp.groupTable())
+	pg.Add(cmp.summaryTable())
+	pg.P("Geometric mean of the makespan ratios against %s, per benchmark:", base.Label)
+	pg.Add(cmp.groupTable())
 	if len(cmp.Workloads) > 0 {
-		pg.h(2, "Scaling")
-		pg.p("Each machine normalised to itself: speedups are over the machine's own seq at 1 core, efficiencies are a model's gain over its own 1-core run divided by the cores. " +
+		pg.H(2, "Scaling")
+		pg.P("Each machine normalised to itself: speedups are over the machine's own seq at 1 core, efficiencies are a model's gain over its own 1-core run divided by the cores. " +
 			"Families: threads (goroutines, pool, errgroup) run compute in parallel; processes (procs, procpool) too, in worker processes; " +
 			"concurrency-only models (eventloop, gil-threads, gil-pool) overlap waits but run one compute step at a time. " +
 			"Each family is represented by its fastest Go model at the machine's largest core count within its CPUs. " +
 			"The tables give that model's efficiency at each core count, its gain in parentheses; \"over\" marks an oversubscribed run.")
 		if f, ok := figs["compare-efficiency"]; ok {
-			pg.blocks = append(pg.blocks, f)
+			pg.Add(f)
 		}
 		for _, w := range cmp.Workloads {
-			pg.h(3, w.Name)
+			pg.H(3, w.Name)
 			if f, ok := figs["compare-speedup-"+w.Name]; ok {
-				pg.blocks = append(pg.blocks, f)
+				pg.Add(f)
 			}
 			if len(w.Curves) > 0 {
-				pg.blocks = append(pg.blocks, cmp.efficiencyTable(w))
+				pg.Add(cmp.efficiencyTable(w))
 			}
 		}
 	}
 
-	pg.h(2, "Makespan ratios")
-	pg.p("Per cell, the median makespan (ns/op) of each machine with its 95%% interval as benchstat prints it (± the larger distance to a bound), "+
+	pg.H(2, "Makespan ratios")
+	pg.P("Per cell, the median makespan (ns/op) of each machine with its 95%% interval as benchstat prints it (± the larger distance to a bound), "+
 		"the ratio machine ÷ %s with its interval, and the change with the samples on each side: a change is printed when it is decided beyond the ±%s margin; "+
 		"\"~ within %s\" is a decided tie; \"? undecided\" is neither, with the rounds that would likely decide it. "+
-		"The geomean row is the geometric mean over the table's cells.", base.Label, pctText(cmp.margin()), pctText(cmp.margin()))
+		"The geomean row is the geometric mean over the table's cells.", base.Label, prose.Pct(cmp.margin()), prose.Pct(cmp.margin()))
 	for _, p := range cmp.Pairs {
-		pg.h(3, p.Other.Label+" vs "+p.Base.Label)
-		pg.p("%s.", p.Summary())
+		pg.H(3, p.Other.Label+" vs "+p.Base.Label)
+		pg.P("%s.", p.Summary())
 		if len(p.OtherCores) > 0 || len(p.BaseCores) > 0 {
-			pg.p("%s", p.coresNote())
+			pg.P("%s", p.coresNote())
 		}
 		for _, t := range p.Tables {
-			pg.blocks = append(pg.blocks, ratioTable(p, t))
+			pg.Add(ratioTable(p, t))
 		}
 	}
 
 	var missing [][]string
-	row := func(c *Cell, on, off *Machine) []string {
+	row := func(c *report.Cell, on, off *Machine) []string {
 		why := "not in the results"
 		if r := off.skipReason(c.Name, c.Cores); r != "" {
 			why = "skipped: " + r
@@ -198,14 +182,14 @@ func (cmp *Comparison) buildPage(charts []*Chart, svgs [][]byte) *page {
 		}
 	}
 	if len(missing) > 0 {
-		pg.h(2, "Cells not compared")
-		pg.p("Cells with a makespan on one machine but not the other, at a core count both measured.")
-		pg.blocks = append(pg.blocks, table{head: []string{"cell", "measured on", "missing on", "why"}, rows: missing,
-			fold: fmt.Sprintf("%d cells measured on one side only", len(missing))})
+		pg.H(2, "Cells not compared")
+		pg.P("Cells with a makespan on one machine but not the other, at a core count both measured.")
+		pg.Add(page.Table{Head: []string{"cell", "measured on", "missing on", "why"}, Rows: missing,
+			Fold: fmt.Sprintf("%d cells measured on one side only", len(missing))})
 	}
 
-	pg.h(2, "Method")
-	pg.p("Every input is loaded and summarised as concbench report does: medians with distribution-free 95%% confidence intervals " +
+	pg.H(2, "Method")
+	pg.P("Every input is loaded and summarised as concbench report does: medians with distribution-free 95%% confidence intervals " +
 		"(golang.org/x/perf/benchmath, AssumeNothing, the numbers benchstat prints). A ratio's interval divides the bounds of the two medians' intervals crosswise (conservative). " +
 		"A cell's change is decided as the report decides its claims: Welch's t on log(ns/op), each machine's variances moderated within its own run (empirical Bayes, as limma), " +
 		"the interval of the ratio wholly beyond the margin (a change), wholly inside it (within), or neither (undecided); " +
@@ -216,12 +200,12 @@ func (cmp *Comparison) buildPage(charts []*Chart, svgs [][]byte) *page {
 
 // summaryTable has a row per compared machine: its cells against the
 // baseline's, their geometric-mean ratio and the significant changes.
-func (cmp *Comparison) summaryTable() table {
-	t := table{head: []string{"machine", "cells", "geomean", "faster", "slower", "within margin", "undecided"},
-		numeric: []bool{false, true, true, true, true, true, true}}
+func (cmp *Comparison) summaryTable() page.Table {
+	t := page.Table{Head: []string{"machine", "cells", "geomean", "faster", "slower", "within margin", "undecided"},
+		Numeric: []bool{false, true, true, true, true, true, true}}
 	for _, p := range cmp.Pairs {
 		n := p.Counts()
-		t.rows = append(t.rows, []string{p.Other.Label, fmt.Sprint(len(p.Rows())), ratioString(p.Geomean()),
+		t.Rows = append(t.Rows, []string{p.Other.Label, fmt.Sprint(len(p.Rows())), ratioString(p.Geomean()),
 			fmt.Sprint(n.Faster), fmt.Sprint(n.Slower), fmt.Sprint(n.Within), fmt.Sprint(n.Undecided)})
 	}
 	return t
@@ -229,7 +213,7 @@ func (cmp *Comparison) summaryTable() table {
 
 // groupTable gives each machine's geometric-mean ratio per benchmark. It
 // puts the longer list down the page, so the table stays narrow.
-func (cmp *Comparison) groupTable() table {
+func (cmp *Comparison) groupTable() page.Table {
 	groups := cmp.groups()
 	cell := func(p *Pair, g string) string {
 		if v := p.GroupGeomean(g); !math.IsNaN(v) {
@@ -238,38 +222,38 @@ func (cmp *Comparison) groupTable() table {
 		return "—"
 	}
 	if len(cmp.Pairs) <= len(groups) {
-		t := table{head: []string{"benchmark"}, numeric: []bool{false}}
+		t := page.Table{Head: []string{"benchmark"}, Numeric: []bool{false}}
 		for _, p := range cmp.Pairs {
-			t.head = append(t.head, p.Other.Label)
-			t.numeric = append(t.numeric, true)
+			t.Head = append(t.Head, p.Other.Label)
+			t.Numeric = append(t.Numeric, true)
 		}
 		for _, g := range groups {
 			row := []string{g}
 			for _, p := range cmp.Pairs {
 				row = append(row, cell(p, g))
 			}
-			t.rows = append(t.rows, row)
+			t.Rows = append(t.Rows, row)
 		}
 		return t
 	}
-	t := table{head: []string{"machine"}, numeric: []bool{false}}
+	t := page.Table{Head: []string{"machine"}, Numeric: []bool{false}}
 	for _, g := range groups {
-		t.head = append(t.head, shortGroup(g))
-		t.numeric = append(t.numeric, true)
+		t.Head = append(t.Head, shortGroup(g))
+		t.Numeric = append(t.Numeric, true)
 	}
 	for _, p := range cmp.Pairs {
 		row := []string{p.Other.Label}
 		for _, g := range groups {
 			row = append(row, cell(p, g))
 		}
-		t.rows = append(t.rows, row)
+		t.Rows = append(t.Rows, row)
 	}
 	return t
 }
 
 // efficiencyTable lists, for one workload, each machine's best model per
 // family and its parallel efficiency at each core count.
-func (cmp *Comparison) efficiencyTable(w *WorkloadCompare) table {
+func (cmp *Comparison) efficiencyTable(w *WorkloadCompare) page.Table {
 	seen := map[int]bool{}
 	var cores []int
 	for _, fc := range w.Curves {
@@ -281,10 +265,10 @@ func (cmp *Comparison) efficiencyTable(w *WorkloadCompare) table {
 		}
 	}
 	sort.Ints(cores)
-	t := table{head: []string{"machine", "family", "best model"}, numeric: []bool{false, false, false}}
+	t := page.Table{Head: []string{"machine", "family", "best model"}, Numeric: []bool{false, false, false}}
 	for _, k := range cores {
-		t.head = append(t.head, fmt.Sprintf("%d %s", k, plural(k, "core")))
-		t.numeric = append(t.numeric, true)
+		t.Head = append(t.Head, fmt.Sprintf("%d %s", k, prose.Plural(k, "core")))
+		t.Numeric = append(t.Numeric, true)
 	}
 	for _, fc := range w.Curves {
 		row := []string{fc.Machine.Label, FamilyName(fc.Family), fc.Model}
@@ -294,38 +278,38 @@ func (cmp *Comparison) efficiencyTable(w *WorkloadCompare) table {
 				row = append(row, "—")
 				continue
 			}
-			s := fmt.Sprintf("%.0f%% (%s×)", Efficiency(p).Value*100, num(p.Par.Value))
+			s := fmt.Sprintf("%.0f%% (%s×)", Efficiency(p).Value*100, prose.Num(p.Par.Value))
 			if p.Oversub {
 				s += " over"
 			}
 			row = append(row, s)
 		}
-		t.rows = append(t.rows, row)
+		t.Rows = append(t.Rows, row)
 	}
 	if len(w.Curves) > 9 {
-		t.fold = fmt.Sprintf("parallel efficiency on %d machines", len(w.Curves)/len(compareFamilies))
+		t.Fold = fmt.Sprintf("parallel efficiency on %d machines", len(w.Curves)/len(compareFamilies))
 	}
 	return t
 }
 
-func ratioTable(p *Pair, t *RatioTable) table {
-	tb := table{head: []string{"cell", p.Base.Label, p.Other.Label, "ratio [95% CI]", "change"},
-		numeric: []bool{false, true, true, true, true}}
-	var bs, os []*Cell
+func ratioTable(p *Pair, t *RatioTable) page.Table {
+	tb := page.Table{Head: []string{"cell", p.Base.Label, p.Other.Label, "ratio [95% CI]", "change"},
+		Numeric: []bool{false, true, true, true, true}}
+	var bs, os []*report.Cell
 	for _, r := range t.Rows {
-		tb.rows = append(tb.rows, []string{r.Name, medianPM(r.Base), medianPM(r.Other), r.Ratio.String(), r.Delta()})
+		tb.Rows = append(tb.Rows, []string{r.Name, medianPM(r.Base), medianPM(r.Other), r.Ratio.String(), r.Delta()})
 		bs, os = append(bs, r.Base), append(os, r.Other)
 	}
 	g := t.Geomean()
-	tb.rows = append(tb.rows, []string{"geomean", duration(geomeanMedians(bs)), duration(geomeanMedians(os)), ratioString(g), percent(g)})
+	tb.Rows = append(tb.Rows, []string{"geomean", prose.Duration(geomeanMedians(bs)), prose.Duration(geomeanMedians(os)), ratioString(g), percent(g)})
 	n := countRows(t.Rows)
-	tb.fold = fmt.Sprintf("%s: geomean %s (%s), %d faster, %d slower, %d within %s, %d undecided", t.Title(), percent(g), ratioString(g),
-		n.Faster, n.Slower, n.Within, pctText(p.Claims.Options().Margin), n.Undecided)
+	tb.Fold = fmt.Sprintf("%s: geomean %s (%s), %d faster, %d slower, %d within %s, %d undecided", t.Title(), percent(g), ratioString(g),
+		n.Faster, n.Slower, n.Within, prose.Pct(p.Claims.Options().Margin), n.Undecided)
 	return tb
 }
 
 // unpinned reports whether any run of a set within its CPUs was not pinned.
-func unpinned(s *Set) bool {
+func unpinned(s *report.Set) bool {
 	for _, r := range s.Runs {
 		if r.Unpinned > 0 && !s.Oversubscribed(r.Cores) {
 			return true

@@ -2,14 +2,14 @@
 # Regenerates the two synthetic machines of the compare tests from the
 # report's generator (report/testdata/gen), from the repository root:
 #
-#	sh report/testdata/compare/make.sh
+#	sh report/compare/testdata/compare/make.sh
 #
 # laptop: 4 CPUs, 10 rounds at 1, 2, 4 cores. server: 8 CPUs, 6 rounds at
 # 1, 2, 4, 8 cores, a newer CPU (compute 0.6× the laptop's time), an older
 # Go and the quick profile (both warned about), procs skipped on sleep.
 set -e
 # Each set is described by matrix.txt beside it (concbench describe).
-d=report/testdata/compare
+d=report/compare/testdata/compare
 only='^(BenchmarkCores/workload=(primes|sleep|mix50)/|BenchmarkOverhead/)'
 go run ./report/testdata/gen -py=false -machine laptop -cpus 4 -cores 1,2,4 -rounds 10 -seed 21 -only "$only" > $d/laptop/bench.txt
 go run ./report/testdata/gen -py=false -machine server -cpus 8 -cores 1,2,4,8 -rounds 6 -seed 22 -only "$only" |

@@ -1,0 +1,218 @@
+package chart
+
+import (
+	"image/color"
+	"math"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/concbench/concbench/report/stats"
+)
+
+// A Point is one measurement: Y with its interval [Lo, Hi] at X.
+type Point struct {
+	X, Y, Lo, Hi float64
+	// Oversub marks a point measured with more cores than the machine
+	// has: drawn with a ring (where the look draws rings).
+	Oversub bool
+}
+
+// A Look is how heavily a series is drawn.
+type Look struct {
+	Line   vg.Length // width of the line through the points; 0: markers only
+	Marker vg.Length // marker radius
+	Bar    vg.Length // error bar width
+	Cap    vg.Length // error bar cap width
+	Ring   vg.Length // radius of the ring around oversubscribed points; 0: none
+}
+
+// The looks the report uses.
+var (
+	// Lines: a model's series, its points joined.
+	Lines = Look{Line: vg.Points(1.8), Marker: vg.Points(3.6), Bar: vg.Points(1.2), Cap: vg.Points(6), Ring: vg.Points(7)}
+	// Dots: one marker per category, no line (overhead, convoy, overviews).
+	Dots = Look{Marker: vg.Points(4.5), Bar: vg.Points(1.2), Cap: vg.Points(6)}
+	// Overlay: many machines' curves on one chart, lighter.
+	Overlay = Look{Line: vg.Points(1.6), Marker: vg.Points(3.2), Bar: vg.Points(0.8), Cap: vg.Points(4), Ring: vg.Points(6.5)}
+)
+
+// errXY is points with asymmetric error bars, for plotter.NewYErrorBars.
+type errXY struct {
+	plotter.XYs
+	plotter.YErrors
+}
+
+// Add draws a series of points in st with look: its line, error bars,
+// markers and rings, and, when label is not empty, its legend entry.
+// Points whose value is not finite (or not positive, on a log y axis) are
+// left out; an interval that is not finite, or reaches 0 on a log axis,
+// gets no bar.
+func (c *Chart) Add(label string, st Style, look Look, pts []Point) {
+	_, logY := c.Plot.Y.Scale.(plot.LogScale)
+	var xys, hollow plotter.XYs
+	var errs plotter.YErrors
+	for _, p := range pts {
+		y := p.Y
+		if math.IsNaN(y) || math.IsInf(y, 0) || logY && y <= 0 {
+			continue
+		}
+		xys = append(xys, plotter.XY{X: p.X, Y: y})
+		lo, hi := p.Lo, p.Hi
+		if math.IsNaN(lo) || math.IsNaN(hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) || logY && lo <= 0 {
+			lo, hi = y, y // no usable interval: no bar
+		}
+		errs = append(errs, struct{ Low, High float64 }{y - lo, hi - y})
+		if p.Oversub && look.Ring > 0 {
+			hollow = append(hollow, plotter.XY{X: p.X, Y: y})
+		}
+	}
+	if len(xys) == 0 {
+		return
+	}
+	var thumbs []plot.Thumbnailer
+	if look.Line > 0 {
+		if line, err := plotter.NewLine(xys); err == nil {
+			line.Color, line.Width, line.Dashes = st.Color, look.Line, st.Dashes
+			c.Plot.Add(line)
+			thumbs = append(thumbs, line)
+		}
+	}
+	if eb, err := plotter.NewYErrorBars(errXY{xys, errs}); err == nil {
+		eb.LineStyle.Color = st.Color
+		eb.LineStyle.Width = look.Bar
+		eb.CapWidth = look.Cap
+		c.Plot.Add(eb)
+	}
+	if sc, err := plotter.NewScatter(xys); err == nil {
+		sc.GlyphStyle = draw.GlyphStyle{Color: st.Color, Radius: look.Marker, Shape: st.Glyph}
+		c.Plot.Add(sc)
+		thumbs = append(thumbs, sc)
+	}
+	if len(hollow) > 0 {
+		if hs, err := plotter.NewScatter(hollow); err == nil {
+			hs.GlyphStyle = draw.GlyphStyle{Color: st.Color, Radius: look.Ring, Shape: draw.RingGlyph{}}
+			c.Plot.Add(hs)
+		}
+	}
+	if label != "" {
+		c.Legend.Add(label, thumbs...)
+		c.Series = append(c.Series, label)
+	}
+}
+
+// AddRef draws a reference line (ideal, Little's law, a crossover) with a
+// legend entry when label is not empty.
+func (c *Chart) AddRef(label string, col color.Color, dashes []vg.Length, width vg.Length, xys plotter.XYs) {
+	if len(xys) < 2 {
+		return
+	}
+	l, err := plotter.NewLine(xys)
+	if err != nil {
+		return
+	}
+	l.Color, l.Dashes, l.Width = col, dashes, width
+	c.Plot.Add(l)
+	if label != "" {
+		c.Legend.Add(label, l)
+		c.Series = append(c.Series, label)
+	}
+}
+
+// AddLegend adds a legend entry drawn by thumb, with no data.
+func (c *Chart) AddLegend(label string, thumb plot.Thumbnailer) {
+	c.Legend.Add(label, thumb)
+	c.Series = append(c.Series, label)
+}
+
+// AddFit draws a fitted law in col: dashed through the core counts it was
+// fitted to (1 to maxFit), then its prediction band, shaded, with the
+// band's middle dashed, out to the last prediction. The band is clipped to
+// the y axis, which the data set, so a wide band never rescales the chart.
+func (c *Chart) AddFit(f *stats.Fit, col color.RGBA, maxFit float64) {
+	var law plotter.XYs
+	for x := 1.0; x <= maxFit*1.0001; x *= math.Pow(2, 0.125) {
+		law = append(law, plotter.XY{X: x, Y: f.Speedup(x)})
+	}
+	c.AddRef("", col, FitDashes, vg.Points(1.3), law)
+	if len(f.Bands) < 2 {
+		return
+	}
+	clip := func(y float64) float64 { return math.Min(c.Plot.Y.Max, math.Max(c.Plot.Y.Min, y)) }
+	var poly, mid plotter.XYs
+	for _, b := range f.Bands {
+		poly = append(poly, plotter.XY{X: b.Cores, Y: clip(b.Lo)})
+		mid = append(mid, plotter.XY{X: b.Cores, Y: clip(b.Mid)})
+	}
+	for i := len(f.Bands) - 1; i >= 0; i-- {
+		poly = append(poly, plotter.XY{X: f.Bands[i].Cores, Y: clip(f.Bands[i].Hi)})
+	}
+	if pg, err := plotter.NewPolygon(poly); err == nil {
+		pg.Color = color.NRGBA{col.R, col.G, col.B, 56}
+		pg.LineStyle.Width = 0
+		c.Plot.Add(pg)
+	}
+	c.AddRef("", col, FitDashes, vg.Points(1.3), mid)
+}
+
+// AutoY switches the y axis to a log scale when the values span more than
+// a decade (or forceLog), labelling ticks with unit if not nil, and
+// returns whether it did. It pads the range a little.
+func (c *Chart) AutoY(lo, hi float64, forceLog bool, unit func(float64) string) bool {
+	if lo <= 0 || math.IsInf(lo, 0) || math.IsNaN(lo) || hi <= 0 {
+		c.Plot.Y.Min = 0
+		return false
+	}
+	if forceLog || hi/lo > 10 {
+		c.Plot.Y.Scale = plot.LogScale{}
+		c.Plot.Y.Tick.Marker = LogTicks{Unit: unit}
+		c.Plot.Y.Min, c.Plot.Y.Max = lo/1.25, hi*1.25
+		return true
+	}
+	c.Plot.Y.Min = 0
+	c.Plot.Y.Max = hi * 1.08
+	return false
+}
+
+// Nominal sets up a categorical x axis; it returns the x offset of member
+// j of n that share a category, so that their markers sit side by side.
+func (c *Chart) Nominal(cats []string, n int, width float64) func(j int) float64 {
+	c.Plot.NominalX(cats...)
+	c.Plot.X.Min, c.Plot.X.Max = -0.6, float64(len(cats))-0.4
+	return func(j int) float64 {
+		if n < 2 {
+			return 0
+		}
+		return width * (float64(j)/float64(n-1) - 0.5)
+	}
+}
+
+// YRange gives the smallest and largest finite positive value of the
+// points, their finite intervals' bounds and extra.
+func YRange(series [][]Point, extra ...float64) (lo, hi float64) {
+	lo, hi = math.Inf(1), 0
+	add := func(v float64) {
+		if v > 0 && !math.IsInf(v, 0) && !math.IsNaN(v) {
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
+		}
+	}
+	for _, s := range series {
+		for _, p := range s {
+			add(p.Y)
+			if finite(p) {
+				add(p.Lo)
+				add(p.Hi)
+			}
+		}
+	}
+	for _, v := range extra {
+		add(v)
+	}
+	return lo, hi
+}
+
+func finite(p Point) bool {
+	return !math.IsInf(p.Hi, 0) && !math.IsInf(p.Lo, 0) && !math.IsNaN(p.Y)
+}
