@@ -6,8 +6,6 @@ import (
 	"math"
 	"strings"
 
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
@@ -25,13 +23,13 @@ func (a *Analysis) Charts() []*chart.Chart {
 		out = append(out, a.speedupChart(w))
 	}
 	if a.Mix != nil {
-		out = append(out, a.mixChart())
+		out = append(out, a.mixChart(a.Mix))
 	}
 	for _, f := range a.Fanout {
 		out = append(out, a.fanoutChart(f))
 	}
 	if a.Grain != nil {
-		out = append(out, a.grainChart())
+		out = append(out, a.grainChart(a.Grain))
 	}
 	if a.Overhead != nil {
 		out = append(out, a.dotChart("overhead", "Dispatch overhead: cost per empty task (ns/task = 1e9 / tasks/s)",
@@ -53,11 +51,7 @@ func (a *Analysis) Charts() []*chart.Chart {
 const ciNote = "Error bars: 95% CI of the ratio of medians (bounds of both medians' CIs combined, conservative)."
 
 func (a *Analysis) speedupChart(w *Workload) *chart.Chart {
-	kind := ""
-	if w.Kind != "" {
-		kind = " (" + w.Kind + ")"
-	}
-	c := chart.New("speedup-"+w.Name, fmt.Sprintf("%s%s: speedup over seq at 1 core (×) vs cores", w.Name, kind),
+	c := chart.New("speedup-"+w.Name, prose.Kinded(w.Name, w.Kind)+": speedup over seq at 1 core (×) vs cores",
 		"cores (GOMAXPROCS, log scale)", "speedup over seq at 1 core (×, log scale)")
 	c.Caption = fmt.Sprintf("BenchmarkCores/workload=%s: each model's batch makespan at 1 core divided into seq's, by core count, with the ideal linear speedup and fitted scaling laws: dashed where fitted, a shaded 95%% prediction band where extrapolated.", w.Name)
 	if w.Base == nil {
@@ -114,12 +108,7 @@ func (a *Analysis) speedupChart(w *Workload) *chart.Chart {
 		}
 	}
 	lo, hi := yRange(series, extra...)
-	c.Plot.X.Scale = plot.LogScale{}
-	c.Plot.X.Tick.Marker = chart.Pow2Ticks{}
-	c.Plot.X.Min, c.Plot.X.Max = 0.9, maxX*1.1
-	c.AutoY(math.Min(lo, 0.5), math.Max(hi, 2), true, nil)
-	c.AddRef("ideal (linear)", color.Gray{40}, chart.Dotted, vg.Points(1.2),
-		plotter.XYs{{X: 1, Y: 1}, {X: maxX, Y: maxX}})
+	c.SpeedupAxes(maxX, lo, hi, "ideal (linear)", chart.Ideal)
 	for _, cv := range curves {
 		c.AddFit(cv.f, cv.st.Color, float64(a.MaxCores))
 	}
@@ -207,77 +196,74 @@ func (a *Analysis) missingSeries(c *chart.Chart, series []*Series) {
 	a.missingModels(c, "", have)
 }
 
-func (a *Analysis) mixChart() *chart.Chart {
-	sw := a.Mix
-	c := chart.New("mix", fmt.Sprintf("Mix crossover at %d %s: speedup over seq at 1 core (×) vs compute share", sw.Cores, prose.Plural(sw.Cores, "core")),
-		"compute share of each task (%)", "speedup over seq at 1 core (×)")
-	c.Caption = fmt.Sprintf("BenchmarkMix: a batch of %s tasks, a share of each compute and the rest sleep; where the best process model crosses the best concurrency-only model (event loop, GIL threads) is marked.", a.batchSizes(BenchMix))
+// sweepChart draws a sweep on c: when it has data, setup sets the axes,
+// reference lines and notes, then each model's series is drawn as a line,
+// and the chart says which models are missing and how many of bench's
+// cells with the name part part the runner skipped; else c says it is
+// empty, and why.
+func (a *Analysis) sweepChart(c *chart.Chart, sw *Sweep, bench, part, empty string, setup func()) *chart.Chart {
 	if len(sw.Series) == 0 {
-		c.Empty("no BenchmarkMix cells with a seq baseline")
+		c.Empty(empty)
 		return c
 	}
-	lo, hi := yRange(sw.Series)
-	c.AutoY(lo, hi, false, nil)
-	c.Plot.X.Min, c.Plot.X.Max = -2, 102
+	setup()
 	for i, s := range sw.Series {
 		c.Add(s.Model, a.M.Style(s.Model, i), chart.Lines, points(s.Points))
 	}
-	if !math.IsNaN(sw.Crossover) {
-		c.AddRef(fmt.Sprintf("crossover ≈ %.0f%%", sw.Crossover), color.Black, []vg.Length{vg.Points(5), vg.Points(3)}, vg.Points(1.5),
-			plotter.XYs{{X: sw.Crossover, Y: c.Plot.Y.Min}, {X: sw.Crossover, Y: c.Plot.Y.Max}})
-		if l, err := plotter.NewLabels(plotter.XYLabels{XYs: plotter.XYs{{X: sw.Crossover, Y: c.Plot.Y.Max}},
-			Labels: []string{fmt.Sprintf(" crossover ≈ %.0f%% compute", sw.Crossover)}}); err == nil {
-			l.TextStyle[0].YAlign = draw.YTop
-			l.TextStyle[0].Font.Size = vg.Points(10)
-			l.TextStyle[0].Font.Variant = "Sans"
-			c.Plot.Add(l)
-		}
-	}
-	c.Note("%s", ciNote)
-	c.Note("Crossover: %s.", sw.CrossoverNote)
 	a.missingSeries(c, sw.Series)
+	if n := a.skipsOf(bench, part, sw.Cores); n > 0 {
+		c.Lacks("%d %s skipped by the runner (see Missing for why)", n, prose.Plural(n, "cell"))
+	}
 	return c
+}
+
+// atCores is a new chart of what a sweep shows at k cores, titled "name at
+// k cores: what".
+func atCores(file, name string, k int, what, xlabel, ylabel string) *chart.Chart {
+	return chart.New(file, fmt.Sprintf("%s at %d %s: %s", name, k, prose.Plural(k, "core"), what), xlabel, ylabel)
+}
+
+func (a *Analysis) mixChart(sw *Sweep) *chart.Chart {
+	c := atCores("mix", "Mix crossover", sw.Cores, "speedup over seq at 1 core (×) vs compute share", "compute share of each task (%)", "speedup over seq at 1 core (×)")
+	c.Caption = fmt.Sprintf("BenchmarkMix: a batch of tasks of %s, a share of each compute and the rest sleep; where the best process model crosses the best concurrency-only model (event loop, GIL threads) is marked.", a.batchSizes(BenchMix))
+	return a.sweepChart(c, sw, BenchMix, "", "no BenchmarkMix cells with a seq baseline", func() {
+		lo, hi := yRange(sw.Series)
+		c.AutoY(lo, hi, false, nil)
+		c.Plot.X.Min, c.Plot.X.Max = -2, 102
+		if !math.IsNaN(sw.Crossover) {
+			c.AddRef(fmt.Sprintf("crossover ≈ %.0f%%", sw.Crossover), chart.Ref{Color: color.Black, Dashes: []vg.Length{vg.Points(5), vg.Points(3)}, Width: vg.Points(1.5)},
+				chart.Point{X: sw.Crossover, Y: c.Plot.Y.Min}, chart.Point{X: sw.Crossover, Y: c.Plot.Y.Max})
+			c.AddText([]chart.Point{{X: sw.Crossover, Y: c.Plot.Y.Max}}, []string{fmt.Sprintf(" crossover ≈ %.0f%% compute", sw.Crossover)},
+				vg.Points(10), color.Black, draw.XLeft, draw.YTop, vg.Point{})
+		}
+		c.Note("%s", ciNote)
+		c.Note("Crossover: %s.", sw.CrossoverNote)
+	})
 }
 
 func (a *Analysis) fanoutChart(sw *Sweep) *chart.Chart {
 	c := chart.New("fanout-"+sw.Name, fmt.Sprintf("Fanout, %s, %d %s: throughput (tasks/s) vs concurrent tasks", sw.Name, sw.Cores, prose.Plural(sw.Cores, "core")),
 		"tasks in the batch (log scale)", "throughput, tasks/s (log scale)")
 	c.Caption = fmt.Sprintf("BenchmarkFanout/workload=%s: throughput as the batch of waiting tasks grows, against Little's law (throughput = tasks in flight / latency).", sw.Name)
-	if len(sw.Series) == 0 {
-		c.Empty("no BenchmarkFanout cells for " + sw.Name)
-		return c
-	}
-	var idealY []float64
-	for _, p := range sw.Ideal {
-		idealY = append(idealY, p.Y)
-	}
-	lo, hi := yRange(sw.Series, append(idealY, sw.Ceiling)...)
-	c.AutoY(lo, hi, true, nil)
-	c.Plot.X.Scale = plot.LogScale{}
-	c.Plot.X.Tick.Marker = chart.LogTicks{}
-	c.Plot.X.Min, c.Plot.X.Max = 0.7, 15000
-	var ideal plotter.XYs
-	for _, p := range sw.Ideal {
-		ideal = append(ideal, plotter.XY{X: p.X, Y: p.Y})
-	}
-	c.AddRef("Little's law ideal", color.Black, chart.Dotted, vg.Points(1.5), ideal)
-	if sw.Ceiling > 0 {
-		c.AddRef(fmt.Sprintf("loopback connections/s (%s, measured)", chart.TrimNum(sw.Ceiling)), color.RGBA{170, 40, 30, 255}, []vg.Length{vg.Points(6), vg.Points(3)}, vg.Points(1.3),
-			plotter.XYs{{X: c.Plot.X.Min, Y: sw.Ceiling}, {X: c.Plot.X.Max, Y: sw.Ceiling}})
-	}
-	for i, s := range sw.Series {
-		c.Add(s.Model, a.M.Style(s.Model, i), chart.Lines, points(s.Points))
-	}
-	c.Note("%s", strings.Replace(ciNote, "ratio of medians (bounds of both medians' CIs combined, conservative)", "median tasks/s", 1))
-	c.Note("Ideal: %s.", sw.IdealNote)
-	if sw.Ceiling > 0 {
-		c.Note("Ceiling: every task opens a loopback connection, and this machine sets up and closes %s a second (loopback-connect-rate, the median of the runs): no model can pass it.", chart.TrimNum(sw.Ceiling))
-	}
-	a.missingSeries(c, sw.Series)
-	if n := a.skipsOf(BenchFanout, "workload="+sw.Name, sw.Cores); n > 0 {
-		c.Lacks("%d cells skipped by the runner (see Missing for why)", n)
-	}
-	return c
+	return a.sweepChart(c, sw, BenchFanout, "workload="+sw.Name, "no BenchmarkFanout cells for "+sw.Name, func() {
+		var ideal []chart.Point
+		var idealY []float64
+		for _, p := range sw.Ideal {
+			ideal = append(ideal, chart.Point{X: p.X, Y: p.Y})
+			idealY = append(idealY, p.Y)
+		}
+		lo, hi := yRange(sw.Series, append(idealY, sw.Ceiling)...)
+		c.AutoY(lo, hi, true, nil)
+		c.LogX(0.7, 15000, chart.LogTicks{})
+		c.AddRef("Little's law ideal", chart.Ref{Color: color.Black, Dashes: chart.Dotted, Width: vg.Points(1.5)}, ideal...)
+		c.Note("%s", strings.Replace(ciNote, "ratio of medians (bounds of both medians' CIs combined, conservative)", "median tasks/s", 1))
+		c.Note("Ideal: %s.", sw.IdealNote)
+		if sw.Ceiling > 0 {
+			c.AddLevel(fmt.Sprintf("loopback connections/s (%s, measured)", chart.TrimNum(sw.Ceiling)),
+				chart.Ref{Color: color.RGBA{170, 40, 30, 255}, Dashes: []vg.Length{vg.Points(6), vg.Points(3)}, Width: vg.Points(1.3)}, sw.Ceiling)
+			c.Note("Ceiling: every task opens a loopback connection, and this machine sets up and closes %s a second (loopback-connect-rate, the median of the runs): no model can pass it.", chart.TrimNum(sw.Ceiling))
+		}
+	})
 }
 
 // skipsOf counts the runner's skips of a benchmark with a name part at k.
@@ -291,31 +277,16 @@ func (a *Analysis) skipsOf(bench, part string, k int) int {
 	return n
 }
 
-func (a *Analysis) grainChart() *chart.Chart {
-	sw := a.Grain
-	c := chart.New("grain", fmt.Sprintf("Grain at %d %s: parallel efficiency (speedup / cores) vs task size", sw.Cores, prose.Plural(sw.Cores, "core")),
-		"compute per task (log scale)", "parallel efficiency = speedup over seq at 1 core / cores")
+func (a *Analysis) grainChart(sw *Sweep) *chart.Chart {
+	c := atCores("grain", "Grain", sw.Cores, "parallel efficiency (speedup / cores) vs task size", "compute per task (log scale)", "parallel efficiency = speedup over seq at 1 core / cores")
 	c.Caption = fmt.Sprintf("BenchmarkGrain: a fixed amount of compute per batch cut into tasks of %s; efficiency 1 means every core busy with useful work, and per-task overhead pulls small grains down.", a.batchSizes(BenchGrain))
-	if len(sw.Series) == 0 {
-		c.Empty("no BenchmarkGrain cells with a seq baseline")
-		return c
-	}
-	_, hi := yRange(sw.Series)
-	c.Plot.Y.Min, c.Plot.Y.Max = 0, math.Max(1.15, math.Min(hi*1.05, 3))
-	c.Plot.X.Scale = plot.LogScale{}
-	c.Plot.X.Tick.Marker = chart.LogTicks{Unit: func(v float64) string { return chart.TickDuration(v * 1e9) }}
-	c.Plot.X.Min, c.Plot.X.Max = 0.7e-6, 14e-3
-	c.AddRef("ideal (efficiency 1)", color.Gray{40}, chart.Dotted, vg.Points(1.2),
-		plotter.XYs{{X: 0.7e-6, Y: 1}, {X: 14e-3, Y: 1}})
-	for i, s := range sw.Series {
-		c.Add(s.Model, a.M.Style(s.Model, i), chart.Lines, points(s.Points))
-	}
-	c.Note("%s", ciNote)
-	a.missingSeries(c, sw.Series)
-	if n := a.skipsOf(BenchGrain, "", sw.Cores); n > 0 {
-		c.Lacks("%d cells skipped by the runner (see Missing)", n)
-	}
-	return c
+	return a.sweepChart(c, sw, BenchGrain, "", "no BenchmarkGrain cells with a seq baseline", func() {
+		_, hi := yRange(sw.Series)
+		c.Plot.Y.Min, c.Plot.Y.Max = 0, math.Max(1.15, math.Min(hi*1.05, 3))
+		c.LogX(0.7e-6, 14e-3, chart.LogTicks{Unit: func(v float64) string { return chart.TickDuration(v * 1e9) }})
+		c.AddLevel("ideal (efficiency 1)", chart.Ideal, 1)
+		c.Note("%s", ciNote)
+	})
 }
 
 // dotChart draws one marker per model and core count on a nominal x axis:
@@ -332,10 +303,7 @@ func (a *Analysis) dotChart(file, title, ylabel string, d *Dots, ref float64, un
 		c.Empty("no cells")
 		return c
 	}
-	c.Plot.NominalX(d.Models...)
-	c.Plot.X.Tick.Label.Rotation = 0.35
-	c.Plot.X.Tick.Label.XAlign = draw.XRight
-	c.Plot.X.Min, c.Plot.X.Max = -0.6, float64(len(d.Models))-0.4
+	off := c.Nominal(d.Models, 0.35, len(d.Cores), 0.5)
 	lo, hi := math.Inf(1), 0.0
 	for _, m := range d.Models {
 		for _, e := range d.Values[m] {
@@ -351,37 +319,25 @@ func (a *Analysis) dotChart(file, title, ylabel string, d *Dots, ref float64, un
 	}
 	c.AutoY(lo, hi, true, unit)
 	if ref > 0 {
-		c.AddRef(fmt.Sprintf("no-load I/O time, %s ms", chart.TrimNum(ref)), color.Gray{40}, []vg.Length{vg.Points(4), vg.Points(3)}, vg.Points(1.2),
-			plotter.XYs{{X: c.Plot.X.Min, Y: ref}, {X: c.Plot.X.Max, Y: ref}})
+		c.AddLevel(fmt.Sprintf("no-load I/O time, %s ms", chart.TrimNum(ref)), chart.Level, ref)
 	}
-	width := 0.5
 	for i, m := range d.Models {
 		var pts []SeriesPoint
-		var labels plotter.XYLabels
+		var at []chart.Point
+		var labels []string
 		for j, k := range d.Cores {
 			e, ok := d.Values[m][k]
 			if !ok {
 				continue
 			}
-			x := float64(i)
-			if len(d.Cores) > 1 {
-				x += width * (float64(j)/float64(len(d.Cores)-1) - 0.5)
-			}
+			x := float64(i) + off(j)
 			pts = append(pts, SeriesPoint{X: x, Y: e, Oversub: a.Set.Oversubscribed(k)})
-			labels.XYs = append(labels.XYs, plotter.XY{X: x, Y: e.Value})
-			labels.Labels = append(labels.Labels, fmt.Sprint(k))
+			at = append(at, chart.Point{X: x, Y: e.Value})
+			labels = append(labels, fmt.Sprint(k))
 		}
-		st := a.M.Style(m, i)
-		c.Add(m, st, chart.Dots, points(pts))
-		if l, err := plotter.NewLabels(labels); err == nil && len(d.Cores) > 1 {
-			for t := range l.TextStyle {
-				l.TextStyle[t].Font.Size = vg.Points(8)
-				l.TextStyle[t].Font.Variant = "Sans"
-				l.TextStyle[t].Color = color.Gray{90}
-				l.TextStyle[t].XAlign = draw.XCenter
-			}
-			l.Offset = vg.Point{X: 0, Y: vg.Points(6)}
-			c.Plot.Add(l)
+		c.Add(m, a.M.Style(m, i), chart.Dots, points(pts))
+		if len(d.Cores) > 1 {
+			c.AddText(at, labels, vg.Points(8), color.Gray{90}, draw.XCenter, draw.YBottom, vg.Point{Y: vg.Points(6)})
 		}
 	}
 	c.Note("Error bars: 95%% CI of the median. Small numbers above the markers: cores.")
@@ -424,10 +380,7 @@ func (a *Analysis) winnerChart() *chart.Chart {
 	c.Plot.NominalY(rev...)
 	c.Plot.X.Min, c.Plot.X.Max = -0.5, float64(len(cols))-0.5
 	c.Plot.Y.Min, c.Plot.Y.Max = -0.5, float64(len(rev))-0.5
-	for _, ax := range []*plot.Axis{&c.Plot.X, &c.Plot.Y} {
-		ax.LineStyle.Width = 0
-		ax.Tick.LineStyle.Width = 0
-	}
+	c.HideAxisLines()
 	c.Plot.X.Tick.Label.Font.Size = vg.Points(11)
 	c.Plot.Y.Tick.Label.Font.Size = vg.Points(11)
 	verdict := map[string]*Verdict{}
@@ -436,7 +389,8 @@ func (a *Analysis) winnerChart() *chart.Chart {
 	}
 	inLegend := map[string]bool{}
 	var legendModels []string
-	var lbl plotter.XYLabels
+	var at []chart.Point
+	var labels []string
 	for wi, w := range rev {
 		y := float64(wi)
 		for ki, k := range a.Cores {
@@ -458,25 +412,12 @@ func (a *Analysis) winnerChart() *chart.Chart {
 					}
 				}
 			}
-			poly, err := plotter.NewPolygon(plotter.XYs{{X: x - 0.48, Y: y - 0.46}, {X: x + 0.48, Y: y - 0.46}, {X: x + 0.48, Y: y + 0.46}, {X: x - 0.48, Y: y + 0.46}})
-			if err != nil {
-				continue
-			}
-			poly.Color = fill
-			poly.LineStyle.Color = color.White
-			c.Plot.Add(poly)
-			lbl.XYs = append(lbl.XYs, plotter.XY{X: x, Y: y})
-			lbl.Labels = append(lbl.Labels, text)
+			c.AddTile(x, y, 0.48, 0.46, fill)
+			at = append(at, chart.Point{X: x, Y: y})
+			labels = append(labels, text)
 		}
 	}
-	if l, err := plotter.NewLabels(lbl); err == nil {
-		for i := range l.TextStyle {
-			l.TextStyle[i].XAlign, l.TextStyle[i].YAlign = draw.XCenter, -0.5
-			l.TextStyle[i].Font.Size = vg.Points(11)
-			l.TextStyle[i].Font.Variant = "Sans"
-		}
-		c.Plot.Add(l)
-	}
+	c.AddText(at, labels, vg.Points(11), color.Black, draw.XCenter, draw.YCenter, vg.Point{})
 	a.M.SortModels(legendModels)
 	for _, m := range legendModels {
 		c.AddLegend(m, chart.Swatch{Color: chart.Lighten(a.M.Style(m, 0).Color, 0.55)})
@@ -554,12 +495,7 @@ func (a *Analysis) genericCharts(g *GenericGroup) []*chart.Chart {
 			}
 		}
 		lo, hi := yRange(series, append(extra, 1)...)
-		c.Plot.X.Scale = plot.LogScale{}
-		c.Plot.X.Tick.Marker = chart.Pow2Ticks{}
-		c.Plot.X.Min, c.Plot.X.Max = 0.9, maxX*1.1
-		c.AutoY(math.Min(lo, 0.5), math.Max(hi, 2), true, nil)
-		c.AddRef("ideal (linear)", color.Gray{40}, chart.Dotted, vg.Points(1.2),
-			plotter.XYs{{X: 1, Y: 1}, {X: maxX, Y: maxX}})
+		c.SpeedupAxes(maxX, lo, hi, "ideal (linear)", chart.Ideal)
 		for i, s := range series {
 			if fits[i] != nil {
 				c.AddFit(fits[i], chart.SeriesColor(i), float64(a.MaxCores))

@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -141,10 +142,8 @@ type cellKey struct {
 
 // Get returns the value of the name part key, or "".
 func (c *Cell) Get(key string) string {
-	for _, p := range c.Parts {
-		if p.Key == key {
-			return p.Value
-		}
+	if i := slices.IndexFunc(c.Parts, func(p Part) bool { return p.Key == key }); i >= 0 {
+		return c.Parts[i].Value
 	}
 	return ""
 }
@@ -202,10 +201,8 @@ func (s *Set) Run(cores int) *Run {
 
 // ConfigValue returns the first value of a file-level config key, or "".
 func (s *Set) ConfigValue(key string) string {
-	for _, c := range s.Config {
-		if c.Key == key {
-			return c.Value
-		}
+	if i := slices.IndexFunc(s.Config, func(c Config) bool { return c.Key == key }); i >= 0 {
+		return s.Config[i].Value
 	}
 	return ""
 }

@@ -327,7 +327,7 @@ func (a *Analysis) batchSizes(bench string) string {
 	}
 	switch {
 	case hi == 0:
-		return "its"
+		return "lengths the set does not state"
 	case float64(hi) < 1.1*float64(lo):
 		return "about " + rough(hi)
 	}

@@ -225,19 +225,8 @@ func (a *Analysis) speedupTable(w *Workload) page.Table {
 			if p.Cores == 1 {
 				par = "1×"
 			}
-			kf := ""
-			if !math.IsNaN(p.KarpFlatt) {
-				kf = fmt.Sprintf("%.3f", p.KarpFlatt)
-			}
-			util := ""
-			if !math.IsNaN(p.CPUUtil) {
-				util = fmt.Sprintf("%.2f", p.CPUUtil)
-			}
-			n := ""
-			if st, ok := p.Cell.Stats[UnitTime]; ok {
-				n = fmt.Sprint(st.N)
-			}
-			t.Rows = append(t.Rows, []string{s.Model, ks, n, prose.Duration(p.Cell.Median(UnitTime)), p.Speedup.String(), a.sig(p.VsBase), conc, par, a.sig(p.VsOne), util, kf})
+			t.Rows = append(t.Rows, []string{s.Model, ks, samples(p.Cell), prose.Duration(p.Cell.Median(UnitTime)), p.Speedup.String(), a.sig(p.VsBase),
+				conc, par, a.sig(p.VsOne), fixed("%.2f", p.CPUUtil), fixed("%.3f", p.KarpFlatt)})
 		}
 	}
 	return t
@@ -315,17 +304,26 @@ func (a *Analysis) genericTable() page.Table {
 	for _, g := range a.Generic {
 		for _, b := range g.Benches {
 			for _, p := range b.Points {
-				kf := ""
-				if !math.IsNaN(p.KarpFlatt) {
-					kf = fmt.Sprintf("%.3f", p.KarpFlatt)
-				}
-				n := ""
-				if st, ok := p.Cell.Stats[UnitTime]; ok {
-					n = fmt.Sprint(st.N)
-				}
-				t.Rows = append(t.Rows, []string{b.Name, fmt.Sprint(p.Cores), n, prose.Duration(p.Cell.Median(UnitTime)), p.Par.String(), a.sig(p.VsOne), kf})
+				t.Rows = append(t.Rows, []string{b.Name, fmt.Sprint(p.Cores), samples(p.Cell), prose.Duration(p.Cell.Median(UnitTime)), p.Par.String(), a.sig(p.VsOne),
+					fixed("%.3f", p.KarpFlatt)})
 			}
 		}
 	}
 	return t
+}
+
+// fixed formats v with format, or "" for NaN (not measured).
+func fixed(format string, v float64) string {
+	if math.IsNaN(v) {
+		return ""
+	}
+	return fmt.Sprintf(format, v)
+}
+
+// samples is a cell's number of ns/op samples, "" when it has none.
+func samples(c *Cell) string {
+	if st, ok := c.Stats[UnitTime]; ok {
+		return fmt.Sprint(st.N)
+	}
+	return ""
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"flag"
-	"image/png"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,7 +14,6 @@ import (
 	"golang.org/x/perf/benchfmt"
 	"golang.org/x/perf/benchmath"
 
-	"github.com/concbench/concbench/report/chart"
 	"github.com/concbench/concbench/report/internal/testkit"
 )
 
@@ -179,18 +177,11 @@ func TestChartFiles(t *testing.T) {
 		"mix", "fanout-sleep", "fanout-net", "grain", "overhead", "convoy", "winner"}
 	for _, name := range want {
 		t.Run(name, func(t *testing.T) {
-			f, err := os.Open(filepath.Join(dir, "charts", name+".png"))
+			data, err := os.ReadFile(filepath.Join(dir, "charts", name+".png"))
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer f.Close()
-			img, err := png.Decode(f)
-			if err != nil {
-				t.Fatalf("decoding %s.png: %v", name, err)
-			}
-			if b := img.Bounds(); b.Dx() != chart.Width || b.Dy() != chart.Height {
-				t.Errorf("%s.png is %dx%d, want %dx%d", name, b.Dx(), b.Dy(), chart.Width, chart.Height)
-			}
+			testkit.CheckPNG(t, name+".png", data)
 			svg, err := os.ReadFile(filepath.Join(dir, "charts", name+".svg"))
 			if err != nil {
 				t.Fatal(err)

@@ -50,11 +50,7 @@ func (a *Analysis) verdict(w *Workload, k int) *Verdict {
 		return nil
 	}
 	v := &Verdict{Workload: w.Name, Kind: w.Kind, Cores: k, Oversub: a.Set.Oversubscribed(k)}
-	head := w.Name
-	if w.Kind != "" {
-		head += " (" + w.Kind + ")"
-	}
-	head += fmt.Sprintf(", %d %s", k, prose.Plural(k, "core"))
+	head := prose.Kinded(w.Name, w.Kind) + fmt.Sprintf(", %d %s", k, prose.Plural(k, "core"))
 	if v.Oversub {
 		head += " (oversubscribed)"
 	}

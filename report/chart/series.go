@@ -103,22 +103,117 @@ func (c *Chart) Add(label string, st Style, look Look, pts []Point) {
 	}
 }
 
-// AddRef draws a reference line (ideal, Little's law, a crossover) with a
-// legend entry when label is not empty.
-func (c *Chart) AddRef(label string, col color.Color, dashes []vg.Length, width vg.Length, xys plotter.XYs) {
-	if len(xys) < 2 {
+// A Ref is how a reference line is drawn.
+type Ref struct {
+	Color  color.Color
+	Dashes []vg.Length
+	Width  vg.Length
+}
+
+// Thumb is the legend thumbnail of lines drawn in r.
+func (r Ref) Thumb() LineThumb { return LineThumb{Color: r.Color, Dashes: r.Dashes, Width: r.Width} }
+
+// The reference lines the report uses.
+var (
+	// Ideal is an ideal the data is measured against: linear speedup,
+	// Little's law, efficiency 1.
+	Ideal = Ref{Color: color.Gray{40}, Dashes: Dotted, Width: vg.Points(1.2)}
+	// Level is a level to compare with: parity, the no-load time.
+	Level = Ref{Color: color.Gray{40}, Dashes: Dashed, Width: vg.Points(1.2)}
+)
+
+// AddRef draws a reference line through pts (their X and Y), with a legend
+// entry when label is not empty.
+func (c *Chart) AddRef(label string, r Ref, pts ...Point) {
+	if len(pts) < 2 {
 		return
 	}
+	c.line(label, r, xysOf(pts))
+}
+
+// line draws xys in r, with a legend entry when label is not empty.
+func (c *Chart) line(label string, r Ref, xys plotter.XYs) {
 	l, err := plotter.NewLine(xys)
 	if err != nil {
 		return
 	}
-	l.Color, l.Dashes, l.Width = col, dashes, width
+	l.Color, l.Dashes, l.Width = r.Color, r.Dashes, r.Width
 	c.Plot.Add(l)
 	if label != "" {
 		c.Legend.Add(label, l)
 		c.Series = append(c.Series, label)
 	}
+}
+
+func xysOf(pts []Point) plotter.XYs {
+	xys := make(plotter.XYs, len(pts))
+	for i, p := range pts {
+		xys[i] = plotter.XY{X: p.X, Y: p.Y}
+	}
+	return xys
+}
+
+// AddLevel draws a horizontal reference line at y across the x axis's
+// range, which must be set.
+func (c *Chart) AddLevel(label string, r Ref, y float64) {
+	c.AddRef(label, r, Point{X: c.Plot.X.Min, Y: y}, Point{X: c.Plot.X.Max, Y: y})
+}
+
+// SpeedupAxes sets up a speedup chart: a log₂ axis of core counts out to
+// maxX, a log y axis over [lo, hi] widened to hold 0.5 to 2, and the
+// ideal linear speedup in r (labelled when label is not empty).
+func (c *Chart) SpeedupAxes(maxX, lo, hi float64, label string, r Ref) {
+	c.Plot.X.Scale = plot.LogScale{}
+	c.Plot.X.Tick.Marker = Pow2Ticks{}
+	c.Plot.X.Min, c.Plot.X.Max = 0.9, maxX*1.1
+	c.AutoY(math.Min(lo, 0.5), math.Max(hi, 2), true, nil)
+	c.AddRef(label, r, Point{X: 1, Y: 1}, Point{X: maxX, Y: maxX})
+}
+
+// LogX sets a log x axis over [min, max] with ticks.
+func (c *Chart) LogX(min, max float64, ticks plot.Ticker) {
+	c.Plot.X.Scale = plot.LogScale{}
+	c.Plot.X.Tick.Marker = ticks
+	c.Plot.X.Min, c.Plot.X.Max = min, max
+}
+
+// AddKey adds a legend entry for a series drawn in st with look, without
+// drawing data: a legend that names machines, say, rather than each line.
+func (c *Chart) AddKey(label string, st Style, look Look) {
+	var thumbs []plot.Thumbnailer
+	if look.Line > 0 {
+		thumbs = append(thumbs, LineThumb{Color: st.Color, Width: look.Line, Dashes: st.Dashes})
+	}
+	thumbs = append(thumbs, glyphThumb{Color: st.Color, Radius: look.Marker, Shape: st.Glyph})
+	c.Legend.Add(label, thumbs...)
+	c.Series = append(c.Series, label)
+}
+
+// glyphThumb is a legend thumbnail of a marker.
+type glyphThumb draw.GlyphStyle
+
+func (g glyphThumb) Thumbnail(c *draw.Canvas) {
+	c.DrawGlyph(draw.GlyphStyle(g), c.Center())
+}
+
+// AddText writes labels at points, in sty (its font's variant made Sans),
+// shifted by offset.
+func (c *Chart) AddText(pts []Point, labels []string, size vg.Length, col color.Color, xalign draw.XAlignment, yalign draw.YAlignment, offset vg.Point) {
+	if len(pts) == 0 {
+		return
+	}
+	l, err := plotter.NewLabels(plotter.XYLabels{XYs: xysOf(pts), Labels: labels})
+	if err != nil {
+		return
+	}
+	for i := range l.TextStyle {
+		l.TextStyle[i].Font.Size = size
+		l.TextStyle[i].Font.Variant = "Sans"
+		l.TextStyle[i].Color = col
+		l.TextStyle[i].XAlign, l.TextStyle[i].YAlign = xalign, yalign
+	}
+	l.Offset = offset
+	c.Plot.Add(l)
 }
 
 // AddLegend adds a legend entry drawn by thumb, with no data.
@@ -136,7 +231,10 @@ func (c *Chart) AddFit(f *stats.Fit, col color.RGBA, maxFit float64) {
 	for x := 1.0; x <= maxFit*1.0001; x *= math.Pow(2, 0.125) {
 		law = append(law, plotter.XY{X: x, Y: f.Speedup(x)})
 	}
-	c.AddRef("", col, FitDashes, vg.Points(1.3), law)
+	fit := Ref{Color: col, Dashes: FitDashes, Width: vg.Points(1.3)}
+	if len(law) >= 2 {
+		c.line("", fit, law)
+	}
 	if len(f.Bands) < 2 {
 		return
 	}
@@ -154,7 +252,7 @@ func (c *Chart) AddFit(f *stats.Fit, col color.RGBA, maxFit float64) {
 		pg.LineStyle.Width = 0
 		c.Plot.Add(pg)
 	}
-	c.AddRef("", col, FitDashes, vg.Points(1.3), mid)
+	c.line("", fit, mid)
 }
 
 // AutoY switches the y axis to a log scale when the values span more than
@@ -176,10 +274,16 @@ func (c *Chart) AutoY(lo, hi float64, forceLog bool, unit func(float64) string) 
 	return false
 }
 
-// Nominal sets up a categorical x axis; it returns the x offset of member
-// j of n that share a category, so that their markers sit side by side.
-func (c *Chart) Nominal(cats []string, n int, width float64) func(j int) float64 {
+// Nominal sets up a categorical x axis, its labels turned by rotate
+// radians (right-aligned, when turned); it returns the x offset of member
+// j of n that share a category, spread over width, so that their markers
+// sit side by side.
+func (c *Chart) Nominal(cats []string, rotate float64, n int, width float64) func(j int) float64 {
 	c.Plot.NominalX(cats...)
+	if rotate != 0 {
+		c.Plot.X.Tick.Label.Rotation = rotate
+		c.Plot.X.Tick.Label.XAlign = draw.XRight
+	}
 	c.Plot.X.Min, c.Plot.X.Max = -0.6, float64(len(cats))-0.4
 	return func(j int) float64 {
 		if n < 2 {
@@ -215,4 +319,25 @@ func YRange(series [][]Point, extra ...float64) (lo, hi float64) {
 
 func finite(p Point) bool {
 	return !math.IsInf(p.Hi, 0) && !math.IsInf(p.Lo, 0) && !math.IsNaN(p.Y)
+}
+
+// AddTile fills the rectangle of half-width w and half-height h around
+// (x, y) with fill, edged in white: a cell of a categorical map.
+func (c *Chart) AddTile(x, y, w, h float64, fill color.Color) {
+	poly, err := plotter.NewPolygon(plotter.XYs{{X: x - w, Y: y - h}, {X: x + w, Y: y - h}, {X: x + w, Y: y + h}, {X: x - w, Y: y + h}})
+	if err != nil {
+		return
+	}
+	poly.Color = fill
+	poly.LineStyle.Color = color.White
+	c.Plot.Add(poly)
+}
+
+// HideAxisLines draws the axes without their lines and tick marks, for a
+// map of labelled tiles.
+func (c *Chart) HideAxisLines() {
+	for _, ax := range []*plot.Axis{&c.Plot.X, &c.Plot.Y} {
+		ax.LineStyle.Width = 0
+		ax.Tick.LineStyle.Width = 0
+	}
 }

@@ -6,10 +6,7 @@ import (
 	"math"
 	"strings"
 
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/concbench/concbench/report"
 	"github.com/concbench/concbench/report/chart"
@@ -24,9 +21,9 @@ var familyDashes = map[string][]vg.Length{
 	"concurrency": {vg.Points(1.8), vg.Points(2.4)},
 }
 
-// idealColor draws the ideal linear speedup: light and solid, unlike any
+// idealRef draws the ideal linear speedup: light and solid, unlike any
 // family's line.
-var idealColor = color.Gray{175}
+var idealRef = chart.Ref{Color: color.Gray{175}, Width: vg.Points(2.5)}
 
 // legendMax is the most characters of a machine's label that fit the
 // legend column.
@@ -148,30 +145,14 @@ func (cmp *Comparison) index(m *Machine) int {
 // returns the machines in the order given.
 func (cmp *Comparison) machineLegend(c *chart.Chart, ms []*Machine) {
 	for _, m := range ms {
-		st := chart.MachineStyle(cmp.index(m))
-		l, err := plotter.NewLine(plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 1}})
-		if err != nil {
-			continue
-		}
-		l.Color, l.Width = st.Color, vg.Points(1.8)
-		sc, err := plotter.NewScatter(plotter.XYs{{X: 0, Y: 0}})
-		if err != nil {
-			continue
-		}
-		sc.GlyphStyle = draw.GlyphStyle{Color: st.Color, Radius: vg.Points(3.6), Shape: st.Glyph}
-		c.Legend.Add(cmp.legend(m), l, sc)
-		c.Series = append(c.Series, m.Label)
+		c.AddKey(cmp.legend(m), chart.MachineStyle(cmp.index(m)), chart.Lines)
 	}
 }
 
 // speedupChart overlays, for one workload, each machine's best model of
 // each family: speedup over the machine's own seq at 1 core.
 func (cmp *Comparison) speedupChart(w *WorkloadCompare) *chart.Chart {
-	kind := ""
-	if w.Kind != "" {
-		kind = " (" + w.Kind + ")"
-	}
-	c := chart.New("compare-speedup-"+w.Name, fmt.Sprintf("%s%s: speedup over each machine's own seq at 1 core", w.Name, kind),
+	c := chart.New("compare-speedup-"+w.Name, prose.Kinded(w.Name, w.Kind)+": speedup over each machine's own seq at 1 core",
 		"cores (GOMAXPROCS, log scale)", "speedup over own seq at 1 core (×, log scale)")
 	c.Caption = fmt.Sprintf("BenchmarkCores/workload=%s on every machine: colour and marker are the machine, the line is the model family "+
 		"(solid threads, dashed processes, dotted concurrency-only), each the family's fastest Go model on that machine (named in the efficiency table).", w.Name)
@@ -202,11 +183,7 @@ func (cmp *Comparison) speedupChart(w *WorkloadCompare) *chart.Chart {
 		return c
 	}
 	lo, hi := chart.YRange(series, 1)
-	c.Plot.X.Scale = plot.LogScale{}
-	c.Plot.X.Tick.Marker = chart.Pow2Ticks{}
-	c.Plot.X.Min, c.Plot.X.Max = 0.9, maxX*1.1
-	c.AutoY(math.Min(lo, 0.5), math.Max(hi, 2), true, nil)
-	c.AddRef("", idealColor, nil, vg.Points(2.5), plotter.XYs{{X: 1, Y: 1}, {X: maxX, Y: maxX}})
+	c.SpeedupAxes(maxX, lo, hi, "", idealRef)
 	for i, fc := range w.Curves {
 		st := chart.MachineStyle(cmp.index(fc.Machine))
 		st.Dashes = familyDashes[fc.Family]
@@ -216,7 +193,7 @@ func (cmp *Comparison) speedupChart(w *WorkloadCompare) *chart.Chart {
 	for _, f := range compareFamilies {
 		c.Legend.Add(f.name, chart.LineThumb{Color: color.Gray{60}, Width: vg.Points(1.6), Dashes: familyDashes[f.key]})
 	}
-	c.Legend.Add("ideal (linear)", chart.LineThumb{Color: idealColor, Width: vg.Points(2.5)})
+	c.Legend.Add("ideal (linear)", idealRef.Thumb())
 	c.Note("Error bars: 95%% CI of the ratio of medians. Rings: oversubscribed (more cores than the machine's CPUs).")
 	if len(lacking) > 0 {
 		c.Lacks("no speedups from %s (no %s results or no seq at 1 core)", prose.List(lacking, 4), w.Name)
@@ -269,8 +246,7 @@ func (cmp *Comparison) ratioChart() *chart.Chart {
 	}
 	c.AutoY(lo, hi, true, nil)
 	c.Plot.Y.Tick.Marker = chart.RatioTicks{}
-	c.AddRef("", color.Gray{40}, chart.Dashed, vg.Points(1.2),
-		plotter.XYs{{X: c.Plot.X.Min, Y: 1}, {X: c.Plot.X.Max, Y: 1}})
+	c.AddLevel("", chart.Level, 1)
 	for j, p := range cmp.Pairs {
 		var pts []chart.Point
 		for i, g := range groups {
@@ -328,8 +304,7 @@ func (cmp *Comparison) efficiencyChart() *chart.Chart {
 		c.Add(cmp.legend(m), chart.MachineStyle(j), chart.Dots, pts)
 	}
 	c.Plot.Y.Min, c.Plot.Y.Max = 0, math.Min(hi*1.08, 2)
-	c.AddRef("", color.Gray{40}, chart.Dashed, vg.Points(1.2),
-		plotter.XYs{{X: c.Plot.X.Min, Y: 1}, {X: c.Plot.X.Max, Y: 1}})
+	c.AddLevel("", chart.Level, 1)
 	c.Note("Error bars: 95%% CI of the gain. Dashed line: perfect scaling.")
 	if len(one) > 0 {
 		c.Lacks("%s ran on one core only", prose.List(one, 4))
@@ -367,12 +342,11 @@ func mapStrings(xs []string, f func(string) string) []string {
 // nominal sets up a categorical x axis for n machines a category, their
 // markers side by side; it returns each machine's x offset.
 func nominal(c *chart.Chart, cats []string, n int) func(j int) float64 {
-	off := c.Nominal(cats, n, math.Min(0.7, 0.07*float64(n)))
+	rotate := 0.0
 	if len(cats) > 6 {
-		c.Plot.X.Tick.Label.Rotation = 0.5
-		c.Plot.X.Tick.Label.XAlign = draw.XRight
+		rotate = 0.5
 	}
-	return off
+	return c.Nominal(cats, rotate, n, math.Min(0.7, 0.07*float64(n)))
 }
 
 // estPoint is an estimate as a chart's point.

@@ -1,10 +1,8 @@
 package compare
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"image/png"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -22,9 +20,10 @@ const (
 	serverSet = "testdata/compare/server"
 )
 
-// TestCompareGolden checks compare.md for the two synthetic machines of
-// testdata/compare against testdata/compare/laptop-server.compare.md.
-func TestCompareGolden(t *testing.T) {
+// laptopServer compares the two synthetic machines and writes the pages
+// into a temporary directory.
+func laptopServer(t *testing.T) (*Comparison, string) {
+	t.Helper()
 	cmp, err := Compare([]Input{{Path: laptopSet}, {Path: serverSet}}, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -33,6 +32,13 @@ func TestCompareGolden(t *testing.T) {
 	if err := cmp.Write(dir); err != nil {
 		t.Fatal(err)
 	}
+	return cmp, dir
+}
+
+// TestCompareGolden checks compare.md for the two synthetic machines of
+// testdata/compare against testdata/compare/laptop-server.compare.md.
+func TestCompareGolden(t *testing.T) {
+	cmp, dir := laptopServer(t)
 	got, err := os.ReadFile(filepath.Join(dir, "compare.md"))
 	if err != nil {
 		t.Fatal(err)
@@ -356,13 +362,7 @@ func TestCompareTwentyMachines(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			img, err := png.Decode(bytes.NewReader(data))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if b := img.Bounds(); b.Dx() != chart.Width || b.Dy() != chart.Height {
-				t.Errorf("PNG is %dx%d, want %dx%d", b.Dx(), b.Dy(), chart.Width, chart.Height)
-			}
+			testkit.CheckPNG(t, c.File+".png", data)
 		})
 	}
 }
@@ -374,13 +374,6 @@ func TestCompareBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: skipping the browser check")
 	}
-	cmp, err := Compare([]Input{{Path: laptopSet}, {Path: serverSet}}, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	if err := cmp.Write(dir); err != nil {
-		t.Fatal(err)
-	}
+	cmp, dir := laptopServer(t)
 	testkit.CheckChartsDrawn(t, testkit.ProbeCharts(t, filepath.Join(dir, "compare.html")), len(cmp.Charts()), 10)
 }

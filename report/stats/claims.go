@@ -153,15 +153,20 @@ func (cs *Claims) Add(name string, x, ref Side) *Claim {
 	c.Looks = max(0, x.Looks, ref.Looks)
 	c.P, c.Lean = cs.pValue(c.Log, c.SE, c.DF)
 	c.P = math.Min(1, c.P*float64(1+c.Looks))
-	f := cs.families[name]
+	cs.file(c)
+	return c
+}
+
+// file adds c to the set, in its family.
+func (cs *Claims) file(c *Claim) {
+	f := cs.families[c.Family]
 	if f == nil {
-		f = &family{name: name}
-		cs.families[name] = f
+		f = &family{name: c.Family}
+		cs.families[c.Family] = f
 		cs.order = append(cs.order, f)
 	}
 	f.claims = append(f.claims, c)
 	cs.list = append(cs.list, c)
-	return c
 }
 
 // welch returns the standard error of the difference of two log means and

@@ -219,14 +219,7 @@ func TestHolmAndBH(t *testing.T) {
 	cs := NewClaims(Options{Alpha: 0.05})
 	mk := func(fam string, p float64) *Claim {
 		c := &Claim{Family: fam, P: p, Lean: Faster, Log: 1, SE: 0.1, DF: 10, MedianRatio: 3, MoreRounds: -1}
-		f := cs.families[fam]
-		if f == nil {
-			f = &family{name: fam}
-			cs.families[fam] = f
-			cs.order = append(cs.order, f)
-		}
-		f.claims = append(f.claims, c)
-		cs.list = append(cs.list, c)
+		cs.file(c)
 		return c
 	}
 	// Family a: 4 claims; Holm at level L: 0.001 ≤ L/4, 0.01 ≤ L/3, 0.02 > L/2 stops.

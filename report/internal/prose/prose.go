@@ -83,3 +83,11 @@ func Cores(cores []int) string {
 	}
 	return strings.Join(s, ", ") + " " + Plural(cores[len(cores)-1], "core")
 }
+
+// Kinded names a workload with its kind, if known: "hash (CPU-bound)".
+func Kinded(name, kind string) string {
+	if kind == "" {
+		return name
+	}
+	return name + " (" + kind + ")"
+}

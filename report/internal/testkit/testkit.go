@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,7 +16,21 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/concbench/concbench/report/chart"
 )
+
+// CheckPNG fails unless data is a PNG of the charts' size.
+func CheckPNG(t *testing.T, name string, data []byte) {
+	t.Helper()
+	img, err := png.Decode(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("decoding %s: %v", name, err)
+	}
+	if b := img.Bounds(); b.Dx() != chart.Width || b.Dy() != chart.Height {
+		t.Errorf("%s is %dx%d, want %dx%d", name, b.Dx(), b.Dy(), chart.Width, chart.Height)
+	}
+}
 
 // Regen is the -regen flag: rewrite golden files instead of comparing.
 var Regen = flag.Bool("regen", false, "rewrite the golden files in testdata/")
