@@ -39,7 +39,19 @@ func readRounds(t testing.TB, path string, keep func(round int) bool) []byte {
 		return data
 	}
 	var out bytes.Buffer
-	in := true
+	eachLine(t, path, data, func(round int, line string) {
+		if !strings.HasPrefix(line, "Benchmark") || round == 0 || keep(round) {
+			out.WriteString(line + "\n")
+		}
+	})
+	return out.Bytes()
+}
+
+// eachLine calls f with each line of a result file and the round its
+// runs belong to (the last "round:" line before it, 0 before any).
+func eachLine(t testing.TB, path string, data []byte, f func(round int, line string)) {
+	t.Helper()
+	round := 0
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
@@ -49,13 +61,10 @@ func readRounds(t testing.TB, path string, keep func(round int) bool) []byte {
 			if err != nil {
 				t.Fatalf("%s: bad round line %q", path, line)
 			}
-			in = keep(r)
+			round = r
 		}
-		if in || !strings.HasPrefix(line, "Benchmark") {
-			out.WriteString(line + "\n")
-		}
+		f(round, line)
 	}
-	return out.Bytes()
 }
 
 // description is the matrix.txt beside a result file, if any: the
@@ -183,31 +192,19 @@ func adaptiveRound(t *testing.T, full []byte, round, label int, reruns []Rerun) 
 		}
 	}
 	var out bytes.Buffer
-	in := false
-	sc := bufio.NewScanner(bytes.NewReader(full))
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		if v, ok := strings.CutPrefix(line, "round: "); ok {
-			in = strings.TrimSpace(v) == strconv.Itoa(round)
-			if in {
-				fmt.Fprintf(&out, "round: %d\nadaptive: true\n", label)
-			}
-			continue
-		}
-		if !in {
-			continue
-		}
-		if name, _, ok := strings.Cut(line, " "); ok && strings.HasPrefix(line, "Benchmark") {
-			if want[strings.TrimRight(name, "\t")] {
+	eachLine(t, "the full set", full, func(r int, line string) {
+		switch {
+		case r != round:
+		case strings.HasPrefix(line, "round: "):
+			fmt.Fprintf(&out, "round: %d\nadaptive: true\n", label)
+		case strings.HasPrefix(line, "Benchmark"):
+			if name, _, ok := strings.Cut(line, " "); ok && want[strings.TrimRight(name, "\t")] {
 				out.WriteString(line + "\n")
 			}
-			continue
-		}
-		if strings.HasPrefix(line, "cores: ") || strings.HasPrefix(line, "oversubscribed: ") {
+		case strings.HasPrefix(line, "cores: "), strings.HasPrefix(line, "oversubscribed: "):
 			out.WriteString(line + "\n")
 		}
-	}
+	})
 	return out.Bytes()
 }
 

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -74,45 +72,11 @@ func TestCompareGolden(t *testing.T) {
 	}
 }
 
-var nsPerOp = regexp.MustCompile(`(\s)([0-9.e+]+)(\s+ns/op)`)
-
-// scaled copies a result set with every ns/op multiplied by f and the
-// machine renamed; it returns the copy's path.
-func scaled(t *testing.T, src, dir, machine string, f float64) string {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(src, "bench.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := nsPerOp.ReplaceAllFunc(data, func(m []byte) []byte {
-		sub := nsPerOp.FindSubmatch(m)
-		v, err := strconv.ParseFloat(string(sub[2]), 64)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return []byte(string(sub[1]) + strconv.FormatFloat(v*f, 'f', -1, 64) + string(sub[3]))
-	})
-	out = regexp.MustCompile(`(?m)^machine: .*$`).ReplaceAll(out, []byte("machine: "+machine))
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	// The copy carries the source's matrix description, ahead of its
-	// results: a set is read as one file here.
-	if desc, err := os.ReadFile(filepath.Join(src, "matrix.txt")); err == nil {
-		out = append(desc, out...)
-	}
-	path := filepath.Join(dir, "bench.txt")
-	if err := os.WriteFile(path, out, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
 // TestCompareKnownAnswer compares a result set with a copy whose every time
 // is 1.5× longer: every cell, every table's geomean and the overall
 // geomean must read 1.50× and +50.00%, significantly.
 func TestCompareKnownAnswer(t *testing.T) {
-	slow := scaled(t, laptopSet, t.TempDir(), "laptop", 1.5)
+	slow := testkit.Scaled(t, laptopSet, t.TempDir(), "laptop", 1.5)
 	cmp, err := Compare([]Input{{Path: laptopSet}, {Label: "slow", Path: slow}}, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -242,8 +206,8 @@ func TestCompareErrors(t *testing.T) {
 
 func TestCompareLabels(t *testing.T) {
 	root := t.TempDir()
-	stamp1 := scaled(t, laptopSet, filepath.Join(root, "results", "laptop", "20250101T000000Z"), "laptop", 1)
-	stamp2 := scaled(t, laptopSet, filepath.Join(root, "results", "laptop", "20250102T000000Z"), "laptop", 1.1)
+	stamp1 := testkit.Scaled(t, laptopSet, filepath.Join(root, "results", "laptop", "20250101T000000Z"), "laptop", 1)
+	stamp2 := testkit.Scaled(t, laptopSet, filepath.Join(root, "results", "laptop", "20250102T000000Z"), "laptop", 1.1)
 	for _, tc := range []struct {
 		name   string
 		inputs []Input
@@ -317,7 +281,7 @@ func TestCompareTwentyMachines(t *testing.T) {
 	var inputs []Input
 	for i := range MaxCompare {
 		name := fmt.Sprintf("ci-runner-linux-amd64-%02d-westeurope", i+1)
-		inputs = append(inputs, Input{Path: scaled(t, laptopSet, filepath.Join(root, name), name, 0.5+float64(i)/10)})
+		inputs = append(inputs, Input{Path: testkit.Scaled(t, laptopSet, filepath.Join(root, name), name, 0.5+float64(i)/10)})
 	}
 	cmp, err := Compare(inputs, Options{})
 	if err != nil {

@@ -32,6 +32,40 @@ func CheckPNG(t *testing.T, name string, data []byte) {
 	}
 }
 
+var nsPerOp = regexp.MustCompile(`(\s)([0-9.e+]+)(\s+ns/op)`)
+
+// Scaled copies a result set with every ns/op multiplied by f and the
+// machine renamed; it returns the copy's path.
+func Scaled(t *testing.T, src, dir, machine string, f float64) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(src, "bench.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := nsPerOp.ReplaceAllFunc(data, func(m []byte) []byte {
+		sub := nsPerOp.FindSubmatch(m)
+		v, err := strconv.ParseFloat(string(sub[2]), 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return []byte(string(sub[1]) + strconv.FormatFloat(v*f, 'f', -1, 64) + string(sub[3]))
+	})
+	out = regexp.MustCompile(`(?m)^machine: .*$`).ReplaceAll(out, []byte("machine: "+machine))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// The copy carries the source's matrix description, ahead of its
+	// results: a set is read as one file here.
+	if desc, err := os.ReadFile(filepath.Join(src, "matrix.txt")); err == nil {
+		out = append(desc, out...)
+	}
+	path := filepath.Join(dir, "bench.txt")
+	if err := os.WriteFile(path, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
 // Regen is the -regen flag: rewrite golden files instead of comparing.
 var Regen = flag.Bool("regen", false, "rewrite the golden files in testdata/")
 
