@@ -13,7 +13,7 @@ import (
 // BenchmarkReport50k times a whole report of a 50,004-line foreign -cpu
 // sweep (250 benchmarks × 4 GOMAXPROCS × 50 samples, USL-shaped): loading,
 // claims, fits and every chart and page. It should stay under a second
-// here (0.56 s on the 2-vCPU EPYC; benchstat reads the file in 0.05 s).
+// here (0.65 s on the 2-vCPU EPYC; benchstat reads the file in 0.05 s).
 func BenchmarkReport50k(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	var buf bytes.Buffer

@@ -2,35 +2,44 @@
 // output with a -cpu sweep — into charts, tables and plain-words verdicts.
 // It is the last stage of concbench's flow: workloads (what a task does) →
 // bench (models and the go test -bench matrix) → results/ (benchfmt files)
-// → report. It knows only benchfmt files, never the models themselves.
+// → report. It knows only benchfmt files, their config lines included,
+// never the models themselves: the matrix a set was measured with (its
+// benchmarks, parameters, batches, models and their families) is read
+// from the set's matrix-* lines, or inferred from its cells when it has
+// none.
 //
 // The pipeline, as [Report] runs it:
 //
 //  1. [Load] reads files and directories with golang.org/x/perf/benchfmt,
 //     groups results into a [Cell] per benchmark name and GOMAXPROCS (no
 //     suffix means 1), keeps the run configuration (machine fingerprint,
-//     per-core-count calibration and oversubscription, incomplete runs) and
-//     the runner's "--- SKIP:" lines, which benchfmt ignores. Malformed lines
-//     are errors naming file and line, or warnings with [LoadOptions.Lax].
+//     per-core-count calibration, pinning and oversubscription, incomplete
+//     runs), the matrix description and the runner's "--- SKIP:" lines,
+//     which benchfmt ignores. Malformed lines are errors naming file and
+//     line, or warnings with [LoadOptions.Lax].
 //  2. Every cell's samples are summarised per unit ([Summarize]): median
 //     and distribution-free 95% interval from benchmath.AssumeNothing (the
 //     numbers benchstat prints), CV and percentiles from montanaflynn/stats.
 //  3. [Analyze] computes speedups over seq at 1 core and splits them into
 //     the concurrency gain (seq → model at 1 core) and the parallel gain
-//     (model at 1 core → k cores), fits Amdahl's law and the Universal
-//     Scalability Law to the parallel gains ([FitAmdahl], [FitUSL]), builds
-//     the mix, fanout, grain, overhead and convoy series, pairs py-* models
-//     with their Go counterparts, and analyses foreign benchmarks swept over
-//     GOMAXPROCS (generic mode).
-//  4. Every claim that one cell beats another is a Mann–Whitney U test
-//     ([Claims]); Holm's method corrects them together, and a difference
-//     that does not survive is a tie.
-//  5. Verdicts are written from the significant factors, per workload and
+//     (model at 1 core → k cores), builds the mix, fanout, grain, overhead
+//     and convoy series, pairs CPython's models with their Go counterparts,
+//     and analyses foreign benchmarks swept over GOMAXPROCS.
+//  4. Every claim that one cell beats another is a decision of package
+//     report/stats: Welch's t on log times with variances moderated across
+//     the run, against a practical margin, one family of claims per
+//     question (Holm within a family, Benjamini–Hochberg across families).
+//  5. Amdahl's law and the Universal Scalability Law are fitted to the
+//     parallel gains that are decided (report/stats again), with bootstrap
+//     intervals, prediction bands and a lack-of-fit test that withholds
+//     the prediction of a law that does not fit.
+//  6. Verdicts are written from the decided factors, per workload and
 //     core count; warnings say what weakens them.
-//  6. [Analysis.Charts] draws the seven kinds of chart with gonum.org/v1/plot,
-//     and [Analysis.Write] renders them to SVG and PNG and writes
-//     index.html (self-contained), summary.md and results.csv ([WriteCSV]).
+//  7. [Analysis.Charts] builds the charts (package report/chart draws
+//     them), and [Analysis.Write] lays out the page (package report/page
+//     renders it as index.html and summary.md) and writes results.csv
+//     ([WriteCSV]).
 //
-// Comparing machines (concbench compare) reuses steps 1–2 and 4 on several
-// sets, [ModelStyle] for colours, [Ratio] for intervals and [WriteCSV].
+// Comparing machines is package report/compare, which analyses each set
+// with this package and compares them cell by cell.
 package report

@@ -129,16 +129,16 @@ func (a *Analysis) buildPage(charts []*chart.Chart, opt Options) *page.Page {
 		if !a.CPUsKnown {
 			cpus = "the largest core count measured (the input does not say how many CPUs the machine has: pass -cpus N)"
 		}
-		pg.P("Fitted (gonum/optimize, Nelder–Mead) to each model's parallel gain — its geometric-mean makespan at 1 core over that at k — at core counts within %s; oversubscribed points are never fitted. "+
-			"Least squares in ln(speedup), each core count weighted by the inverse variance of its ln gain: Amdahl's serial fraction s with 2 core counts or more, "+
-			"the USL's σ (contention) and κ (coherency), both ≥ 0, with at least %d (1 included). Karp–Flatt's serial fraction is in the tables above. "+
+		pg.P("Fitted (gonum/optimize, Nelder–Mead) to each model's makespans at the core counts within %s, as speedups over its 1-core run; oversubscribed points are never fitted. "+
+			"Least squares in ln(speedup), each cell weighted by the inverse variance of its mean ln time, the law's 1-core time a free scale (as the USL's λ), so a noisy 1-core cell does not pin the curve: "+
+			"Amdahl's serial fraction s with 2 core counts or more, the USL's σ (contention) and κ (coherency), both ≥ 0, with at least %d (1 included). Karp–Flatt's serial fraction is in the tables above. "+
 			"Intervals are 95%%, from a bootstrap over the rounds (200 resamples of the rounds, each refitted; each cell's samples when the input names no rounds). "+
-			"A prediction is the law times the model's concurrency gain, as a range: each resample's prediction carries a draw of a future measurement's noise (that of the largest core count fitted), "+
-			"so the band is a 95%% prediction interval for a measurement, not only for the law; and when the points scatter around the law more than their noise explains, "+
-			"the band widens by that dispersion (the law misses the shape). Predictions reach at most 4× the largest core count measured, and no further than the measured range is wide. "+
-			"Checked on real data (a test): fitted on 1–8 cores of the 16-core reference set, the USL's bands at 16 held the measured 16-core gain in 15 of 15 cases "+
-			"(hash, primes and gzip under goroutines, pool, errgroup, procs and procpool), ±11–24%% wide for hash and primes; gzip's were ±29–122%%, as they should be: its gain in that set did not follow a law.",
-			cpus, stats.MinUSLPoints)
+			"A prediction is the law times the model's concurrency gain, as a range for the speedup this set would show there: each resample's prediction carries a draw of a future cell's noise (that of the largest core count fitted), "+
+			"so the band is a 95%% prediction interval for a measurement, not only for the law. A lack-of-fit F test compares the points' scatter around the law with the cells' own noise: "+
+			"where it finds a miss (p < %.2g) the band widens by the dispersion; where it rejects the law (p < %.2g) and the law misses a measured point by more than the margin, the law predicts nothing and the note says by how much it misses. "+
+			"Predictions reach at most 4× the largest core count measured, and no further than the measured range is wide. "+
+			"How far the bands can be trusted is measured on real data by a test (fit 1–8 cores of a 16-core set, predict 16); the README gives its table.",
+			cpus, stats.MinUSLPoints, stats.LackOfFitWiden, stats.DefaultLackOfFitAlpha)
 		pg.Add(ft)
 	}
 	if len(a.Python) > 0 {

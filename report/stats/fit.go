@@ -418,7 +418,8 @@ type Gains struct {
 	At  []CoreSamples
 	// Base, if set, is the baseline's samples (seq at 1 core): the bands
 	// then predict the speedup over it, center(Base)/center(One) times
-	// the parallel gain, its uncertainty included.
+	// the parallel gain, as the set's own speedup rows are (the baseline's
+	// noise, which every row shares, is not in the bands).
 	Base []float64
 	// Paired says sample i of every slice (Base included) came from the
 	// same round i: the bootstrap then draws rounds, so that what a round
