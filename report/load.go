@@ -135,6 +135,12 @@ func (c *Cell) Rounds() map[string]float64 {
 	return out
 }
 
+// cellKey identifies a cell: a machine's benchmark name (its parts parsed
+// by benchfmt.Name.Parts) at one GOMAXPROCS. The report groups cells by
+// this key and by the set's matrix description rather than through
+// benchproc's projections: its groupings (a workload's models, a sweep's
+// values in the matrix's order) come from the description, which a
+// projection string cannot carry.
 type cellKey struct {
 	machine, name string
 	cores         int

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # scripts/test-arm64.sh — run concbench's linux/arm64 build for real on an
 # amd64 machine, under QEMU's user-mode emulation: the tests of workloads,
-# report and report/stats (-short: the Monte Carlo calibration and the
-# reference sets' replays alone take minutes emulated) and cmd/concbench,
+# report, report/stats and report/compare (-short: the Monte Carlo
+# calibration and the reference sets' replays alone take minutes emulated)
+# and cmd/concbench,
 # and one smoke run of BenchmarkOverhead
 # and BenchmarkCores from the bench test binary. Every step runs even if one
 # fails; the script fails if any did. Timing means nothing here
@@ -26,16 +27,16 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 start=$(date +%s)
-GOOS=linux GOARCH=arm64 go test -c -o "$tmp/" ./workloads ./report ./report/stats ./cmd/concbench ./bench
+GOOS=linux GOARCH=arm64 go test -c -o "$tmp/" ./workloads ./report ./report/stats ./report/compare ./cmd/concbench ./bench
 export CONCBENCH_EXEC_WRAPPER="$QEMU"
 
 failed=""
 # A test binary runs in its package's directory, as go test runs it, for
 # its testdata.
-for pkg in workloads report report/stats cmd/concbench; do
+for pkg in workloads report report/stats report/compare cmd/concbench; do
 	t0=$(date +%s)
 	short=""
-	case $pkg in report | report/stats) short=-test.short ;; esac
+	case $pkg in report*) short=-test.short ;; esac
 	if (cd "$pkg" && "$QEMU" "$tmp/$(basename "$pkg").test" -test.timeout 10m ${short:+"$short"}); then
 		echo "test-arm64: ok  $pkg (linux/arm64 under QEMU, $(($(date +%s) - t0)) s)"
 	else
