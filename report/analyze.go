@@ -1,9 +1,10 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"math"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -278,7 +279,7 @@ func (a *Analysis) key(bench string, cores int, parts []Part) string {
 	for _, p := range parts {
 		kv = append(kv, p.Key+"="+p.Value)
 	}
-	sort.Strings(kv)
+	slices.Sort(kv)
 	return bench + "|" + strings.Join(kv, "/") + "|" + strconv.Itoa(cores)
 }
 
@@ -304,13 +305,8 @@ func (a *Analysis) values(bench, key string) []string {
 			}
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		x, okx := paramNumber(out[i])
-		y, oky := paramNumber(out[j])
-		if okx && oky {
-			return x < y
-		}
-		return out[i] < out[j]
+	slices.SortStableFunc(out, func(x, y string) int {
+		return cmp.Or(valueCompare(x, y), strings.Compare(x, y))
 	})
 	return out
 }
@@ -494,8 +490,8 @@ func (a *Analysis) cores() {
 		}
 		a.Workloads = append(a.Workloads, wl)
 	}
-	sort.SliceStable(a.Workloads, func(i, j int) bool {
-		return a.M.Order(BenchCores, a.Workloads[i].Name) < a.M.Order(BenchCores, a.Workloads[j].Name)
+	slices.SortStableFunc(a.Workloads, func(x, y *Workload) int {
+		return cmp.Compare(a.M.Order(BenchCores, x.Name), a.M.Order(BenchCores, y.Name))
 	})
 }
 
@@ -542,24 +538,16 @@ func (a *Analysis) python() {
 		row.Differs = p.Finite() && q.Finite() && (p.Lo > q.Hi || q.Lo > p.Hi) && math.Abs(p.Value/q.Value-1) > 0.1
 		a.Python = append(a.Python, row)
 	}
-	sort.SliceStable(a.Python, func(i, j int) bool {
-		x, y := a.Python[i], a.Python[j]
-		if x.Benchmark != y.Benchmark {
-			return x.Benchmark < y.Benchmark
-		}
-		if x.Param != y.Param {
-			return a.M.ParamLess(x.Param, y.Param)
-		}
-		if x.Cores != y.Cores {
-			return x.Cores < y.Cores
-		}
-		return a.M.Rank(x.Py) < a.M.Rank(y.Py)
+	slices.SortStableFunc(a.Python, func(x, y *PyRow) int {
+		return cmp.Or(strings.Compare(x.Benchmark, y.Benchmark), a.M.ParamCompare(x.Param, y.Param),
+			cmp.Compare(x.Cores, y.Cores), cmp.Compare(a.M.Rank(x.Py), a.M.Rank(y.Py)))
 	})
 }
 
-// ParamLess orders "workload=hash" and "workload=sleep/tasks=100" strings
-// by the matrix's order of workloads and numerically by counts.
-func (m *Matrix) ParamLess(x, y string) bool {
+// ParamCompare orders "workload=hash" and "workload=sleep/tasks=100"
+// strings by the matrix's order of workloads and numerically by counts,
+// as cmp.Compare does: negative when x comes first.
+func (m *Matrix) ParamCompare(x, y string) int {
 	xs, ys := strings.Split(x, "/"), strings.Split(y, "/")
 	for i := 0; i < len(xs) && i < len(ys); i++ {
 		if xs[i] == ys[i] {
@@ -567,17 +555,20 @@ func (m *Matrix) ParamLess(x, y string) bool {
 		}
 		_, xv, _ := strings.Cut(xs[i], "=")
 		_, yv, _ := strings.Cut(ys[i], "=")
-		if ox, oy := m.Order(BenchCores, xv), m.Order(BenchCores, yv); ox != oy {
-			return ox < oy
-		}
-		if nx, ok := paramNumber(xv); ok {
-			if ny, ok := paramNumber(yv); ok {
-				return nx < ny
-			}
-		}
-		return xs[i] < ys[i]
+		return cmp.Or(cmp.Compare(m.Order(BenchCores, xv), m.Order(BenchCores, yv)), valueCompare(xv, yv), strings.Compare(xs[i], ys[i]))
 	}
-	return len(xs) < len(ys)
+	return cmp.Compare(len(xs), len(ys))
+}
+
+// valueCompare orders two parameter values numerically when both are
+// numbers, and leaves them tied otherwise.
+func valueCompare(x, y string) int {
+	nx, okx := paramNumber(x)
+	ny, oky := paramNumber(y)
+	if okx && oky {
+		return cmp.Compare(nx, ny)
+	}
+	return 0
 }
 
 // sweep builds one series per model over a parameter at a core count;
@@ -649,7 +640,7 @@ func (a *Analysis) mix() {
 			xs = append(xs, x)
 		}
 	}
-	sort.Float64s(xs)
+	slices.Sort(xs)
 	if len(xs) < 2 {
 		sw.CrossoverNote = "no crossover: the mix sweep lacks concurrency-only or process models"
 		return
@@ -719,7 +710,7 @@ func (a *Analysis) fanout() {
 		lat := float64(nominal) / 1e6
 		sw.IdealNote = fmt.Sprintf("Little's law with the nominal %s per task", prose.Duration(float64(nominal)))
 		if len(lats) > 0 {
-			sort.Float64s(lats)
+			slices.Sort(lats)
 			lat = lats[len(lats)/2]
 			sw.IdealNote = fmt.Sprintf("Little's law: N tasks / %.3g ms (one task's latency alone, measured)", lat)
 		}
@@ -786,7 +777,7 @@ func (a *Analysis) dots() {
 				}
 			}
 		}
-		sort.Ints(d.Cores)
+		slices.Sort(d.Cores)
 		return d
 	}
 	a.Overhead = build(BenchOverhead, "ns/task", func(s Summary) Estimate {

@@ -1,9 +1,10 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/concbench/concbench/report/internal/prose"
@@ -81,8 +82,8 @@ func ranked(w *Workload, k int, py bool) []*Scaling {
 		}
 		out = append(out, s)
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		return out[i].Point(k).VsBase.Ratio > out[j].Point(k).VsBase.Ratio
+	slices.SortStableFunc(out, func(x, y *Scaling) int {
+		return cmp.Compare(y.Point(k).VsBase.Ratio, x.Point(k).VsBase.Ratio) // fastest first
 	})
 	return out
 }

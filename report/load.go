@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -9,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -223,7 +223,7 @@ func (s *Set) Cores() []int {
 			out = append(out, c.Cores)
 		}
 	}
-	sort.Ints(out)
+	slices.Sort(out)
 	return out
 }
 
@@ -690,16 +690,9 @@ func (l *loader) finish() (*Set, error) {
 	for _, r := range l.runs {
 		s.Runs = append(s.Runs, r)
 	}
-	sort.Slice(s.Runs, func(i, j int) bool { return s.Runs[i].Cores < s.Runs[j].Cores })
-	sort.SliceStable(s.Cells, func(i, j int) bool {
-		a, b := s.Cells[i], s.Cells[j]
-		if a.Machine != b.Machine {
-			return a.Machine < b.Machine
-		}
-		if a.Name != b.Name {
-			return a.Name < b.Name
-		}
-		return a.Cores < b.Cores
+	slices.SortFunc(s.Runs, func(a, b *Run) int { return cmp.Compare(a.Cores, b.Cores) })
+	slices.SortStableFunc(s.Cells, func(a, b *Cell) int {
+		return cmp.Or(strings.Compare(a.Machine, b.Machine), strings.Compare(a.Name, b.Name), cmp.Compare(a.Cores, b.Cores))
 	})
 	for _, c := range s.Cells {
 		c.Stats = make(map[string]Summary, len(c.Units))

@@ -1,8 +1,9 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -233,12 +234,8 @@ func (m *Matrix) Rank(model string) int {
 
 // SortModels sorts model names into report order, in place.
 func (m *Matrix) SortModels(models []string) {
-	sort.SliceStable(models, func(i, j int) bool {
-		ri, rj := m.Rank(models[i]), m.Rank(models[j])
-		if ri != rj {
-			return ri < rj
-		}
-		return models[i] < models[j]
+	slices.SortStableFunc(models, func(x, y string) int {
+		return cmp.Or(cmp.Compare(m.Rank(x), m.Rank(y)), strings.Compare(x, y))
 	})
 }
 

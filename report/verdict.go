@@ -3,7 +3,7 @@ package report
 import (
 	"fmt"
 	"math"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/concbench/concbench/report/internal/prose"
@@ -467,7 +467,7 @@ func (a *Analysis) warnings() {
 			continue
 		}
 		cal := append([]float64(nil), r.CalibrationSpeedup...)
-		sort.Float64s(cal)
+		slices.Sort(cal)
 		med := cal[len(cal)/2]
 		want := float64(r.Cores)
 		if r.CalibrationCores > 0 {

@@ -1,11 +1,12 @@
 package compare
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -364,23 +365,15 @@ func newPair(base, other *Machine, margin float64) *Pair {
 			p.OnlyOther = append(p.OnlyOther, b)
 		}
 	}
-	sort.SliceStable(p.Tables, func(i, j int) bool {
-		x, y := p.Tables[i], p.Tables[j]
-		if x.Group != y.Group {
-			return groupLess(base.Set().Matrix, x.Rows[0].Base, y.Rows[0].Base)
-		}
-		if px, py := x.Rows[0].Base.Param(), y.Rows[0].Base.Param(); px != py {
-			return base.Set().Matrix.ParamLess(px, py)
-		}
-		return x.Cores < y.Cores
+	m := base.Set().Matrix
+	slices.SortStableFunc(p.Tables, func(x, y *RatioTable) int {
+		bx, by := x.Rows[0].Base, y.Rows[0].Base
+		return cmp.Or(groupCompare(m, bx, by), m.ParamCompare(bx.Param(), by.Param()), cmp.Compare(x.Cores, y.Cores))
 	})
 	for _, t := range p.Tables {
-		sort.SliceStable(t.Rows, func(i, j int) bool {
-			x, y := t.Rows[i].Base, t.Rows[j].Base
-			if rx, ry := base.Set().Matrix.Rank(x.Model()), base.Set().Matrix.Rank(y.Model()); rx != ry {
-				return rx < ry
-			}
-			return x.Name < y.Name
+		slices.SortStableFunc(t.Rows, func(r, s *RatioRow) int {
+			x, y := r.Base, s.Base
+			return cmp.Or(cmp.Compare(m.Rank(x.Model()), m.Rank(y.Model())), strings.Compare(x.Name, y.Name))
 		})
 		// One family per table: "how does this configuration at this
 		// core count differ between the machines?" Each side carries the
@@ -425,19 +418,11 @@ func groupOf(c *report.Cell) string {
 	return c.Bench
 }
 
-// groupLess orders tables: the matrix's benchmarks in its order, their
+// groupCompare orders tables: the matrix's benchmarks in its order, their
 // workloads in its order, then foreign benchmarks by name.
-func groupLess(m *report.Matrix, x, y *report.Cell) bool {
-	if ix, iy := m.BenchOrder(x.Bench), m.BenchOrder(y.Bench); ix != iy {
-		return ix < iy
-	}
-	if x.Bench != y.Bench {
-		return x.Bench < y.Bench
-	}
-	if ox, oy := m.Order(report.BenchCores, x.Workload()), m.Order(report.BenchCores, y.Workload()); ox != oy {
-		return ox < oy
-	}
-	return x.Workload() < y.Workload()
+func groupCompare(m *report.Matrix, x, y *report.Cell) int {
+	return cmp.Or(cmp.Compare(m.BenchOrder(x.Bench), m.BenchOrder(y.Bench)), strings.Compare(x.Bench, y.Bench),
+		cmp.Compare(m.Order(report.BenchCores, x.Workload()), m.Order(report.BenchCores, y.Workload())), strings.Compare(x.Workload(), y.Workload()))
 }
 
 // rowName names a cell within its table: its model, or for a foreign
@@ -595,8 +580,9 @@ func (cmp *Comparison) workloads() {
 			}
 		}
 	}
-	sort.SliceStable(names, func(i, j int) bool {
-		return cmp.matrix().Order(report.BenchCores, names[i]) < cmp.matrix().Order(report.BenchCores, names[j])
+	m := cmp.matrix()
+	slices.SortStableFunc(names, func(x, y string) int {
+		return m.Order(report.BenchCores, x) - m.Order(report.BenchCores, y) // small ordinals: no overflow
 	})
 	for _, name := range names {
 		wc := &WorkloadCompare{Name: name}

@@ -3,7 +3,7 @@ package compare
 import (
 	"fmt"
 	"math"
-	"sort"
+	"slices"
 
 	"github.com/concbench/concbench/report"
 	"github.com/concbench/concbench/report/chart"
@@ -264,7 +264,7 @@ func (cmp *Comparison) efficiencyTable(w *WorkloadCompare) page.Table {
 			}
 		}
 	}
-	sort.Ints(cores)
+	slices.Sort(cores)
 	t := page.Table{Head: []string{"machine", "family", "best model"}, Numeric: []bool{false, false, false}}
 	for _, k := range cores {
 		t.Head = append(t.Head, fmt.Sprintf("%d %s", k, prose.Plural(k, "core")))
