@@ -136,14 +136,15 @@ func WriteHTML(w io.Writer, pg *Page, svgs map[*chart.Chart][]byte) error {
 }
 
 var (
-	xmlDecl  = regexp.MustCompile(`(?s)^<\?xml.*?\?>\s*(<!DOCTYPE[^>]*>\s*)?`)
+	xmlDecl  = regexp.MustCompile(`(?s)^<\?xml.*?\?>\s*(<!DOCTYPE[^>]*>\s*)?(<!--.*?-->\s*)*`)
 	svgOpen  = regexp.MustCompile(`(?s)^<svg\b[^>]*>`)
 	svgWidth = regexp.MustCompile(`\s(width|height)="[^"]*"`)
 )
 
 // inlineSVG prepares a chart's SVG document for an HTML page: no XML
-// declaration, a viewBox so it scales, a title for screen readers, and
-// element ids made unique per chart.
+// declaration or leading comment (vgsvg writes one), a viewBox so it
+// scales, a title for screen readers, and element ids made unique per
+// chart.
 func inlineSVG(svg []byte, c *chart.Chart) string {
 	s := string(xmlDecl.ReplaceAll(svg, nil))
 	open := svgOpen.FindString(s)
