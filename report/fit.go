@@ -5,7 +5,6 @@ import (
 	"math"
 	"runtime"
 	"slices"
-	"strings"
 
 	"golang.org/x/sync/errgroup"
 
@@ -156,14 +155,16 @@ func (a *Analysis) fitScaling(name string, one *Cell, at []*Cell, base *Cell) La
 	// A law the lack-of-fit test rejects describes nothing beyond what
 	// was measured: it is named in the note, and neither drawn nor asked
 	// to predict.
-	var rejected []string
+	type miss struct{ law, by string }
+	var rejected []miss
 	fit := func(law string) (*Fit, bool) {
 		f, ok := stats.FitGains(law, g, opt)
 		if !ok {
 			return nil, false
 		}
 		if f.Rejected {
-			rejected = append(rejected, fmt.Sprintf("%s misses it by %.0f%% at %s (lack-of-fit test: p = %.2g)", lawName(law), 100*f.Miss, fmt.Sprintf("%d %s", int(f.MissAt), prose.Plural(int(f.MissAt), "core")), f.LackOfFit))
+			rejected = append(rejected, miss{lawName(law), fmt.Sprintf("by %.0f%% at %s (lack-of-fit test: p = %.2g)",
+				100*f.Miss, prose.Cores([]int{int(f.MissAt)}), f.LackOfFit)})
 			return nil, true
 		}
 		return &f, true
@@ -176,13 +177,15 @@ func (a *Analysis) fitScaling(name string, one *Cell, at []*Cell, base *Cell) La
 	if !uslFitted {
 		note = joinNotes(fmt.Sprintf("USL not fitted: %d core counts within the CPUs, it needs %d", n, stats.MinUSLPoints), note)
 	}
-	if len(rejected) > 0 {
-		what := "no prediction from it"
-		if amdahl == nil && usl == nil {
-			what = "no scaling law describes it, so none predicts beyond it"
-		}
-		note = joinNotes(note, fmt.Sprintf("the gain at 1–%d cores is not a scaling law's shape: %s; %s",
-			at[len(at)-1].Cores, strings.Join(rejected, ", "), what))
+	span := fmt.Sprintf("1–%d cores", at[len(at)-1].Cores)
+	switch {
+	case len(rejected) == 2:
+		note = joinNotes(note, fmt.Sprintf("the gain at %s is no scaling law's shape, so nothing predicts beyond it: %s misses it %s, %s %s",
+			span, rejected[0].law, rejected[0].by, rejected[1].law, rejected[1].by))
+	case len(rejected) == 1 && amdahl == nil && usl == nil:
+		note = joinNotes(note, fmt.Sprintf("the gain at %s is no scaling law's shape, so nothing predicts beyond it: %s misses it %s", span, rejected[0].law, rejected[0].by))
+	case len(rejected) == 1:
+		note = joinNotes(note, fmt.Sprintf("%s misses the gain at %s %s: no prediction from it", rejected[0].law, span, rejected[0].by))
 	}
 	if !a.CPUsKnown {
 		note = joinNotes(note, "the machine's CPU count is unknown (no cpus: line), so no point is known to be oversubscribed: pass -cpus N")

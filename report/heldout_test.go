@@ -142,7 +142,7 @@ func TestPredictionReach(t *testing.T) {
 			if amdahl == nil && !tc.wantFits && !strings.Contains(note, "lack-of-fit test") {
 				t.Errorf("%s %s: not fitted, and the note does not say the law was rejected: %q", tc.name, what, note)
 			}
-			if usl == nil && tc.wantUSL && strings.Contains(note, "the USL misses") {
+			if usl == nil && tc.wantUSL && strings.Contains(note, "the USL by") {
 				// rejected by the lack-of-fit test: named, not drawn
 			} else if (usl != nil) != tc.wantUSL {
 				t.Errorf("%s %s: USL fitted %v, want %v (%s)", tc.name, what, usl != nil, tc.wantUSL, note)
