@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 
 	mstats "github.com/montanaflynn/stats"
@@ -280,10 +279,10 @@ func (cmp *Comparison) label() error {
 				m.Label = name
 			default:
 				n := i + 1
-				for taken(name + "#" + strconv.Itoa(n)) {
+				for taken(fmt.Sprintf("%s#%d", name, n)) {
 					n++
 				}
-				m.Label = name + "#" + strconv.Itoa(n)
+				m.Label = fmt.Sprintf("%s#%d", name, n)
 			}
 			explicit[m.Label] = m.Path
 		}
@@ -305,13 +304,22 @@ func stampOf(path string) string {
 	return b
 }
 
-// timeCells returns a set's cells that have a makespan, keyed by name and
-// core count.
-func timeCells(s *report.Set) map[string]*report.Cell {
-	out := map[string]*report.Cell{}
+// cellAt names a cell within a set, as a comparison pairs them: the
+// same benchmark name at the same core count.
+type cellAt struct {
+	name  string
+	cores int
+}
+
+func at(c *report.Cell) cellAt { return cellAt{c.Name, c.Cores} }
+
+// timeCells returns a set's cells that have a makespan, by name and core
+// count.
+func timeCells(s *report.Set) map[cellAt]*report.Cell {
+	out := map[cellAt]*report.Cell{}
 	for _, c := range s.Cells {
 		if _, ok := c.Stats[report.UnitTime]; ok {
-			out[c.Name+"|"+strconv.Itoa(c.Cores)] = c
+			out[at(c)] = c
 		}
 	}
 	return out
@@ -335,9 +343,9 @@ func newPair(base, other *Machine, margin float64) *Pair {
 			p.BaseCores = append(p.BaseCores, k)
 		}
 	}
-	tables := map[string]*RatioTable{}
+	tables := map[cellAt]*RatioTable{}
 	for _, a := range base.Set().Cells {
-		k := a.Name + "|" + strconv.Itoa(a.Cores)
+		k := at(a)
 		if bc[k] != a {
 			continue
 		}
@@ -349,7 +357,7 @@ func newPair(base, other *Machine, margin float64) *Pair {
 			continue
 		}
 		cfg := a.Configuration()
-		tk := cfg + "|" + strconv.Itoa(a.Cores)
+		tk := cellAt{cfg, a.Cores}
 		t := tables[tk]
 		if t == nil {
 			t = &RatioTable{Group: groupOf(a), Config: cfg, Cores: a.Cores,
@@ -360,7 +368,7 @@ func newPair(base, other *Machine, margin float64) *Pair {
 		t.Rows = append(t.Rows, &RatioRow{Name: rowName(a), Base: a, Other: b, Ratio: report.Ratio(b.Stats[report.UnitTime], a.Stats[report.UnitTime])})
 	}
 	for _, b := range other.Set().Cells {
-		k := b.Name + "|" + strconv.Itoa(b.Cores)
+		k := at(b)
 		if oc[k] == b && bc[k] == nil && baseK[b.Cores] {
 			p.OnlyOther = append(p.OnlyOther, b)
 		}
