@@ -196,8 +196,9 @@ func (g glyphThumb) Thumbnail(c *draw.Canvas) {
 	c.DrawGlyph(draw.GlyphStyle(g), c.Center())
 }
 
-// AddText writes labels at points, in sty (its font's variant made Sans),
-// shifted by offset.
+// AddText writes labels at points, in the chart's sans serif at size and
+// in col, aligned to each point by xalign and yalign and shifted by
+// offset.
 func (c *Chart) AddText(pts []Point, labels []string, size vg.Length, col color.Color, xalign draw.XAlignment, yalign draw.YAlignment, offset vg.Point) {
 	if len(pts) == 0 {
 		return
