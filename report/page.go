@@ -68,10 +68,7 @@ func (a *Analysis) buildPage(charts []*chart.Chart, opt Options) *page.Page {
 			Rows: rr, Numeric: []bool{true, true, false, false, false, true}})
 	}
 
-	if len(a.Warnings) > 0 {
-		pg.H(2, "Warnings")
-		pg.Add(page.Bullets{Items: a.Warnings, Class: "warn"})
-	}
+	pg.Warnings(a.Warnings)
 
 	if len(a.Verdicts) > 0 || len(a.Findings) > 0 {
 		pg.H(2, "Verdicts")

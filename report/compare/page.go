@@ -113,10 +113,7 @@ func (cmp *Comparison) page(charts []*chart.Chart) *page.Page {
 	pg.P("Calibration speedup: pure compute on all the CPUs a run was allowed, against one CPU, measured just before the runs at that core count; " +
 		"below the core count it means shared or throttled CPUs. Samples: the median number of samples per cell.")
 
-	if len(cmp.Warnings) > 0 {
-		pg.H(2, "Warnings")
-		pg.Add(page.Bullets{Items: cmp.Warnings, Class: "warn"})
-	}
+	pg.Warnings(cmp.Warnings)
 
 	pg.H(2, "Summary")
 	if len(cmp.Pairs) == 1 {

@@ -71,6 +71,15 @@ func (p *Page) P(format string, args ...any) {
 // Add adds blocks.
 func (p *Page) Add(b ...Block) { p.Blocks = append(p.Blocks, b...) }
 
+// Warnings adds a "Warnings" section listing items, coloured as warnings
+// in HTML; nothing when there are none.
+func (p *Page) Warnings(items []string) {
+	if len(items) > 0 {
+		p.H(2, "Warnings")
+		p.Add(Bullets{Items: items, Class: "warn"})
+	}
+}
+
 // Has reports whether the page has a heading with text.
 func (p *Page) Has(text string) bool {
 	for _, b := range p.Blocks {
