@@ -534,7 +534,7 @@ func sanitize(s string) string {
 // noteRejected names the series whose laws the lack-of-fit test rejected.
 func noteRejected(c *chart.Chart, names []string) {
 	if len(names) > 0 {
-		c.Note("No law drawn for %s: %s no scaling law's shape (the lack-of-fit test rejects Amdahl's and the USL; the fits table says by how much).",
+		c.Note("No law drawn for %s: %s no scaling law's shape (the lack-of-fit test rejects every law fitted; the fits table says by how much).",
 			prose.List(names, 4), prose.Verb(len(names), "its gain is", "their gains are"))
 	}
 }

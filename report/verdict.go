@@ -150,7 +150,7 @@ func (a *Analysis) verdict(w *Workload, k int) *Verdict {
 				fmt.Fprintf(&b, "; fitted to it, %s predicts %s", lawName(f.Law), p)
 			}
 		} else if best.Rejected && len(a.PredictAt) > 0 {
-			fmt.Fprintf(&b, "; its gain is no scaling law's shape (the lack-of-fit test rejects Amdahl's and the USL), so nothing predicts beyond %d cores", k)
+			fmt.Fprintf(&b, "; its gain is no scaling law's shape (the lack-of-fit test rejects every law fitted to it), so nothing predicts beyond %d cores", k)
 		}
 	}
 	if note := a.pyNote(w, k); note != "" {
