@@ -114,10 +114,10 @@ func (a *Analysis) fitScaling(name string, one *Cell, at []*Cell, base *Cell) La
 	if one == nil {
 		return Laws{FitNote: "no 1-core run: no fit"}
 	}
-	g := stats.Gains{One: one.Samples[UnitTime]}
+	g := stats.Gains{One: one.Samples[UnitTime], OneNoise: a.Set.Side(one).Noise}
 	cells := []*Cell{one}
 	for _, c := range at {
-		g.At = append(g.At, stats.CoreSamples{Cores: c.Cores, Values: c.Samples[UnitTime]})
+		g.At = append(g.At, stats.CoreSamples{Cores: c.Cores, Values: c.Samples[UnitTime], Noise: a.Set.Side(c).Noise})
 		cells = append(cells, c)
 	}
 	if base != nil {

@@ -92,6 +92,66 @@ func TestHeldOutCoreCount(t *testing.T) {
 	testkit.CheckBlock(t, "../README.md", "heldout-16cpu", table.String())
 }
 
+// TestHeldOutFewRounds is TestHeldOutCoreCount on slices of the 16-core
+// set's eight rounds, as if only 2 to 6 had been run (the quick profile
+// runs two or three, the standard five): fit 1–8 cores, predict 16, and
+// count how often the band holds the 16-core gain measured in the same
+// slice. Slices of two to four rounds are disjoint; of five and six they
+// overlap. At most 15% may miss at any number of rounds: with few rounds
+// the bands must widen, not claim a precision the rounds cannot give.
+func TestHeldOutFewRounds(t *testing.T) {
+	rs := referenceSets[0]
+	var table strings.Builder
+	table.WriteString("| rounds a slice | slices | predicted | held | declined | median band at 16 |\n|---|---|---|---|---|---|\n")
+	for _, width := range []int{2, 3, 4, 5, 6} {
+		step := width
+		if width > 4 {
+			step = 1
+		}
+		cases, misses, declined, slices := 0, 0, 0, 0
+		var widths []float64
+		for r := 1; r+width-1 <= 8; r += step {
+			slices++
+			a := analyzeBytes(t, rs.name, readRounds(t, rs.path, func(x int) bool { return x >= r && x < r+width }))
+			for _, w := range a.Workloads {
+				if w.Kind != "CPU-bound" {
+					continue
+				}
+				for _, s := range w.Models {
+					if s.Family != "threads" && s.Family != "processes" || s.One == nil || s.Python {
+						continue
+					}
+					var at []*Cell
+					for _, k := range []int{2, 4, 8} {
+						at = append(at, s.Point(k).Cell)
+					}
+					held := *a
+					held.Predict = []float64{16}
+					laws := held.fitScaling(s.One.Name, s.One, at, nil)
+					if laws.USL == nil {
+						declined++
+						continue
+					}
+					b, _ := laws.USL.Band(16)
+					measured := geo(s.One.Samples[UnitTime]) / geo(s.Point(16).Cell.Samples[UnitTime])
+					cases++
+					if measured < b.Lo || measured > b.Hi {
+						misses++
+					}
+					widths = append(widths, (b.Hi-b.Lo)/2/b.Mid)
+				}
+			}
+		}
+		fmt.Fprintf(&table, "| %d | %d | %d | %d (%.0f%%) | %d | ±%.0f%% |\n", width, slices, cases, cases-misses,
+			100*float64(cases-misses)/float64(cases), declined, 100*medianOf(widths))
+		if misses*100 > 15*cases {
+			t.Errorf("%d rounds a slice: %d of %d bands missed the 16-core gain, want at most 15%%", width, misses, cases)
+		}
+	}
+	t.Logf("\n%s", table.String())
+	testkit.CheckBlock(t, "../README.md", "heldout-rounds-16cpu", table.String())
+}
+
 func geo(v []float64) float64 {
 	s := 0.0
 	for _, x := range v {

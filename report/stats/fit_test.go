@@ -178,3 +178,39 @@ func TestFreeScale(t *testing.T) {
 		t.Errorf("Speedup(16) = %.3f, want %.3f", got, want)
 	}
 }
+
+// TestFitGainsFewRounds: with three samples a cell and each cell's
+// moderated noise given (as a run's many like cells give it), the bands
+// at twice the largest fitted core count hold the true speedup in at
+// least 90 of 100 draws; resampling three rounds alone would not.
+func TestFitGainsFewRounds(t *testing.T) {
+	const sigma, kappa, noise = 0.03, 0.002, 0.05
+	law := func(n float64) float64 { return n / (1 + sigma*(n-1) + kappa*n*(n-1)) }
+	in := 0
+	for seed := uint64(1); seed <= 100; seed++ {
+		rng := rand.New(rand.NewPCG(seed, 5))
+		cell := func(n float64) []float64 {
+			v := make([]float64, 3)
+			for i := range v {
+				v[i] = 1 / law(n) * math.Exp(noise*rng.NormFloat64())
+			}
+			return v
+		}
+		mod := Noise{Var: noise * noise, DF: 40}
+		g := Gains{One: cell(1), OneNoise: mod}
+		for _, k := range []int{2, 4, 8} {
+			g.At = append(g.At, CoreSamples{Cores: k, Values: cell(float64(k)), Noise: mod})
+		}
+		f, ok := FitGains(USL, g, FitOptions{Seed: seed, Predict: []float64{16}})
+		if !ok {
+			t.Fatal("not fitted")
+		}
+		if b, ok := f.Band(16); ok && b.Lo <= law(16) && law(16) <= b.Hi {
+			in++
+		}
+	}
+	t.Logf("bands held the truth at 16 in %d of 100", in)
+	if in < 90 {
+		t.Errorf("bands held the true speedup at 16 in %d of 100 draws, want at least 90", in)
+	}
+}
