@@ -129,13 +129,14 @@ func (a *Analysis) buildPage(charts []*chart.Chart, opt Options) *page.Page {
 		pg.P("Fitted (gonum/optimize, Nelder–Mead) to each model's makespans at the core counts within %s, as speedups over its 1-core run; oversubscribed points are never fitted. "+
 			"Least squares in ln(speedup), each cell weighted by the inverse variance of its mean ln time, the law's 1-core time a free scale (as the USL's λ), so a noisy 1-core cell does not pin the curve: "+
 			"Amdahl's serial fraction s with 2 core counts or more, the USL's σ (contention) and κ (coherency), both ≥ 0, with at least %d (1 included). Karp–Flatt's serial fraction is in the tables above. "+
-			"Intervals are 95%%, from a bootstrap over the rounds (200 resamples of the rounds, each refitted; each cell's samples when the input names no rounds). "+
+			"Intervals are 95%%, from a bootstrap over the rounds (200 resamples of the rounds, each refitted; each cell's samples when the input names no rounds; "+
+			"below %d rounds, draws of each cell from its moderated noise, since a resample of a few rounds understates the spread). "+
 			"A prediction is the law times the model's concurrency gain, as a range for the speedup this set would show there: each resample's prediction carries a draw of a future cell's noise (that of the largest core count fitted), "+
 			"so the band is a 95%% prediction interval for a measurement, not only for the law. A lack-of-fit F test compares the points' scatter around the law with the cells' own noise: "+
 			"where it finds a miss (p < %.2g) the band widens by the dispersion; where it rejects the law (p < %.2g) and the law misses a measured point by more than the margin, the law predicts nothing and the note says by how much it misses. "+
 			"Predictions reach at most 4× the largest core count measured, and no further than the measured range is wide. "+
 			"How far the bands can be trusted is measured on real data by a test (fit 1–8 cores of a 16-core set, predict 16); the README gives its table.",
-			cpus, stats.MinUSLPoints, stats.LackOfFitWiden, stats.DefaultLackOfFitAlpha)
+			cpus, stats.MinUSLPoints, stats.MinBootstrapRounds, stats.LackOfFitWiden, stats.DefaultLackOfFitAlpha)
 		pg.Add(ft)
 	}
 	if len(a.Python) > 0 {
