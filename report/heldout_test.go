@@ -11,6 +11,39 @@ import (
 	"github.com/concbench/concbench/report/stats"
 )
 
+// A heldOut case is one CPU-bound workload's Go parallel model, fitted on
+// 1–8 cores with the report's own fit, predicting 16 as if 8 were the
+// largest core count measured, beside the gain measured at 16.
+type heldOut struct {
+	workload, model string
+	laws            Laws
+	measured        float64
+}
+
+// heldOutCases are the held-out cases of an analysis of the 16-core set.
+func heldOutCases(a *Analysis) []heldOut {
+	var out []heldOut
+	held := *a
+	held.Predict = []float64{16}
+	for _, w := range a.Workloads {
+		if w.Kind != "CPU-bound" {
+			continue
+		}
+		for _, s := range w.Models {
+			if s.Family != "threads" && s.Family != "processes" || s.One == nil || s.Python {
+				continue
+			}
+			var at []*Cell
+			for _, k := range []int{2, 4, 8} {
+				at = append(at, s.Point(k).Cell)
+			}
+			out = append(out, heldOut{w.Name, s.Model, held.fitScaling(s.One.Name, s.One, at, nil),
+				geo(s.One.Samples[UnitTime]) / geo(s.Point(16).Cell.Samples[UnitTime])})
+		}
+	}
+	return out
+}
+
 // TestHeldOutCoreCount is the scaling laws' known-answer test on real
 // data: on the 16-core reference set, fit each CPU-bound workload's Go
 // parallel models (goroutines, pool, errgroup, procs, procpool) on 1, 2, 4
@@ -28,56 +61,38 @@ func TestHeldOutCoreCount(t *testing.T) {
 	cases, misses, declined := 0, 0, 0
 	var table strings.Builder
 	table.WriteString("| workload | model | USL band at 16 (fit on 1–8) | measured at 16 | inside |\n|---|---|---|---|---|\n")
-	for _, w := range a.Workloads {
-		if w.Kind != "CPU-bound" {
+	for _, hc := range heldOutCases(a) {
+		amdahl, usl, note, measured := hc.laws.Amdahl, hc.laws.USL, hc.laws.FitNote, hc.measured
+		if usl == nil {
+			if !strings.Contains(note, "lack-of-fit test") {
+				t.Fatalf("%s %s: USL not fitted: %s", hc.workload, hc.model, note)
+			}
+			t.Logf("%-7s %-10s declined, measured %.2f: %s", hc.workload, hc.model, measured, note)
+			fmt.Fprintf(&table, "| %s | %s | declined: no law fits 1–8 | %.2f× | — |\n", hc.workload, hc.model, measured)
+			declined++
+			if hc.workload != "gzip" {
+				t.Errorf("%s %s: a law that should fit was rejected: %s", hc.workload, hc.model, note)
+			}
 			continue
 		}
-		for _, s := range w.Models {
-			if s.Family != "threads" && s.Family != "processes" || s.One == nil || s.Python {
+		for _, f := range []*Fit{usl, amdahl} {
+			if f == nil {
 				continue
 			}
-			var at []*Cell
-			for _, k := range []int{2, 4, 8} {
-				at = append(at, s.Point(k).Cell)
-			}
-			// The report's own fit, predicting 16 as if 8 were the largest
-			// core count measured.
-			held := *a
-			held.Predict = []float64{16}
-			laws := held.fitScaling(s.One.Name, s.One, at, nil)
-			amdahl, usl, note := laws.Amdahl, laws.USL, laws.FitNote
-			measured := geo(s.One.Samples[UnitTime]) / geo(s.Point(16).Cell.Samples[UnitTime])
-			if usl == nil {
-				if !strings.Contains(note, "lack-of-fit test") {
-					t.Fatalf("%s %s: USL not fitted: %s", w.Name, s.Model, note)
-				}
-				t.Logf("%-7s %-10s declined, measured %.2f: %s", w.Name, s.Model, measured, note)
-				fmt.Fprintf(&table, "| %s | %s | declined: no law fits 1–8 | %.2f× | — |\n", w.Name, s.Model, measured)
-				declined++
-				if w.Name != "gzip" {
-					t.Errorf("%s %s: a law that should fit was rejected: %s", w.Name, s.Model, note)
-				}
+			b, _ := f.Band(16)
+			in := b.Lo <= measured && measured <= b.Hi
+			width := (b.Hi - b.Lo) / 2 / b.Mid
+			t.Logf("%-7s %-10s %-6s predicts %.2f [%.2f, %.2f] (±%.0f%%), measured %.2f %v  %s lack of fit p=%.2g", hc.workload, hc.model, f.Law, b.Mid, b.Lo, b.Hi, width*100, measured, in, *f, f.LackOfFit)
+			if f.Law != stats.USL {
 				continue
 			}
-			for _, f := range []*Fit{usl, amdahl} {
-				if f == nil {
-					continue
-				}
-				b, _ := f.Band(16)
-				in := b.Lo <= measured && measured <= b.Hi
-				width := (b.Hi - b.Lo) / 2 / b.Mid
-				t.Logf("%-7s %-10s %-6s predicts %.2f [%.2f, %.2f] (±%.0f%%), measured %.2f %v  %s lack of fit p=%.2g", w.Name, s.Model, f.Law, b.Mid, b.Lo, b.Hi, width*100, measured, in, *f, f.LackOfFit)
-				if f.Law != stats.USL {
-					continue
-				}
-				cases++
-				if !in {
-					misses++
-				}
-				fmt.Fprintf(&table, "| %s | %s | %.2f× [%.2f, %.2f] (±%.0f%%) | %.2f× | %s |\n", w.Name, s.Model, b.Mid, b.Lo, b.Hi, width*100, measured, map[bool]string{true: "yes", false: "**no**"}[in])
-				if width > 0.25 {
-					t.Errorf("%s %s: band ±%.0f%% at 16, want at most ±25%%", w.Name, s.Model, width*100)
-				}
+			cases++
+			if !in {
+				misses++
+			}
+			fmt.Fprintf(&table, "| %s | %s | %.2f× [%.2f, %.2f] (±%.0f%%) | %.2f× | %s |\n", hc.workload, hc.model, b.Mid, b.Lo, b.Hi, width*100, measured, map[bool]string{true: "yes", false: "**no**"}[in])
+			if width > 0.25 {
+				t.Errorf("%s %s: band ±%.0f%% at 16, want at most ±25%%", hc.workload, hc.model, width*100)
 			}
 		}
 	}
@@ -113,33 +128,17 @@ func TestHeldOutFewRounds(t *testing.T) {
 		for r := 1; r+width-1 <= 8; r += step {
 			slices++
 			a := analyzeBytes(t, rs.name, readRounds(t, rs.path, func(x int) bool { return x >= r && x < r+width }))
-			for _, w := range a.Workloads {
-				if w.Kind != "CPU-bound" {
+			for _, hc := range heldOutCases(a) {
+				if hc.laws.USL == nil {
+					declined++
 					continue
 				}
-				for _, s := range w.Models {
-					if s.Family != "threads" && s.Family != "processes" || s.One == nil || s.Python {
-						continue
-					}
-					var at []*Cell
-					for _, k := range []int{2, 4, 8} {
-						at = append(at, s.Point(k).Cell)
-					}
-					held := *a
-					held.Predict = []float64{16}
-					laws := held.fitScaling(s.One.Name, s.One, at, nil)
-					if laws.USL == nil {
-						declined++
-						continue
-					}
-					b, _ := laws.USL.Band(16)
-					measured := geo(s.One.Samples[UnitTime]) / geo(s.Point(16).Cell.Samples[UnitTime])
-					cases++
-					if measured < b.Lo || measured > b.Hi {
-						misses++
-					}
-					widths = append(widths, (b.Hi-b.Lo)/2/b.Mid)
+				b, _ := hc.laws.USL.Band(16)
+				cases++
+				if hc.measured < b.Lo || hc.measured > b.Hi {
+					misses++
 				}
+				widths = append(widths, (b.Hi-b.Lo)/2/b.Mid)
 			}
 		}
 		fmt.Fprintf(&table, "| %d | %d | %d | %d (%.0f%%) | %d | ±%.0f%% |\n", width, slices, cases, cases-misses,
