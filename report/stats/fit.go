@@ -732,7 +732,10 @@ func center(v []float64) float64 {
 	return math.Exp(s / float64(len(v)))
 }
 
-// quantile is the linearly interpolated quantile of sorted values.
+// quantile is the linearly interpolated quantile of sorted values
+// (Hyndman and Fan's type 7, R's and numpy's default). It is not gonum's
+// stat.Quantile with LinInterp, which interpolates the empirical CDF
+// (type 4) and pulls a 2.5% tail of 200 resamples in by half a resample.
 func quantile(sorted []float64, q float64) float64 {
 	n := len(sorted)
 	if n == 0 {
