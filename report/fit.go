@@ -52,6 +52,9 @@ type fitJob struct {
 	name      string
 	one, base *Cell
 	at        []*Cell
+	// noAmdahl leaves Amdahl's law out: the gain is a decided slowdown,
+	// which the law cannot take.
+	noAmdahl bool
 }
 
 // fits fits the scaling laws, concurrently, to every model whose parallel
@@ -83,22 +86,27 @@ func (a *Analysis) fits() {
 			if b.fit.one == nil {
 				continue
 			}
-			decided := false
+			faster, slower := false, false
 			for _, p := range b.Points {
-				decided = decided || p.VsOne != nil && (p.VsOne.Outcome == stats.Faster || p.VsOne.Outcome == stats.Slower)
+				faster = faster || p.VsOne != nil && p.VsOne.Outcome == stats.Faster
+				slower = slower || p.VsOne != nil && p.VsOne.Outcome == stats.Slower
 			}
-			if !decided {
+			if !faster && !slower {
 				b.FitNote = "no speedup decided beyond the margin: not fitted"
 				continue
 			}
-			jobs = append(jobs, job{b.fit, &b.Laws})
+			// Amdahl's law never falls below 1×: a benchmark that only
+			// slows down with more GOMAXPROCS is the USL's (κ) or no law's.
+			f := b.fit
+			f.noAmdahl = !faster
+			jobs = append(jobs, job{f, &b.Laws})
 		}
 	}
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for _, j := range jobs {
 		g.Go(func() error {
-			*j.laws = a.fitScaling(j.name, j.one, j.at, j.base)
+			*j.laws = a.fitScaling(j.fitJob)
 			return nil
 		})
 	}
@@ -110,7 +118,8 @@ func (a *Analysis) fits() {
 // at the other core counts within the machine's CPUs (oversubscribed ones
 // are never fitted). base (seq at 1 core), if any, makes the bands speedups
 // over it. When every cell names its rounds, the bootstrap draws rounds.
-func (a *Analysis) fitScaling(name string, one *Cell, at []*Cell, base *Cell) Laws {
+func (a *Analysis) fitScaling(j fitJob) Laws {
+	name, one, at, base := j.name, j.one, j.at, j.base
 	if one == nil {
 		return Laws{FitNote: "no 1-core run: no fit"}
 	}
@@ -169,13 +178,21 @@ func (a *Analysis) fitScaling(name string, one *Cell, at []*Cell, base *Cell) La
 		}
 		return &f, true
 	}
-	amdahl, ok := fit(stats.Amdahl)
-	if !ok {
-		return Laws{FitNote: fmt.Sprintf("too few core counts to fit (%d within the CPUs; Amdahl needs 2, the USL %d)", n, stats.MinUSLPoints)}
+	var amdahl *Fit
+	if !j.noAmdahl {
+		var ok bool
+		if amdahl, ok = fit(stats.Amdahl); !ok {
+			return Laws{FitNote: fmt.Sprintf("too few core counts to fit (%d within the CPUs; Amdahl needs 2, the USL %d)", n, stats.MinUSLPoints)}
+		}
 	}
 	usl, uslFitted := fit(stats.USL)
-	if !uslFitted {
+	switch {
+	case j.noAmdahl && !uslFitted:
+		return Laws{FitNote: fmt.Sprintf("a slowdown, which Amdahl's law cannot take, and the USL needs %d core counts within the CPUs (%d here): not fitted", stats.MinUSLPoints, n)}
+	case !uslFitted:
 		note = joinNotes(fmt.Sprintf("USL not fitted: %d core counts within the CPUs, it needs %d", n, stats.MinUSLPoints), note)
+	case j.noAmdahl:
+		note = joinNotes("a slowdown, which Amdahl's law cannot take: the USL alone is fitted", note)
 	}
 	span := fmt.Sprintf("1–%d cores", at[len(at)-1].Cores)
 	switch {

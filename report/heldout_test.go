@@ -37,7 +37,7 @@ func heldOutCases(a *Analysis) []heldOut {
 			for _, k := range []int{2, 4, 8} {
 				at = append(at, s.Point(k).Cell)
 			}
-			out = append(out, heldOut{w.Name, s.Model, held.fitScaling(s.One.Name, s.One, at, nil),
+			out = append(out, heldOut{w.Name, s.Model, held.fitScaling(fitJob{name: s.One.Name, one: s.One, at: at}),
 				geo(s.One.Samples[UnitTime]) / geo(s.Point(16).Cell.Samples[UnitTime])})
 		}
 	}
@@ -233,6 +233,11 @@ func TestPredictionReach(t *testing.T) {
 				check(b.Name, b.Amdahl, b.USL, b.FitNote)
 				if tc.cpus == 2 && b.Amdahl != nil && b.Amdahl.Points != 2 {
 					t.Errorf("%s %s: fitted %d core counts, want 2 (4 is oversubscribed)", tc.name, b.Name, b.Amdahl.Points)
+				}
+				// Amdahl's law cannot fall below 1×: a benchmark that only
+				// slows down (MutexSlack, 0.47× at 2) gets no Amdahl fit.
+				if b.Name == "BenchmarkMutexSlack" && tc.cpus == 2 && (b.Amdahl != nil || !strings.Contains(b.FitNote, "a slowdown")) {
+					t.Errorf("%s %s: a slowdown fitted by Amdahl's law (%v), note %q", tc.name, b.Name, b.Amdahl, b.FitNote)
 				}
 			}
 		}
