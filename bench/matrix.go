@@ -8,8 +8,13 @@ import (
 	"github.com/concbench/concbench/workloads"
 )
 
-// Profile sets how big the matrix's batches are. The bench runner picks one
-// per run (PROFILE=smoke|quick|standard|full); plain go test uses Standard.
+// Profile is one way to run the matrix: how big its batches are, how many
+// rounds the runner makes and how long it spends on them, and the same for
+// the Python reference suite. This is the one place the profiles' numbers
+// live: scripts/bench.sh and the Python suite read them through
+// `concbench describe -profile NAME -settings`, so a change here reaches
+// every runner. The bench runner picks one per run
+// (PROFILE=smoke|quick|standard|full); plain go test uses Standard.
 type Profile struct {
 	Name string
 	// Tasks is the batch size of BenchmarkCores.
@@ -24,21 +29,54 @@ type Profile struct {
 	OverheadTasks int
 	// ConvoyCPU is the compute of each CPU task of BenchmarkConvoy.
 	ConvoyCPU time.Duration
+
+	// Rounds is how many fixed rounds the runner makes (COUNT overrides
+	// it): each runs every core count once, so each cell gets one sample a
+	// round at BenchTime 1x.
+	Rounds int
+	// BenchTime is each cell's go test -benchtime (BENCHTIME overrides
+	// it): "1x" runs one batch; a duration runs as many as fit, which
+	// only full can afford.
+	BenchTime string
+	// Budget is the time the runner may spend on adaptive rounds of
+	// undecided cells after the fixed rounds (BUDGET overrides it); 0
+	// means none. Whole seconds: the runner counts in seconds.
+	Budget time.Duration
+
+	// PyRounds is the Python suite's rounds (COUNT overrides it too). Its
+	// batches are slower than Go's, so standard makes 3 rather than 5.
+	PyRounds int
+	// PyTasks is the batch size of the Python suite's BenchmarkCores.
+	PyTasks int
+	// PyMaxFanout is the largest task count of the Python suite's
+	// BenchmarkFanout.
+	PyMaxFanout int
+	// PyMaxOp is the Python suite's limit on one batch's predicted time: a
+	// cell predicted above it is skipped with the prediction as its reason.
+	PyMaxOp time.Duration
+	// PyOverheadTasks is the batch size of the Python suite's
+	// BenchmarkOverhead (empty tasks).
+	PyOverheadTasks int
 }
 
-// Profiles returns the named profiles. Quick, standard and full share batch
-// sizes and differ in samples and time per cell, which the runner sets; smoke
+// Profiles returns the named profiles, smallest first. Quick, standard and
+// full share batch sizes and differ in samples and time per cell; smoke
 // shrinks the batches so the whole matrix runs in seconds.
 func Profiles() []Profile {
 	std := Profile{Name: "standard", Tasks: 64, MixTasks: 32, MaxFanout: 10000, GrainTotal: 80 * time.Millisecond,
-		OverheadTasks: 1000, ConvoyCPU: 100 * time.Millisecond}
-	quick, full := std, std
-	quick.Name, full.Name = "quick", "full"
-	return []Profile{
-		{Name: "smoke", Tasks: 16, MixTasks: 16, MaxFanout: 10, GrainTotal: 20 * time.Millisecond,
-			OverheadTasks: 200, ConvoyCPU: 20 * time.Millisecond},
-		quick, std, full,
-	}
+		OverheadTasks: 1000, ConvoyCPU: 100 * time.Millisecond,
+		Rounds: 5, BenchTime: "1x", Budget: 90 * time.Second,
+		PyRounds: 3, PyTasks: 64, PyMaxFanout: 10000, PyMaxOp: 5 * time.Second, PyOverheadTasks: 64}
+	smoke := Profile{Name: "smoke", Tasks: 16, MixTasks: 16, MaxFanout: 10, GrainTotal: 20 * time.Millisecond,
+		OverheadTasks: 200, ConvoyCPU: 20 * time.Millisecond,
+		Rounds: 1, BenchTime: "1x", Budget: 0,
+		PyRounds: 1, PyTasks: 16, PyMaxFanout: 10, PyMaxOp: 5 * time.Second, PyOverheadTasks: 16}
+	quick := std
+	quick.Name, quick.Rounds, quick.PyRounds = "quick", 2, 2
+	full := std
+	full.Name, full.Rounds, full.BenchTime, full.Budget = "full", 10, "200ms", 10*time.Minute
+	full.PyRounds, full.PyMaxOp = 10, 20*time.Second
+	return []Profile{smoke, quick, std, full}
 }
 
 // ProfileNamed returns the profile called name.

@@ -4,11 +4,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
+	"time"
 
 	"github.com/concbench/concbench/bench"
 )
 
 const describeUsage = `usage: concbench describe [-profile NAME] [-cores N]
+       concbench describe [-profile NAME] -settings
 
 Prints the benchmark matrix's description as benchfmt config lines
 (matrix-*), as the bench binary writes them into every result set. The
@@ -16,6 +19,12 @@ report infers the matrix of a set from before those lines from its cells;
 put the description beside its bench.txt (concbench describe >
 DIR/matrix.txt, with the set's profile) to describe it exactly. The
 nominal task times use this machine's calibrated unit costs.
+
+With -settings it prints instead the profile's run settings, one key=value
+a line, for the runners (scripts/bench.sh, the Python suite), which keep
+no copy of them: name, rounds, benchtime (go test -benchtime syntax),
+budget, py-rounds, py-tasks, py-max-fanout, py-max-op and
+py-overhead-tasks. Durations are seconds with an "s" suffix (90s, 0s).
 `
 
 // describeCmd runs the describe subcommand and returns the exit status.
@@ -25,6 +34,7 @@ func describeCmd(args []string, stdout, stderr io.Writer) int {
 	fs.Usage = func() { fmt.Fprint(stderr, describeUsage); fs.PrintDefaults() }
 	profile := fs.String("profile", "standard", "the profile `NAME`: smoke, quick, standard or full")
 	cores := fs.Int("cores", 1, "the core `count` the description is for (it sizes BenchmarkConvoy)")
+	settings := fs.Bool("settings", false, "print the profile's run settings as key=value lines instead")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -37,6 +47,12 @@ func describeCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "concbench describe: %v\n", err)
 		return 2
 	}
+	if *settings {
+		for _, l := range profileSettings(p) {
+			fmt.Fprintln(stdout, l)
+		}
+		return 0
+	}
 	lines, err := bench.Describe(p, *cores)
 	if err != nil {
 		fmt.Fprintf(stderr, "concbench describe: %v\n", err)
@@ -46,4 +62,28 @@ func describeCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, l)
 	}
 	return 0
+}
+
+// profileSettings returns the key=value lines of describe -settings, in
+// their fixed order. Shell and Python read them, so durations are plain
+// seconds with an "s" suffix ("90s", not time.Duration's "1m30s"), which
+// both bash arithmetic (after stripping the "s") and float() take.
+func profileSettings(p bench.Profile) []string {
+	return []string{
+		"name=" + p.Name,
+		"rounds=" + strconv.Itoa(p.Rounds),
+		"benchtime=" + p.BenchTime,
+		"budget=" + seconds(p.Budget),
+		"py-rounds=" + strconv.Itoa(p.PyRounds),
+		"py-tasks=" + strconv.Itoa(p.PyTasks),
+		"py-max-fanout=" + strconv.Itoa(p.PyMaxFanout),
+		"py-max-op=" + seconds(p.PyMaxOp),
+		"py-overhead-tasks=" + strconv.Itoa(p.PyOverheadTasks),
+	}
+}
+
+// seconds formats d as seconds with an "s" suffix, as short as exact:
+// 90s, 0s, 0.5s.
+func seconds(d time.Duration) string {
+	return strconv.FormatFloat(d.Seconds(), 'f', -1, 64) + "s"
 }

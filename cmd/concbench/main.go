@@ -25,6 +25,7 @@ commands:
                    concbench compare [-o DIR] [LABEL=]A [LABEL=]B ...
   describe         the benchmark matrix as config lines (for sets that predate them):
                    concbench describe [-profile NAME] [-cores N]
+                   concbench describe [-profile NAME] -settings   (the runners' settings)
   latency-server   run the latency server in the foreground (prints its addresses)
 `
 

@@ -1,0 +1,156 @@
+package main
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/concbench/concbench/bench"
+)
+
+// TestDescribeSettings pins describe -settings, the interface scripts/bench.sh
+// and the Python suite read the profiles through: one golden file a
+// profile (testdata/describe-settings-NAME.stdout), so a changed number or
+// key shows in review, and every profile must have one.
+func TestDescribeSettings(t *testing.T) {
+	for _, p := range bench.Profiles() {
+		t.Run(p.Name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			if got := run([]string{"describe", "-profile", p.Name, "-settings"}, &stdout, &stderr); got != 0 {
+				t.Fatalf("exit status %d; stderr:\n%s", got, stderr.String())
+			}
+			if stderr.Len() > 0 {
+				t.Errorf("stderr: %s", stderr.String())
+			}
+			golden(t, "describe-settings-"+p.Name+".stdout", stdout.String())
+		})
+	}
+}
+
+// TestProfileSettingsRoundTrip reads describe -settings back as the runners
+// do and checks that it says exactly what the profile holds: the keys in
+// their fixed order, integers, go test -benchtime syntax, and durations in
+// seconds that parse back to the same value.
+func TestProfileSettingsRoundTrip(t *testing.T) {
+	keys := []string{"name", "rounds", "benchtime", "budget", "py-rounds", "py-tasks", "py-max-fanout",
+		"py-max-op", "py-overhead-tasks"}
+	for _, p := range bench.Profiles() {
+		t.Run(p.Name, func(t *testing.T) {
+			lines := profileSettings(p)
+			if len(lines) != len(keys) {
+				t.Fatalf("%d lines, want %d: %q", len(lines), len(keys), lines)
+			}
+			v := map[string]string{}
+			for i, l := range lines {
+				k, val, ok := strings.Cut(l, "=")
+				if !ok || k != keys[i] || val == "" || strings.ContainsAny(val, " \t=") {
+					t.Fatalf("line %d is %q, want %s=VALUE (one word)", i+1, l, keys[i])
+				}
+				v[k] = val
+			}
+			atoi := func(k string) int {
+				n, err := strconv.Atoi(v[k])
+				if err != nil || n < 1 {
+					t.Errorf("%s=%s: want a positive integer", k, v[k])
+				}
+				return n
+			}
+			dur := func(k string) time.Duration {
+				if !strings.HasSuffix(v[k], "s") || strings.HasSuffix(v[k], "ms") {
+					t.Errorf("%s=%s: want seconds with an s suffix", k, v[k])
+				}
+				d, err := time.ParseDuration(v[k])
+				if err != nil {
+					t.Errorf("%s=%s: %v", k, v[k], err)
+				}
+				return d
+			}
+			got := bench.Profile{Name: v["name"], Rounds: atoi("rounds"), BenchTime: v["benchtime"],
+				Budget: dur("budget"), PyRounds: atoi("py-rounds"), PyTasks: atoi("py-tasks"),
+				PyMaxFanout: atoi("py-max-fanout"), PyMaxOp: dur("py-max-op"),
+				PyOverheadTasks: atoi("py-overhead-tasks")}
+			want := p
+			want.Tasks, want.MixTasks, want.MaxFanout, want.GrainTotal, want.OverheadTasks, want.ConvoyCPU = 0, 0, 0, 0, 0, 0
+			if got != want {
+				t.Errorf("read back %+v, want %+v", got, want)
+			}
+			if !validBenchTime(p.BenchTime) {
+				t.Errorf("benchtime=%s is not go test -benchtime syntax", p.BenchTime)
+			}
+			if p.Budget%time.Second != 0 {
+				t.Errorf("budget %v is not whole seconds: bench.sh counts in seconds", p.Budget)
+			}
+		})
+	}
+}
+
+// validBenchTime reports whether s is what go test -benchtime takes: a
+// positive count with an x suffix, or a positive duration.
+func validBenchTime(s string) bool {
+	if n, ok := strings.CutSuffix(s, "x"); ok {
+		c, err := strconv.Atoi(n)
+		return err == nil && c > 0
+	}
+	d, err := time.ParseDuration(s)
+	return err == nil && d > 0
+}
+
+func TestSeconds(t *testing.T) {
+	for _, tc := range []struct {
+		d    time.Duration
+		want string
+	}{
+		{0, "0s"},
+		{90 * time.Second, "90s"},
+		{10 * time.Minute, "600s"},
+		{500 * time.Millisecond, "0.5s"},
+		{1500 * time.Microsecond, "0.0015s"},
+	} {
+		if got := seconds(tc.d); got != tc.want {
+			t.Errorf("seconds(%v) = %q, want %q", tc.d, got, tc.want)
+		}
+	}
+}
+
+// TestDescribeArgs checks describe's errors, and that without -settings
+// it still prints the matrix's config lines and nothing else.
+func TestDescribeArgs(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		args       []string
+		status     int
+		stdoutHas  string
+		stdoutLack string
+		stderrHas  string
+	}{
+		{"unknown profile", []string{"describe", "-profile", "huge", "-settings"}, 2, "", "", `unknown profile "huge"`},
+		{"extra argument", []string{"describe", "-settings", "smoke"}, 2, "", "", "usage: concbench describe"},
+		{"bad flag", []string{"describe", "-setting"}, 2, "", "", "flag provided but not defined"},
+		{"matrix", []string{"describe", "-profile", "smoke"}, 0, "matrix-benchmarks: BenchmarkCores", "rounds=", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			if got := run(tc.args, &stdout, &stderr); got != tc.status {
+				t.Errorf("exit status %d, want %d; stderr:\n%s", got, tc.status, stderr.String())
+			}
+			if !strings.Contains(stdout.String(), tc.stdoutHas) {
+				t.Errorf("stdout lacks %q:\n%s", tc.stdoutHas, stdout.String())
+			}
+			if tc.stdoutLack != "" && strings.Contains(stdout.String(), tc.stdoutLack) {
+				t.Errorf("stdout has %q:\n%s", tc.stdoutLack, stdout.String())
+			}
+			if !strings.Contains(stderr.String(), tc.stderrHas) {
+				t.Errorf("stderr lacks %q:\n%s", tc.stderrHas, stderr.String())
+			}
+			if tc.status == 0 {
+				for _, l := range strings.Split(strings.TrimSpace(stdout.String()), "\n") {
+					if !strings.HasPrefix(l, "matrix-") {
+						t.Errorf("describe printed %q, not a matrix-* config line", l)
+					}
+				}
+			}
+		})
+	}
+}
