@@ -19,6 +19,9 @@ const (
 	BenchCores    = "BenchmarkCores"
 	BenchMix      = "BenchmarkMix"
 	BenchFanout   = "BenchmarkFanout"
+	// BenchStart is the CPython suite's own benchmark: one op starts an
+	// executor, every worker of it, and shuts it down.
+	BenchStart = "BenchmarkStart"
 	BenchGrain    = "BenchmarkGrain"
 	BenchOverhead = "BenchmarkOverhead"
 	BenchConvoy   = "BenchmarkConvoy"
@@ -31,6 +34,9 @@ const (
 	UnitP50     = "p50-ms"
 	UnitP99     = "p99-ms"
 	UnitCPUUtil = "cpu-util"
+	// UnitWorkers is the size of the pool a CPython BenchmarkStart op
+	// started.
+	UnitWorkers = "workers"
 )
 
 // An Analysis is everything a report shows, computed from a Set: scaling
@@ -61,6 +67,7 @@ type Analysis struct {
 	Overhead  *Dots       // BenchmarkOverhead: ns/task per model and cores
 	Convoy    *Dots       // BenchmarkConvoy: I/O p99 per model and cores
 	Python    []*PyRow    // Go model beside its Python counterpart
+	PyStarts  []*PyStart  // CPython executors' start-up (BenchmarkStart)
 	Verdicts  []*Verdict  // one per workload and core count
 	Generic   []*GenericGroup
 	NoSweep   []string // generic benchmarks measured at one core count only
@@ -82,7 +89,9 @@ type Workload struct {
 	Name   string
 	Kind   string // CPU-bound, I/O-bound, mixed
 	Base   *Cell  // seq at 1 core
-	PyBase *Cell  // py-seq at 1 core, if any
+	// PyBase is each CPython interpreter's py-seq at 1 core, by its tag
+	// (Matrix.Interps).
+	PyBase map[string]*Cell
 	Models []*Scaling
 	// RunnerUp is, per core count, the claim that the fastest Go model
 	// beats the second fastest.
@@ -94,6 +103,7 @@ type Workload struct {
 type Scaling struct {
 	Model  string
 	Python bool   // one of the set's CPython models
+	Interp string // a CPython model's interpreter tag (Matrix.Interp)
 	Family string // the model's family, as the set describes it
 	One    *Cell  // the model at 1 core
 	Points []*CorePoint
@@ -379,6 +389,7 @@ func Analyze(s *Set, opt Options) (*Analysis, error) {
 	a.predictions()
 	a.cores()
 	a.python()
+	a.pyStarts()
 	a.mix()
 	a.fanout()
 	a.grain()
@@ -451,13 +462,20 @@ func (a *Analysis) cores() {
 	if !a.has(BenchCores) {
 		return
 	}
-	seqName, pySeq := a.M.GoBaseline(), a.M.PyBaseline()
+	seqName := a.M.GoBaseline()
 	for _, w := range a.values(BenchCores, "workload") {
-		wl := &Workload{Name: w, Kind: a.M.Kind(w)}
+		wl := &Workload{Name: w, Kind: a.M.Kind(w), PyBase: map[string]*Cell{}}
 		wl.Base = a.cell(BenchCores, 1, "workload", w, "model", seqName)
-		wl.PyBase = a.cell(BenchCores, 1, "workload", w, "model", pySeq)
+		pySeqs := map[string]bool{}
+		for _, interp := range a.M.Interps() {
+			pySeq := a.M.PyBaseline(interp)
+			pySeqs[pySeq] = true
+			if c := a.cell(BenchCores, 1, "workload", w, "model", pySeq); c != nil {
+				wl.PyBase[interp] = c
+			}
+		}
 		for _, m := range a.models(BenchCores) {
-			if m == seqName || m == pySeq {
+			if m == seqName || pySeqs[m] {
 				continue
 			}
 			at := func(k int) *Cell { return a.cell(BenchCores, k, "workload", w, "model", m) }
@@ -470,10 +488,10 @@ func (a *Analysis) cores() {
 			}
 			base := wl.Base
 			if a.M.IsPython(m) {
-				base = wl.PyBase
+				base = wl.PyBase[a.M.Interp(m)]
 			}
 			sc := a.scaling(m, base, at)
-			sc.Python, sc.Family = a.M.IsPython(m), a.M.Family(m)
+			sc.Python, sc.Interp, sc.Family = a.M.IsPython(m), a.M.Interp(m), a.M.Family(m)
 			wl.Models = append(wl.Models, sc)
 		}
 		// The baseline itself: its own scaling, drawn but never claimed
@@ -791,6 +809,49 @@ func (a *Analysis) dots() {
 	a.Convoy = build(BenchConvoy, UnitP99, func(s Summary) Estimate { return Estimate{s.Median, s.Lo, s.Hi} })
 }
 
+// A PyStart is what starting one CPython executor costs at one core
+// count: the pool, all its workers started, then shut down
+// (BenchmarkStart).
+type PyStart struct {
+	Model   string
+	Cores   int
+	Workers float64  // the pool's workers ("workers" metric); NaN if absent
+	Pool    Estimate // ns per pool start
+	Worker  Estimate // ns per worker: Pool / Workers
+}
+
+// pyStarts collects the BenchmarkStart cells of the CPython suite.
+func (a *Analysis) pyStarts() {
+	for _, c := range a.Set.Cells {
+		if c.Bench != BenchStart || !c.pyref {
+			continue
+		}
+		t, ok := c.Stats[UnitTime]
+		if !ok {
+			continue
+		}
+		ps := &PyStart{Model: c.Model(), Cores: c.Cores, Workers: c.Median(UnitWorkers),
+			Pool: Estimate{t.Median, t.Lo, t.Hi}, Worker: nanEst()}
+		if w := ps.Workers; w > 0 {
+			ps.Worker = Estimate{t.Median / w, t.Lo / w, t.Hi / w}
+		}
+		a.PyStarts = append(a.PyStarts, ps)
+	}
+	slices.SortStableFunc(a.PyStarts, func(x, y *PyStart) int {
+		return cmp.Or(cmp.Compare(a.M.Rank(x.Model), a.M.Rank(y.Model)), strings.Compare(x.Model, y.Model), cmp.Compare(x.Cores, y.Cores))
+	})
+}
+
+// pyStart returns model's start-up at k cores, or nil.
+func (a *Analysis) pyStart(model string, k int) *PyStart {
+	for _, s := range a.PyStarts {
+		if s.Model == model && s.Cores == k {
+			return s
+		}
+	}
+	return nil
+}
+
 // generic analyses every benchmark that is not part of concbench's matrix.
 func (a *Analysis) generic() {
 	groups := map[string]*GenericGroup{}
@@ -798,7 +859,8 @@ func (a *Analysis) generic() {
 	names := map[string]bool{}
 	var nameOrder []string
 	for _, c := range a.Set.Cells {
-		if a.M.IsMatrix(c.Bench) {
+		// The CPython suite's own start-up benchmark is not a sweep.
+		if a.M.IsMatrix(c.Bench) || (c.pyref && c.Bench == BenchStart) {
 			continue
 		}
 		if _, ok := c.Stats[UnitTime]; !ok {

@@ -147,7 +147,7 @@ func bestPerFamily(w *Workload, k int) map[string]bool {
 		}
 		key := s.Family
 		if s.Python {
-			key += "-py"
+			key += "-py" + s.Interp
 		}
 		if b := best[key]; b == nil || p.Speedup.Value > b.Point(k).Speedup.Value {
 			best[key] = s

@@ -26,19 +26,21 @@ func (a *Analysis) claims() {
 	for _, w := range a.Workloads {
 		w.RunnerUp = map[int]*stats.Claim{}
 		for _, k := range a.Cores {
-			for _, py := range []bool{false, true} {
+			// Go's models, then each interpreter's: a family each.
+			for _, l := range a.langs() {
 				base := w.Base
 				fam := fmt.Sprintf("%s/workload=%s at %d %s", BenchCores, w.Name, k, prose.Plural(k, "core"))
-				if py {
-					base = w.PyBase
-					fam += ", CPython"
+				if l.py {
+					base = w.PyBase[l.interp]
+					fam += ", " + l.name()
 				}
 				if base == nil {
 					continue
 				}
+				py := l.py
 				for _, s := range w.Models {
 					p := s.Point(k)
-					if s.Family == "baseline" || s.Python != py || p == nil {
+					if s.Family == "baseline" || !l.has(s) || p == nil {
 						continue
 					}
 					p.VsBase = a.Claims.Add(fam, side(p.Cell), side(base))
@@ -46,7 +48,7 @@ func (a *Analysis) claims() {
 						p.VsOne = a.Claims.Add(fam+": parallel gains", side(p.Cell), side(s.One))
 					}
 				}
-				if r := ranked(w, k, py); !py && len(r) > 1 {
+				if r := ranked(w, k, l); !py && len(r) > 1 {
 					w.RunnerUp[k] = a.Claims.Add(fam, side(r[0].Point(k).Cell), side(r[1].Point(k).Cell))
 				}
 			}
@@ -71,13 +73,43 @@ func (a *Analysis) claims() {
 	a.Claims.Decide()
 }
 
-// ranked lists the models of one language (Go, or CPython when py) at k
-// cores that have a claim against their baseline, fastest first by the
-// claims' ratio (geometric means).
-func ranked(w *Workload, k int, py bool) []*Scaling {
+// A lang is Go, or one CPython interpreter of the set: the models whose
+// claims form one family.
+type lang struct {
+	py     bool
+	interp string // the interpreter's tag, "" for Go and untagged CPython
+}
+
+// langs lists Go, then each CPython interpreter of the set.
+func (a *Analysis) langs() []lang {
+	out := []lang{{}}
+	for _, in := range a.M.Interps() {
+		out = append(out, lang{py: true, interp: in})
+	}
+	return out
+}
+
+// has reports whether s is one of l's models.
+func (l lang) has(s *Scaling) bool { return s.Python == l.py && s.Interp == l.interp }
+
+// name is "Go", "CPython" or "CPython 3.14".
+func (l lang) name() string {
+	switch {
+	case !l.py:
+		return "Go"
+	case l.interp == "":
+		return "CPython"
+	}
+	return "CPython " + l.interp
+}
+
+// ranked lists the models of one language (Go, or one CPython
+// interpreter) at k cores that have a claim against their baseline,
+// fastest first by the claims' ratio (geometric means).
+func ranked(w *Workload, k int, l lang) []*Scaling {
 	var out []*Scaling
 	for _, s := range w.Models {
-		if s.Family == "baseline" || s.Python != py || s.Point(k) == nil || s.Point(k).VsBase == nil {
+		if s.Family == "baseline" || !l.has(s) || s.Point(k) == nil || s.Point(k).VsBase == nil {
 			continue
 		}
 		out = append(out, s)

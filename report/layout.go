@@ -2,7 +2,10 @@ package report
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
+	"strconv"
 	"strings"
 
 	mstats "github.com/montanaflynn/stats"
@@ -138,6 +141,24 @@ func (a *Analysis) buildPage(charts []*chart.Chart, opt Options) *page.Page {
 			"How far the bands can be trusted is measured on real data by a test (fit 1–8 cores of a 16-core set, predict 16); the README gives its table.",
 			cpus, stats.MinUSLPoints, stats.MinBootstrapRounds, stats.LackOfFitWiden, stats.DefaultLackOfFitAlpha)
 		pg.Add(ft)
+	}
+	if len(a.M.GILRelease) > 0 {
+		pg.H(2, "The GIL and C code")
+		pg.P("%s", a.gilText())
+	}
+	if len(a.Set.Interpreters) > 0 {
+		pg.H(2, "CPython interpreters")
+		pg.P("The Python suite's models are named py-APPROACH@TAG, one TAG per interpreter (a t marks a free-threaded build whose GIL is disabled; the process models add their start method). " +
+			"Where the GIL is disabled, py-threading and py-threadpool stand beside goroutines and pool, not beside the GIL models.")
+		pg.Add(a.interpTable())
+	}
+	if len(a.PyStarts) > 0 {
+		pg.H(2, "CPython start-up costs")
+		pg.P("What starting an executor costs (BenchmarkStart: the pool, every worker started, then shut down), and per worker. A pool is started inside each batch, as a short script would, so this cost is part of every makespan above.")
+		pg.Add(a.startTable())
+		for _, f := range a.startFindings() {
+			pg.P("%s", f)
+		}
 	}
 	if len(a.Python) > 0 {
 		pg.H(2, "Go emulation vs CPython")
@@ -294,6 +315,83 @@ func (a *Analysis) pythonTable() page.Table {
 			r.Ratio.String(), r.PySpeedup.String(), r.GoSpeedup.String(), d})
 	}
 	return t
+}
+
+// gilText says in plain words which kernels' C code releases the GIL, and
+// what that does to threads.
+func (a *Analysis) gilText() string {
+	var rel []string
+	for _, k := range a.M.GILRelease {
+		f, _ := strconv.ParseFloat(k.Held, 64)
+		rel = append(rel, fmt.Sprintf("%s (%s of each unit holds the lock)", k.Kernel, prose.Pct(f)))
+	}
+	return "Threads help Python code that spends its time in C calls that release the GIL. " +
+		"CPython's hashlib releases it while it hashes a buffer of 2 KiB or more, and zlib while it deflates; pure-Python code such as the primes kernel holds it throughout. " +
+		"So the GIL models (gil-threads, gil-pool) run the C part of each unit of " + prose.JoinAnd(rel) + " without the lock, and those kernels can gain from more cores under threads; " +
+		"every other kernel runs under the lock and cannot. The held share is CPython's own measured split of a unit (the Python suite's --gil-split)."
+}
+
+// interpTable lists the set's CPython interpreters.
+func (a *Analysis) interpTable() page.Table {
+	t := page.Table{Head: []string{"tag", "version", "GIL", "default start method", "GIL held per unit (measured)"}}
+	for _, in := range a.Set.Interpreters {
+		var held []string
+		for _, k := range slices.Sorted(maps.Keys(in.HeldShare)) {
+			held = append(held, k+" "+in.HeldShare[k])
+		}
+		tag := in.Tag
+		if tag == "" {
+			tag = "(untagged)"
+		}
+		t.Rows = append(t.Rows, []string{tag, in.Version, in.GIL, in.StartMethod, strings.Join(held, ", ")})
+	}
+	return t
+}
+
+// startTable lists the CPython executors' start-up costs, with the
+// dispatch cost per task where the set measured it (BenchmarkOverhead).
+func (a *Analysis) startTable() page.Table {
+	t := page.Table{Head: []string{"model", "cores", "workers", "pool start", "per worker", "per task"},
+		Numeric: []bool{false, true, true, true, true, true}}
+	for _, s := range a.PyStarts {
+		task := ""
+		if a.Overhead != nil {
+			if e, ok := a.Overhead.Values[s.Model][s.Cores]; ok {
+				task = prose.Duration(e.Value)
+			}
+		}
+		t.Rows = append(t.Rows, []string{s.Model, fmt.Sprint(s.Cores), prose.Num(s.Workers),
+			prose.Duration(s.Pool.Value), prose.Duration(s.Worker.Value), task})
+	}
+	return t
+}
+
+// startFindings says, for each CPython pool whose start-up the set
+// measured, what share of its BenchmarkCores makespan the start-up takes
+// on each CPU-bound workload at the largest core count, beside its
+// parallel gain there: the cost that explains a gain below the cores.
+func (a *Analysis) startFindings() []string {
+	var out []string
+	for _, w := range a.Workloads {
+		if w.Kind != "CPU-bound" {
+			continue
+		}
+		for _, s := range w.Models {
+			if !s.Python {
+				continue
+			}
+			k := a.MaxCores
+			p, st := s.Point(k), a.pyStart(s.Model, k)
+			if p == nil || st == nil || k < 2 {
+				continue
+			}
+			mk := p.Cell.Median(UnitTime)
+			out = append(out, fmt.Sprintf("%s on %s: %s at %d cores over its own 1 core; starting its %s workers costs %s (%s each), %s of its %s makespan.",
+				s.Model, w.Name, p.Par.String(), k, prose.Num(st.Workers), prose.Duration(st.Pool.Value), prose.Duration(st.Worker.Value),
+				prose.Pct(st.Pool.Value/mk), prose.Duration(mk)))
+		}
+	}
+	return out
 }
 
 func (a *Analysis) genericTable() page.Table {

@@ -65,10 +65,60 @@ type Set struct {
 	// the lines).
 	Matrix *Matrix
 	matrix map[string]string // matrix-* lines, first value of each key
+	// Interpreters are the CPython interpreters whose suite runs the set
+	// holds, in the order first seen; their keys stay out of Config.
+	Interpreters []*Interpreter
 
 	byKey    map[cellKey]*Cell
 	sides    map[*Cell]stats.Side
 	adaptive map[string]bool // file#round of adaptive rounds
+}
+
+// An Interpreter is one CPython interpreter of the set's Python suite
+// runs, as its config lines describe it.
+type Interpreter struct {
+	// Tag names its models (py-APPROACH@TAG): "3.14", "3.14t"; "" in sets
+	// from before the suite tagged them.
+	Tag         string
+	Version     string // python-version
+	GIL         string // "enabled" or "disabled" (sys._is_gil_enabled)
+	StartMethod string // multiprocessing's default start method
+	// HeldShare is, by kernel, the share of a unit CPython measured
+	// holding the GIL (gil-held-share-KERNEL-py), as written.
+	HeldShare map[string]string
+}
+
+// interpKey reports whether a config key describes a CPython interpreter
+// rather than the machine: such keys differ between the interpreters of
+// one set.
+func interpKey(k string) bool {
+	return strings.HasPrefix(k, "python-") || k == "gil" || k == "mp-start-method" || strings.HasSuffix(k, "-py")
+}
+
+// interpreter records the interpreter of a Python suite result.
+func (l *loader) interpreter(r *benchfmt.Result, model string) {
+	in := &Interpreter{Tag: interpOf(model), HeldShare: map[string]string{}}
+	for _, c := range r.Config {
+		v := string(c.Value)
+		switch k := c.Key; {
+		case k == "python-tag":
+			in.Tag = v
+		case k == "python-version":
+			in.Version = v
+		case k == "gil":
+			in.GIL = v
+		case k == "mp-start-method":
+			in.StartMethod = v
+		case strings.HasPrefix(k, "gil-held-share-") && strings.HasSuffix(k, "-py"):
+			in.HeldShare[strings.TrimSuffix(strings.TrimPrefix(k, "gil-held-share-"), "-py")] = v
+		}
+	}
+	for _, x := range l.set.Interpreters {
+		if x.Tag == in.Tag {
+			return
+		}
+	}
+	l.set.Interpreters = append(l.set.Interpreters, in)
 }
 
 // Config is one key: value configuration line.
@@ -420,8 +470,13 @@ func (l *loader) scanLines(name string, data []byte) (incomplete, described bool
 			// beside an older set's bench.txt holds nothing else).
 			if k, v, ok := strings.Cut(string(t), ":"); ok && !strings.ContainsAny(k, " \t") {
 				described = true
-				if _, seen := l.set.matrix[k]; !seen {
-					l.set.matrix[k] = strings.TrimSpace(v)
+				v = strings.TrimSpace(v)
+				if prev, seen := l.set.matrix[k]; !seen {
+					l.set.matrix[k] = v
+				} else if k == "matrix-python" && prev != v {
+					// Each interpreter's runs describe their own models
+					// (parseMatrix lists each once).
+					l.set.matrix[k] = prev + " " + v
 				}
 			}
 			continue
@@ -528,6 +583,9 @@ func (l *loader) result(r *benchfmt.Result, incomplete bool) bool {
 		l.order = append(l.order, c)
 	}
 	c.pyref = c.pyref || pyref
+	if pyref {
+		l.interpreter(r, c.Model())
+	}
 	for _, v := range r.Values {
 		val, unit := v.Value, v.Unit
 		if v.OrigUnit != "" {
@@ -596,7 +654,7 @@ func (l *loader) config(r *benchfmt.Result, cores int) (machine, roundKey string
 				l.set.CPUs = n
 			}
 		}
-		if perRunKeys[c.Key] || strings.HasPrefix(c.Key, matrixPrefix) {
+		if perRunKeys[c.Key] || strings.HasPrefix(c.Key, matrixPrefix) || interpKey(c.Key) {
 			continue
 		}
 		l.fingerprint(c.Key, string(c.Value), r)

@@ -24,6 +24,11 @@ type Matrix struct {
 	Python []ModelInfo
 	// Batches are each benchmark's batches, in the matrix's order.
 	Batches map[string][]BatchInfo
+	// GILRelease is, for each kernel whose CPython counterpart releases
+	// the GIL in C code (hashlib, zlib), the share of a unit that still
+	// holds it, as written (matrix-gil-release, kernel order); the GIL
+	// models run the rest of such a unit without the lock.
+	GILRelease []KernelShare
 	// Described says the set carried matrix-* lines at all; Inferred
 	// that it did not, and the matrix was read from its cells instead
 	// (inferMatrix).
@@ -36,7 +41,26 @@ type ModelInfo struct {
 	Family string // "baseline", "threads", "concurrency", "processes"
 	// Counterpart is a CPython model's Go model ("" for Go models).
 	Counterpart string
+	// Interp tags a CPython model's interpreter: "3.14", or "3.14t" where
+	// the GIL is disabled; the suite names its models py-APPROACH@TAG
+	// (py-processpool@3.14-forkserver: the start method follows). "" for
+	// Go models and for sets from before the suite named interpreters.
+	Interp string
 }
+
+// interpOf returns the interpreter tag of a CPython model's name: what
+// follows "@", up to a start method's "-".
+func interpOf(name string) string {
+	_, tag, ok := strings.Cut(name, "@")
+	if !ok {
+		return ""
+	}
+	tag, _, _ = strings.Cut(tag, "-")
+	return tag
+}
+
+// A KernelShare is a kernel and the share of its unit that holds the GIL.
+type KernelShare struct{ Kernel, Held string }
 
 // A BatchInfo is one batch of a benchmark: a cell without its model.
 type BatchInfo struct {
@@ -95,8 +119,19 @@ func parseMatrix(lines map[string]string) (*Matrix, []error) {
 	for _, p := range pairs("matrix-models", "FAMILY") {
 		m.Models = append(m.Models, ModelInfo{Name: p[0], Family: p[1]})
 	}
+	for _, p := range pairs("matrix-gil-release", "HELD_SHARE") {
+		if f, err := strconv.ParseFloat(p[1], 64); err != nil || f < 0 || f > 1 {
+			bad("matrix-gil-release", "held share %q of %s is not a number in [0, 1]", p[1], p[0])
+			continue
+		}
+		m.GILRelease = append(m.GILRelease, KernelShare{p[0], p[1]})
+	}
 	for _, p := range pairs("matrix-python", "COUNTERPART") {
-		m.Python = append(m.Python, ModelInfo{Name: p[0], Counterpart: p[1]})
+		// Each interpreter's runs describe their own models; a set with
+		// several lists each model once.
+		if !slices.ContainsFunc(m.Python, func(x ModelInfo) bool { return x.Name == p[0] }) {
+			m.Python = append(m.Python, ModelInfo{Name: p[0], Counterpart: p[1], Interp: interpOf(p[0])})
+		}
 	}
 	for _, b := range m.Benchmarks {
 		key := matrixPrefix + strings.ToLower(strings.TrimPrefix(b, "Benchmark"))
@@ -187,16 +222,17 @@ func (m *Matrix) Family(model string) string {
 }
 
 // Baseline returns the sequential model that model's speedup is measured
-// against: the baseline of its language; "" when the set names none.
+// against: the baseline of its language, and for a CPython model of its
+// own interpreter; "" when the set names none.
 func (m *Matrix) Baseline(model string) string {
-	py := m.IsPython(model)
+	info, py := m.pyInfo(model)
 	for _, x := range m.Models {
 		if x.Family == "baseline" {
 			if !py {
 				return x.Name
 			}
 			for _, p := range m.Python {
-				if p.Counterpart == x.Name {
+				if p.Counterpart == x.Name && p.Interp == info.Interp {
 					return p.Name
 				}
 			}
@@ -205,15 +241,47 @@ func (m *Matrix) Baseline(model string) string {
 	return ""
 }
 
+// pyInfo returns the description of a CPython model, and whether model is
+// one.
+func (m *Matrix) pyInfo(model string) (ModelInfo, bool) {
+	i := slices.IndexFunc(m.Python, func(x ModelInfo) bool { return x.Name == model })
+	if i < 0 {
+		return ModelInfo{}, false
+	}
+	return m.Python[i], true
+}
+
+// Interp returns the interpreter tag of a CPython model ("" for Go models
+// and untagged CPython ones).
+func (m *Matrix) Interp(model string) string {
+	info, _ := m.pyInfo(model)
+	return info.Interp
+}
+
+// Interps lists the interpreter tags of the set's CPython models, in the
+// order their models are listed.
+func (m *Matrix) Interps() []string {
+	var out []string
+	for _, p := range m.Python {
+		if !slices.Contains(out, p.Interp) {
+			out = append(out, p.Interp)
+		}
+	}
+	return out
+}
+
 // GoBaseline is the Go baseline model, "" if the set names none.
 func (m *Matrix) GoBaseline() string { return m.Baseline("") }
 
-// PyBaseline is CPython's baseline model, "" if the set names none.
-func (m *Matrix) PyBaseline() string {
-	if len(m.Python) == 0 {
-		return ""
+// PyBaseline is the baseline model of the CPython interpreter tagged
+// interp, "" if the set names none.
+func (m *Matrix) PyBaseline(interp string) string {
+	for _, p := range m.Python {
+		if p.Interp == interp {
+			return m.Baseline(p.Name)
+		}
 	}
-	return m.Baseline(m.Python[0].Name)
+	return ""
 }
 
 // Rank orders models: Go models as the matrix lists them, then CPython's,

@@ -1,12 +1,15 @@
 package report
 
 import (
+	"slices"
+
 	"github.com/concbench/concbench/report/chart"
 )
 
 // Style returns the fixed colour, marker and line style of a model: the
 // matrix's Go models in its order (the baseline first, grey); a CPython
-// model takes its Go counterpart's hue, darkened, and a dash-dot line;
+// model takes its Go counterpart's hue, darkened, and a dash-dot line
+// (a second interpreter's darker, dash-dot-dot);
 // models the matrix does not name get a colour by their position i among
 // the unknown models of a chart.
 func (m *Matrix) Style(model string, i int) chart.Style {
@@ -14,6 +17,12 @@ func (m *Matrix) Style(model string, i int) chart.Style {
 		s := m.Style(g, 0)
 		s.Color = chart.Darken(s.Color, 0.7)
 		s.Dashes = chart.PyDashes
+		// A second interpreter (3.11 beside 3.14, or a free-threaded
+		// build) is darker still and dash-dot-dot.
+		if slices.Index(m.Interps(), m.Interp(model))%2 == 1 {
+			s.Color = chart.Darken(s.Color, 0.75)
+			s.Dashes = chart.PyDashesAlt
+		}
 		return s
 	}
 	switch r := m.Rank(model); {

@@ -54,7 +54,7 @@ func (a *Analysis) verdict(w *Workload, k int) *Verdict {
 	if v.Oversub {
 		head += " (oversubscribed)"
 	}
-	models := ranked(w, k, false)
+	models := ranked(w, k, lang{})
 	if len(models) == 0 {
 		return nil
 	}

@@ -94,6 +94,9 @@ var (
 	// PyDashes is the line style of every CPython model: dash-dot, so it
 	// differs from the plain dashes of fitted predictions.
 	PyDashes = []vg.Length{vg.Points(7), vg.Points(2.5), vg.Points(1.5), vg.Points(2.5)}
+	// PyDashesAlt tells a set's second CPython interpreter from its first:
+	// dash-dot-dot.
+	PyDashesAlt = []vg.Length{vg.Points(7), vg.Points(2), vg.Points(1.5), vg.Points(2), vg.Points(1.5), vg.Points(2)}
 	// FitDashes is the line style of fitted and extrapolated curves.
 	FitDashes = []vg.Length{vg.Points(3), vg.Points(3)}
 	// Dotted is the style of ideal lines (linear speedup, Little's law).
