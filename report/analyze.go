@@ -16,12 +16,12 @@ import (
 // The benchmarks of concbench's matrix, as its sets name them; anything else in the
 // input is analysed in generic mode.
 const (
-	BenchCores    = "BenchmarkCores"
-	BenchMix      = "BenchmarkMix"
-	BenchFanout   = "BenchmarkFanout"
+	BenchCores  = "BenchmarkCores"
+	BenchMix    = "BenchmarkMix"
+	BenchFanout = "BenchmarkFanout"
 	// BenchStart is the CPython suite's own benchmark: one op starts an
 	// executor, every worker of it, and shuts it down.
-	BenchStart = "BenchmarkStart"
+	BenchStart    = "BenchmarkStart"
 	BenchGrain    = "BenchmarkGrain"
 	BenchOverhead = "BenchmarkOverhead"
 	BenchConvoy   = "BenchmarkConvoy"
@@ -86,9 +86,9 @@ type Analysis struct {
 
 // A Workload is BenchmarkCores for one workload: each model's scaling.
 type Workload struct {
-	Name   string
-	Kind   string // CPU-bound, I/O-bound, mixed
-	Base   *Cell  // seq at 1 core
+	Name string
+	Kind string // CPU-bound, I/O-bound, mixed
+	Base *Cell  // seq at 1 core
 	// PyBase is each CPython interpreter's py-seq at 1 core, by its tag
 	// (Matrix.Interps).
 	PyBase map[string]*Cell
