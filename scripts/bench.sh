@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # scripts/bench.sh — run the concbench matrix across core counts, the way
-# `make bench` does. See README.md ("Running the benchmarks").
+# `make bench` does. See README.md ("Running it: profiles and knobs").
 #
 # It builds the bench test binary once, then runs it COUNT rounds; each round
 # runs every core count k once, in a shuffled order, pinned to CPUs 0..k-1
@@ -18,14 +18,22 @@
 # "--- FAIL:" lines, marks the set "failed: true", writes the report and
 # exits with status 1.
 #
+# The profiles' numbers (rounds, time per cell, adaptive budget, and the
+# Python suite's) live in one place, bench.Profile in bench/matrix.go; this
+# script reads them through `concbench describe -profile NAME -settings`.
+#
 # Knobs (environment): PROFILE (smoke|quick|standard|full, default standard),
-# CORES (e.g. "1,2"), COUNT (rounds), MACHINE (default: hostname),
-# BENCHTIME (per cell, go test -benchtime syntax), OUT (results root),
-# PYTHON_SUITE=0 (leave out the Python reference suite), BENCH (a go test
-# -bench pattern that narrows the matrix, e.g. 'Overhead' or
-# 'Mix/cpu=90/model=seq$'; the package's other benchmarks never run),
-# BUDGET (time for adaptive rounds of undecided cells: 90, 90s, 2m; 0 for
-# none; default per profile), MAX_LOOKS (the most adaptive rounds, 8).
+# CORES (e.g. "1,2"), COUNT (rounds, instead of the profile's), MACHINE
+# (default: hostname), BENCHTIME (per cell, go test -benchtime syntax,
+# instead of the profile's), OUT (results root), PYTHON_SUITE=0 (leave out
+# the Python reference suite), BENCH (a go test -bench pattern that narrows
+# the matrix, e.g. 'Overhead' or 'Mix/cpu=90/model=seq$'; the package's
+# other benchmarks never run), BUDGET (time for adaptive rounds of
+# undecided cells: 90, 90s, 2m; 0 for none; instead of the profile's),
+# MAX_LOOKS (the most adaptive rounds, 8). PYTHONS (the interpreters of the
+# Python suite, e.g. "python3 /path/python3.14 python3.14t") and
+# START_METHODS (e.g. fork,forkserver,spawn) go to scripts/bench-python.sh
+# as they are.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,19 +55,35 @@ ncpu=$(cpu_count)
 have_taskset=false
 command -v taskset >/dev/null 2>&1 && have_taskset=true
 
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# The report, built once: it holds the profiles' settings, and adaptive
+# rounds ask it which cells are undecided.
+go build -o "$tmp/concbench" ./cmd/concbench
 # Fixed rounds, time per cell, and the budget (seconds) for adaptive rounds
-# of undecided cells.
-case "$PROFILE" in
-smoke)    count=1; benchtime=1x; budget=0 ;;
-quick)    count=2; benchtime=1x; budget=90 ;;
-standard) count=5; benchtime=1x; budget=90 ;;
-full)     count=10; benchtime=200ms; budget=600 ;;
-*) echo "bench.sh: unknown PROFILE '$PROFILE' (want smoke, quick, standard or full)" >&2; exit 2 ;;
-esac
+# of undecided cells, from the profile (bench/matrix.go).
+if ! "$tmp/concbench" describe -profile "$PROFILE" -settings >"$tmp/settings.txt" 2>"$tmp/settings.err"; then
+	echo "bench.sh: PROFILE '$PROFILE': $(sed 's/^concbench describe: //' "$tmp/settings.err")" >&2
+	exit 2
+fi
+setting() { sed -n "s/^$1=//p" "$tmp/settings.txt"; }
+count=$(setting rounds)
+benchtime=$(setting benchtime)
+budget=$(setting budget)
+budget=${budget%s}
+if ! [[ "$count" =~ ^[1-9][0-9]*$ && "$budget" =~ ^[0-9]+$ && -n "$benchtime" ]]; then
+	echo "bench.sh: concbench describe -settings gave rounds='$count' benchtime='$benchtime' budget='$budget'" >&2
+	exit 1
+fi
 user_count=${COUNT:-}
 COUNT=${COUNT:-$count}
 BENCHTIME=${BENCHTIME:-$benchtime}
-if ! [[ "$COUNT" =~ ^[1-9][0-9]*$ ]]; then echo "bench.sh: COUNT must be a positive integer, got '$COUNT'" >&2; exit 2; fi
+# usage_error MESSAGE: a knob is wrong; nothing was measured.
+usage_error() {
+	echo "bench.sh: $1" >&2
+	exit 2
+}
+if ! [[ "$COUNT" =~ ^[1-9][0-9]*$ ]]; then usage_error "COUNT must be a positive integer, got '$COUNT'"; fi
 # BUDGET: seconds, or a number with s, m or h.
 if [ -n "${BUDGET:-}" ]; then
 	case "$BUDGET" in
@@ -67,8 +91,8 @@ if [ -n "${BUDGET:-}" ]; then
 	*m) budget=$((${BUDGET%m} * 60)) ;;
 	*s) budget=${BUDGET%s} ;;
 	*) budget=$BUDGET ;;
-	esac 2>/dev/null || { echo "bench.sh: BUDGET must be seconds or a number with s, m or h, got '$BUDGET'" >&2; exit 2; }
-	if ! [[ "$budget" =~ ^[0-9]+$ ]]; then echo "bench.sh: BUDGET must be seconds or a number with s, m or h, got '$BUDGET'" >&2; exit 2; fi
+	esac 2>/dev/null || usage_error "BUDGET must be seconds or a number with s, m or h, got '$BUDGET'"
+	if ! [[ "$budget" =~ ^[0-9]+$ ]]; then usage_error "BUDGET must be seconds or a number with s, m or h, got '$BUDGET'"; fi
 fi
 MAX_LOOKS=${MAX_LOOKS:-8}
 
@@ -82,9 +106,9 @@ if [ -z "${CORES:-}" ]; then
 else
 	IFS=', ' read -r -a cores <<<"$CORES"
 fi
-[ "${#cores[@]}" -gt 0 ] || { echo "bench.sh: CORES lists no core count" >&2; exit 2; }
+[ "${#cores[@]}" -gt 0 ] || usage_error "CORES lists no core count"
 for k in "${cores[@]}"; do
-	if ! [[ "$k" =~ ^[1-9][0-9]*$ ]]; then echo "bench.sh: CORES must list positive integers, got '$CORES'" >&2; exit 2; fi
+	if ! [[ "$k" =~ ^[1-9][0-9]*$ ]]; then usage_error "CORES must list positive integers, got '$CORES'"; fi
 done
 
 # The six benchmarks of the matrix; the package's other benchmarks (model
@@ -97,7 +121,6 @@ dir="$OUT/$MACHINE/$stamp"
 n=1
 while [ -e "$dir" ]; do n=$((n + 1)); dir="$OUT/$MACHINE/$stamp-$n"; done
 mkdir -p "$dir"
-tmp=$(mktemp -d)
 partial="$tmp/partial.txt"
 : >"$partial"
 
@@ -108,8 +131,6 @@ echo "bench: building the test binary" >&2
 # Static (CGO_ENABLED=0): a cgo-linked binary pays the dynamic loader at
 # every worker process start, ~1 ms more per procs task than CPython fork.
 CGO_ENABLED=0 go test -c -o "$tmp/bench.test" ./bench
-# The report, built once: adaptive rounds ask it which cells are undecided.
-go build -o "$tmp/concbench" ./cmd/concbench
 
 # The package's benchmarks outside the matrix are skipped by name, so that
 # a BENCH pattern cannot reach them.
@@ -148,7 +169,7 @@ child=""
 # them so without job control): they are stopped with SIGTERM.
 on_signal() {
 	interrupted=1
-	[ -n "$child" ] && kill -TERM "$child" 2>/dev/null || true
+	if [ -n "$child" ]; then kill -TERM "$child" 2>/dev/null || true; fi
 }
 trap on_signal INT TERM
 
@@ -263,9 +284,11 @@ done
 
 # Adaptive rounds: while the budget lasts, the report names the cells its
 # undecided verdicts wait on ("CORES PATTERN" lines), and one more round runs
-# just those, marked "adaptive: true" (the report divides its α by the
-# looks). It stops when every verdict is decided, the budget is spent, or
-# after MAX_LOOKS rounds.
+# just those, marked "adaptive: true". Each look is a chance to stop on a
+# lucky draw, so the report multiplies the p-value of a claim whose cells
+# had L adaptive rounds by 1+L (Bonferroni over its looks), before Holm
+# within its family. It stops when every verdict is decided, the budget is
+# spent, or after MAX_LOOKS rounds.
 adaptive_rounds=0
 if [ "$interrupted" = 0 ] && [ "$failed" = 0 ] && [ "$budget" -gt 0 ]; then
 	adaptive_end=$(($(date +%s) + budget))
@@ -283,7 +306,7 @@ if [ "$interrupted" = 0 ] && [ "$failed" = 0 ] && [ "$budget" -gt 0 ]; then
 		shuffle <"$tmp/undecided.txt" >"$tmp/order.txt"
 		exec 4<"$tmp/order.txt"
 		while read -r k pat <&4; do
-			[ "$interrupted" = 0 ] && [ "$(date +%s)" -lt "$adaptive_end" ] || break
+			if [ "$interrupted" != 0 ] || [ "$(date +%s)" -ge "$adaptive_end" ]; then break; fi
 			run_at "$k" "$round" "$pat" true
 		done
 		exec 4<&-
@@ -295,14 +318,16 @@ if [ "$interrupted" = 0 ] && [ "$failed" = 0 ] && [ "$budget" -gt 0 ]; then
 fi
 
 # The Python reference suite (CPython's real models) joins the result set
-# when python3 >= 3.9 is here; bench-python.sh says so in one line if not.
+# for each interpreter of PYTHONS (default python3) that is >= 3.9;
+# bench-python.sh says in one line which it skips and why.
 if [ "$interrupted" = 0 ] && [ "${PYTHON_SUITE:-1}" != 0 ]; then
-	echo "bench: the Python reference suite (PYTHON_SUITE=0 to leave it out)" >&2
-	# The Python suite's own rounds per profile (3 for standard: its batches
-	# are slower) unless COUNT was given.
-	# COUNT may be exported (make exports it, empty or not); the Python suite
-	# must not see the Go rounds through it.
-	env -u COUNT scripts/bench-python.sh -o "$partial" -p "$PROFILE" -c "${cores[*]}" ${user_count:+-n "$user_count"} \
+	echo "bench: the Python reference suite${PYTHONS:+ under $PYTHONS}${START_METHODS:+, start methods $START_METHODS} (PYTHON_SUITE=0 to leave it out)" >&2
+	# The Python suite's own rounds per profile (py-rounds of the
+	# settings: 3 for standard, its batches are slower) unless COUNT was
+	# given. COUNT may be exported (make exports it, empty or not); the
+	# Python suite must not see the Go rounds through it. PYTHONS and
+	# START_METHODS reach it from the environment, as given.
+	PYTHONS=${PYTHONS:-} START_METHODS=${START_METHODS:-} env -u COUNT scripts/bench-python.sh -o "$partial" -p "$PROFILE" -c "${cores[*]}" ${user_count:+-n "$user_count"} \
 		${BENCH:+-b "$BENCH"} 2>>"$dir/stderr.log" >&2 &
 	child=$!
 	if ! wait "$child"; then

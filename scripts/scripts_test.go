@@ -9,6 +9,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -17,6 +18,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/concbench/concbench/bench"
 )
 
 // needTools skips the test unless it can run the scripts: Linux (taskset,
@@ -52,7 +55,8 @@ func run(t *testing.T, dir string, env []string, name string, args ...string) (s
 	cmd.Dir = dir
 	knobs := map[string]bool{"PROFILE": true, "CORES": true, "COUNT": true, "MACHINE": true, "BENCHTIME": true,
 		"PYTHON_SUITE": true, "OUT": true, "BENCH": true, "RESULTS": true, "CONCBENCH_FAIL_MODEL": true,
-		"MAKEFLAGS": true, "MFLAGS": true, "MAKELEVEL": true}
+		"BUDGET": true, "MAX_LOOKS": true, "PYTHONS": true, "PYTHON": true, "START_METHODS": true,
+		"CONCBENCH_PYTHONS": true, "MAKEFLAGS": true, "MFLAGS": true, "MAKELEVEL": true}
 	for _, kv := range os.Environ() {
 		if k, _, _ := strings.Cut(kv, "="); !knobs[k] {
 			cmd.Env = append(cmd.Env, kv)
@@ -132,6 +136,78 @@ func TestFailingCellFailsTheRun(t *testing.T) {
 	}
 	if b, err := os.ReadFile(filepath.Join(dirs[0], "bench.txt")); err != nil || bytes.Contains(b, []byte("failed: true")) {
 		t.Errorf("a run without failures: err %v, bench.txt:\n%s", err, b)
+	}
+}
+
+// TestBenchReadsTheProfile runs bench.sh on one cell under several
+// profiles and knobs: the rounds, time per cell and adaptive budget must
+// be the profile's, as bench.Profile holds them (bench.sh reads them
+// through concbench describe -settings and keeps no copy), unless COUNT,
+// BENCHTIME or BUDGET says otherwise; an unknown profile is refused before
+// anything is measured.
+func TestBenchReadsTheProfile(t *testing.T) {
+	needTools(t)
+	quick, err := bench.ProfileNamed("quick")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		env    []string
+		status int
+		rounds int    // the rounds: line and the count of runs
+		iters  string // each result line's iteration count
+		logHas string
+	}{
+		{"quick", []string{"PROFILE=quick"}, 0, quick.Rounds, strings.TrimSuffix(quick.BenchTime, "x"),
+			fmt.Sprintf("then up to %ds of adaptive rounds", int(quick.Budget.Seconds()))},
+		{"quick, knobs", []string{"PROFILE=quick", "COUNT=1", "BUDGET=0", "BENCHTIME=2x"}, 0, 1, "2",
+			"then up to 0s of adaptive rounds"},
+		{"unknown profile", []string{"PROFILE=huge"}, 2, 0, "", `bench.sh: PROFILE 'huge': unknown profile "huge"`},
+		{"bad budget", []string{"PROFILE=smoke", "BUDGET=soon"}, 2, 0, "", "BUDGET must be seconds"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := t.TempDir()
+			env := append([]string{"CORES=1", "PYTHON_SUITE=0", "BENCH=Overhead/model=seq$", "MACHINE=t", "OUT=" + out},
+				tc.env...)
+			log, code := run(t, "..", env, "scripts/bench.sh")
+			if code != tc.status {
+				t.Fatalf("bench.sh exited %d, want %d; output:\n%s", code, tc.status, log)
+			}
+			if !strings.Contains(log, tc.logHas) {
+				t.Errorf("output lacks %q:\n%s", tc.logHas, log)
+			}
+			dirs := sets(t, out)
+			if tc.status != 0 {
+				if len(dirs) != 0 {
+					t.Errorf("a refused run left sets %v", dirs)
+				}
+				return
+			}
+			if len(dirs) != 1 {
+				t.Fatalf("want one result set, got %v; output:\n%s", dirs, log)
+			}
+			b, err := os.ReadFile(filepath.Join(dirs[0], "bench.txt"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			txt := string(b)
+			if want := fmt.Sprintf("\nrounds: %d\n", tc.rounds); !strings.Contains(txt, want) {
+				t.Errorf("bench.txt lacks %q:\n%s", want, txt)
+			}
+			var results int
+			for _, l := range strings.Split(txt, "\n") {
+				if f := strings.Fields(l); len(f) > 2 && f[0] == "BenchmarkOverhead/model=seq" {
+					results++
+					if f[1] != tc.iters {
+						t.Errorf("%s iterations, want %s: %s", f[1], tc.iters, l)
+					}
+				}
+			}
+			if results != tc.rounds {
+				t.Errorf("%d results, want one a round (%d):\n%s", results, tc.rounds, txt)
+			}
+		})
 	}
 }
 
