@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"hash/crc32"
+	"math"
 	"sync"
 )
 
@@ -77,8 +78,35 @@ func fill(p []byte, seed uint64) {
 // smallest piece of compute a scheduler can interleave. Sizes outside
 // [0, k.MaxSize()] are clamped; validated ops never have them.
 func Unit(k Kernel, size int, seed uint64, i int) uint64 {
+	return UnitReleasing(k, size, seed, i, nil)
+}
+
+// Releaser is what a unit of a kernel whose CPython counterpart releases the
+// GIL calls around the part CPython runs in C without it, as
+// Py_BEGIN_ALLOW_THREADS and Py_END_ALLOW_THREADS bracket the C call.
+type Releaser interface {
+	// Release is called when the unit has done the share of its work that
+	// CPython does holding the GIL (Kernel.HeldShare).
+	Release()
+	// Reacquire is called when the released part is done, before the
+	// unit's short tail (the digest, the CRC).
+	Reacquire()
+}
+
+// UnitReleasing runs unit i as [Unit] does and returns the same value.
+// When r is not nil and k releases the GIL ([Kernel.ReleasesGIL]), it
+// splits the unit's real work: the first HeldShare of the unit's input
+// (SHA-256 of the first bytes of the buffer; the gzip writer's reset and the
+// first bytes of its chunk), then r.Release, the rest of the input, then
+// r.Reacquire and the unit's tail. SHA-256 and deflate stream, so the split
+// unit does the work of the whole one and its value is the same. For a
+// kernel that holds the GIL it never calls r.
+func UnitReleasing(k Kernel, size int, seed uint64, i int, r Releaser) uint64 {
 	if size <= 0 || size > k.MaxSize() {
 		size = k.DefaultSize()
+	}
+	if !k.ReleasesGIL() {
+		r = nil
 	}
 	s := mix64(seed + uint64(i))
 	switch k {
@@ -87,7 +115,16 @@ func Unit(k Kernel, size int, seed uint64, i int) uint64 {
 		binary.LittleEndian.PutUint64(hdr[:], s)
 		h := sha256.New()
 		h.Write(hdr[:])
-		h.Write(HashBuffer()[:size])
+		buf := HashBuffer()[:size]
+		if r == nil {
+			h.Write(buf)
+		} else {
+			n := k.heldBytes(size)
+			h.Write(buf[:n])
+			r.Release()
+			h.Write(buf[n:])
+			r.Reacquire()
+		}
 		var d [sha256.Size]byte
 		return binary.LittleEndian.Uint64(h.Sum(d[:0]))
 	case Primes:
@@ -100,15 +137,21 @@ func Unit(k Kernel, size int, seed uint64, i int) uint64 {
 		z := gzipStates.Get().(*gzipState)
 		z.out.Reset()
 		z.w.Reset(&z.out)
-		v := gzipChunkValue(z.w, &z.out, gzipInput(s, size))
+		v := gzipChunkValue(z.w, &z.out, gzipInput(s, size), k.heldBytes(size), r)
 		gzipStates.Put(z)
 		return v
 	case GzipFresh:
 		// A fresh writer per unit is the point: it allocates about 800 KB.
 		var out bytes.Buffer
-		return gzipChunkValue(gzip.NewWriter(&out), &out, gzipInput(s, size))
+		return gzipChunkValue(gzip.NewWriter(&out), &out, gzipInput(s, size), k.heldBytes(size), r)
 	}
 	panic("workloads: unknown kernel") // unreachable for validated tasks
+}
+
+// heldBytes is how many of a unit's size bytes a split unit of k processes
+// before it releases the GIL: the held share of its input.
+func (k Kernel) heldBytes(size int) int {
+	return min(size, int(math.Round(k.HeldShare()*float64(size))))
 }
 
 // gzipState is a gzip compressor and its output buffer, kept between gzip
@@ -136,10 +179,23 @@ func gzipInput(s uint64, size int) []byte {
 // gzipChunkValue compresses chunk through w, a writer reset to an empty
 // out, and returns the unit's value: the stream's length and CRC-32. A reset
 // writer writes the same stream as a fresh one, so Gzip and GzipFresh units
-// have the same values.
-func gzipChunkValue(w *gzip.Writer, out *bytes.Buffer, chunk []byte) uint64 {
-	w.Write(chunk)
-	w.Close()
+// have the same values. With r, the first held bytes go in before
+// r.Release (the first write also resets the deflate state, clearing its
+// hash tables, as zlib's deflateInit does in compressobj() while CPython
+// holds the GIL), the rest and the final flush after it, as CPython's
+// compress() and flush() run deflate without the GIL. The deflate stream
+// does not depend on how its input is split between writes.
+func gzipChunkValue(w *gzip.Writer, out *bytes.Buffer, chunk []byte, held int, r Releaser) uint64 {
+	if r == nil {
+		w.Write(chunk)
+		w.Close()
+	} else {
+		w.Write(chunk[:held])
+		r.Release()
+		w.Write(chunk[held:])
+		w.Close()
+		r.Reacquire()
+	}
 	return uint64(out.Len())<<32 | uint64(crc32.ChecksumIEEE(out.Bytes()))
 }
 

@@ -91,6 +91,43 @@ type Op struct {
 	Bytes  int           // net: response size; file: file size
 }
 
+// HeldShare returns the fraction of a CPython unit of k that runs holding
+// the GIL: 1 for a kernel whose CPython counterpart is pure Python (primes),
+// less for one that spends most of a unit in C with the GIL released.
+// CPython's hashlib releases it while it hashes a buffer of 2 KiB or more
+// (HASHLIB_GIL_MINSIZE), so a hash unit holds it only for its Python code,
+// hashlib.sha256() of the 8-byte header, digest() and the fold; zlib
+// releases it inside deflate, in compress() and flush(), so a gzip unit
+// holds it for its Python code, zlib.compressobj() (deflateInit allocates
+// and clears the tables) and crc32 of the small output. The gil-threads and
+// gil-pool models split a unit of such a kernel accordingly (see
+// [UnitReleasing]).
+//
+// The shares are CPython's own split, measured on a 2-CPU AMD EPYC VM
+// (medians over 9 rounds of 2000 units, each unit timed whole and around its
+// released calls) by
+//
+//	taskset -c 1 python3 workloads/testdata/gilsplit.py
+//
+// hash: 3.11.7 0.062–0.065 of a 41 µs unit, 3.14.10 0.054–0.056 of 41 µs;
+// gzip: 3.11.7 0.085 of 43–47 µs, 3.14.10 0.15 of 135–149 µs (that build's
+// zlib is three times slower, compressobj() alone about 20 µs). The values
+// are 3.11's, the interpreter of the CPython suite's reference runs, rounded.
+func (k Kernel) HeldShare() float64 {
+	switch k {
+	case Hash:
+		return 0.06
+	case Gzip, GzipFresh:
+		return 0.085
+	}
+	return 1
+}
+
+// ReleasesGIL reports whether CPython's counterpart of k runs most of each
+// unit in C without the GIL: true for hash, gzip and gzip-fresh, false for
+// primes.
+func (k Kernel) ReleasesGIL() bool { return k.HeldShare() < 1 }
+
 // Compute returns an op that runs units units of kernel k, each of the
 // kernel's default size.
 func Compute(k Kernel, units int) Op { return Op{Kind: KindCompute, Kernel: k, Units: units} }
