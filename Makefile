@@ -1,9 +1,13 @@
 # concbench — see README.md. Two commands: `make bench` and `make test`.
 GO      ?= go
 PROFILE ?= standard
-export PROFILE CORES COUNT MACHINE BENCHTIME PYTHON_SUITE OUT BENCH
+# The runners' knobs (scripts/bench.sh, scripts/bench-python*.sh read them
+# from the environment); PYTHONS="python3 /path/python3.14 python3.14t" and
+# START_METHODS=fork,forkserver,spawn choose the Python suite's interpreters
+# and process start methods.
+export PROFILE CORES COUNT MACHINE BENCHTIME BUDGET MAX_LOOKS PYTHON_SUITE PYTHONS START_METHODS OUT BENCH
 
-.PHONY: all deps test bench report compare bench-python fmt-check vet lint-workflows test-fleet cross test-arm64
+.PHONY: all deps test test-python bench report compare bench-python fmt-check vet lint-workflows test-fleet cross test-arm64
 
 all: test
 
@@ -19,13 +23,30 @@ fmt-check:
 vet: deps
 	$(GO) vet ./...
 
-test: deps fmt-check vet lint-workflows test-fleet cross
+test: deps fmt-check vet lint-workflows test-fleet cross test-python
 	$(GO) test -race ./...
 	@# The event loop's portable fallback (Windows's), here on Linux too.
 	$(GO) test -race -tags concbench_portable -run '$(PORTABLE_TESTS)' ./bench
-	@if python3 -c 'import sys; sys.exit(sys.version_info < (3, 9))' 2>/dev/null; then \
-		python3 -m unittest discover -s scripts/pyref -t scripts/pyref; \
-	else echo "skipping the Python reference suite's self-tests: no python3 >= 3.9"; fi
+
+# The Python reference suite's self-tests under each interpreter of
+# CONCBENCH_PYTHONS (default python3; .ci/run adds CPython 3.14 where
+# ../shared/tools/get-python3.14 can fetch it), so that the 3.14-only paths
+# (InterpreterPoolExecutor, forkserver by default) are tested where an
+# interpreter for them is. One that is missing, does not run or is older
+# than 3.9 is skipped with a line saying so.
+test-python:
+	@for py in $(or $(CONCBENCH_PYTHONS),python3); do \
+		if ! command -v "$$py" >/dev/null 2>&1; then \
+			echo "test-python: skipping $$py: not found"; continue; \
+		fi; \
+		v=$$("$$py" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])' 2>/dev/null) || v=; \
+		if [ -z "$$v" ]; then echo "test-python: skipping $$py: it does not run"; continue; fi; \
+		if ! "$$py" -c 'import sys; sys.exit(sys.version_info < (3, 9))'; then \
+			echo "test-python: skipping $$py: Python $$v, older than 3.9"; continue; \
+		fi; \
+		echo "test-python: the Python reference suite's self-tests under $$py (Python $$v)"; \
+		"$$py" -m unittest discover -s scripts/pyref -t scripts/pyref || exit 1; \
+	done
 
 # actionlint checks the GitHub workflows (and, where shellcheck is installed,
 # their run: blocks and the fleet scripts). Built from source through the Go
@@ -39,8 +60,8 @@ $(ACTIONLINT):
 
 lint-workflows: $(ACTIONLINT)
 	$(ACTIONLINT)
-	@if command -v shellcheck >/dev/null 2>&1; then shellcheck scripts/fleet-compare.sh scripts/fleet-compare_test.sh; \
-	else echo "lint-workflows: no shellcheck; actionlint skipped the run: blocks, and the fleet scripts are not checked"; fi
+	@if command -v shellcheck >/dev/null 2>&1; then shellcheck scripts/fleet-compare.sh scripts/fleet-compare_test.sh scripts/bench.sh .ci/run; \
+	else echo "lint-workflows: no shellcheck; actionlint skipped the run: blocks, and the fleet scripts, bench.sh and .ci/run are not checked"; fi
 
 # The fleet workflow's compare step on two committed smoke sets (seconds).
 test-fleet: deps
@@ -78,10 +99,20 @@ report: deps
 	$(GO) run ./cmd/concbench report -o "$(if $(filter %.txt,$(RESULTS)),$(dir $(RESULTS)),$(RESULTS))" "$(RESULTS)"
 
 # Compare result sets from several machines (or runs): A and B, up to 20 with
-# C=… D=… or MORE="x y"; label one with label=path. Output in OUT (./compare).
+# C=… D=… or MORE="x y"; label one with label=path. Output in OUT, by default
+# a new results/compare/<UTC stamp>/ (git ignores it), never over an earlier
+# comparison; it says where.
 compare: deps
 	@if [ -z "$(A)" ] || [ -z "$(B)" ]; then echo "compare: give A=dir B=dir (a result set or bench.txt each)"; exit 2; fi
-	$(GO) run ./cmd/concbench compare -o "$(or $(OUT),compare)" $(A) $(B) $(C) $(D) $(MORE)
+	@out='$(OUT)'; made=; \
+	if [ -z "$$out" ]; then \
+		stamp=$$(date -u +%Y%m%dT%H%M%SZ); out=results/compare/$$stamp; n=1; \
+		while [ -e "$$out" ]; do n=$$((n + 1)); out=results/compare/$$stamp-$$n; done; \
+		mkdir -p "$$out" || exit 1; made=1; \
+	fi; \
+	echo "compare: writing into $$out"; \
+	$(GO) run ./cmd/concbench compare -o "$$out" $(A) $(B) $(C) $(D) $(MORE) || { \
+		status=$$?; [ -z "$$made" ] || rmdir "$$out" 2>/dev/null; exit $$status; }
 
 # CPython's real models on the same workloads, added to a result set of this
 # machine (default: the newest under results/) as a NEW set beside it, with
