@@ -129,10 +129,15 @@ type CorePoint struct {
 	Cores   int
 	Oversub bool
 	Cell    *Cell
-	Speedup Estimate // baseline at 1 core / model at k
-	Conc    Estimate // concurrency gain: baseline at 1 core / model at 1 core
-	Par     Estimate // parallel gain: model at 1 core / model at k
-	CPUUtil float64  // median cpu-util, NaN if absent
+	// Speedup, Conc and Par are ratios of geometric mean times with their
+	// 95% intervals (Analysis.speedup), the estimator the verdicts decide
+	// on: Speedup is the baseline at 1 core over the model at k, Conc the
+	// concurrency gain (baseline at 1 core over the model at 1 core), Par
+	// the parallel gain (the model at 1 core over itself at k).
+	Speedup Estimate
+	Conc    Estimate
+	Par     Estimate
+	CPUUtil float64 // median cpu-util, NaN if absent
 	// KarpFlatt is the serial fraction implied by Par at k > 1.
 	KarpFlatt float64
 	VsBase    *stats.Claim // the model at k against the baseline at 1 core
@@ -225,9 +230,12 @@ type Verdict struct {
 	// Gain is Word for the winner map: "concurrency", "parallelism",
 	// "both", "none" or "undecided".
 	Gain string
-	// Speedup is the winner's speedup over the baseline, with the interval
-	// it was decided by.
-	Speedup Estimate
+	// Decided is the winner's speedup over the baseline — the ratio its
+	// point in the speedup chart shows (CorePoint.Speedup, the report's
+	// one estimator) — with the interval its claim was decided by, which
+	// is wider than the chart's 95% interval by the correction for the
+	// other claims of its family.
+	Decided Estimate
 	// MoreRounds is, for an undecided verdict, about how many more rounds
 	// would decide it (−1: not soon).
 	MoreRounds int
@@ -429,16 +437,14 @@ func (a *Analysis) scaling(model string, base *Cell, at func(k int) *Cell) *Scal
 			continue
 		}
 		p := &CorePoint{Cores: k, Oversub: a.Set.Oversubscribed(k), Cell: c, CPUUtil: c.Median(UnitCPUUtil), KarpFlatt: math.NaN()}
-		t := c.Stats[UnitTime]
 		p.Speedup, p.Conc, p.Par = nanEst(), nanEst(), nanEst()
 		if base != nil {
-			p.Speedup = Ratio(base.Stats[UnitTime], t)
+			p.Speedup = a.speedup(c, base)
 		}
 		if sc.One != nil {
-			one := sc.One.Stats[UnitTime]
-			p.Par = Ratio(one, t)
+			p.Par = a.speedup(c, sc.One)
 			if base != nil {
-				p.Conc = Ratio(base.Stats[UnitTime], one)
+				p.Conc = a.speedup(sc.One, base)
 			}
 			if k > 1 {
 				p.KarpFlatt = KarpFlatt(p.Par.Value, float64(k))
@@ -500,7 +506,7 @@ func (a *Analysis) cores() {
 		for _, k := range a.Cores {
 			if c := a.cell(BenchCores, k, "workload", w, "model", seqName); c != nil && wl.Base != nil {
 				seq.Points = append(seq.Points, &CorePoint{Cores: k, Oversub: a.Set.Oversubscribed(k), Cell: c,
-					Speedup: Ratio(wl.Base.Stats[UnitTime], c.Stats[UnitTime]), CPUUtil: c.Median(UnitCPUUtil), KarpFlatt: math.NaN()})
+					Speedup: a.speedup(c, wl.Base), CPUUtil: c.Median(UnitCPUUtil), KarpFlatt: math.NaN()})
 			}
 		}
 		if len(seq.Points) > 0 {
@@ -533,7 +539,7 @@ func (a *Analysis) python() {
 			continue
 		}
 		row := &PyRow{Benchmark: c.Bench, Param: c.Param(), Cores: c.Cores, Py: c.Model(), Go: g,
-			Ratio: Ratio(c.Stats[UnitTime], gc.Stats[UnitTime]), PySpeedup: nanEst(), GoSpeedup: nanEst()}
+			Ratio: a.speedup(gc, c), PySpeedup: nanEst(), GoSpeedup: nanEst()}
 		if c.Bench == BenchCores {
 			row.Param = "workload=" + c.Workload()
 		}
@@ -547,10 +553,10 @@ func (a *Analysis) python() {
 			return out
 		}
 		if pb := a.cell(c.Bench, 1, baseKV(a.M.Baseline(c.Model()))...); pb != nil {
-			row.PySpeedup = Ratio(pb.Stats[UnitTime], c.Stats[UnitTime])
+			row.PySpeedup = a.speedup(c, pb)
 		}
 		if gb := a.cell(c.Bench, 1, baseKV(a.M.GoBaseline())...); gb != nil {
-			row.GoSpeedup = Ratio(gb.Stats[UnitTime], gc.Stats[UnitTime])
+			row.GoSpeedup = a.speedup(gc, gb)
 		}
 		p, q := row.PySpeedup, row.GoSpeedup
 		row.Differs = p.Finite() && q.Finite() && (p.Lo > q.Hi || q.Lo > p.Hi) && math.Abs(p.Value/q.Value-1) > 0.1
@@ -619,11 +625,22 @@ func (a *Analysis) sweep(bench, key string, fixed []string, k int, y func(c, seq
 	return out
 }
 
-func speedupOver(c, seq1 *Cell) Estimate {
+func (a *Analysis) speedupOver(c, seq1 *Cell) Estimate {
 	if seq1 == nil {
 		return nanEst()
 	}
-	return Ratio(seq1.Stats[UnitTime], c.Stats[UnitTime])
+	return a.speedup(c, seq1)
+}
+
+// speedup is the report's one estimator of how much faster cell x runs
+// than cell ref: the ratio of their geometric mean times with its 95%
+// Welch interval from the moderated noise (stats.Speedup). Charts, tables
+// and verdicts all show it, so a chart's fastest model is the verdict's:
+// a verdict prints the same ratio with the interval its decision used,
+// which is corrected for the claims of its family.
+func (a *Analysis) speedup(x, ref *Cell) Estimate {
+	r, lo, hi := stats.Speedup(a.Set.Side(x), a.Set.Side(ref), Confidence)
+	return Estimate{r, lo, hi}
 }
 
 func (a *Analysis) mix() {
@@ -632,7 +649,7 @@ func (a *Analysis) mix() {
 	}
 	k := a.MaxCores
 	sw := &Sweep{Name: "mix", Cores: k, Crossover: math.NaN()}
-	sw.Series = a.sweep(BenchMix, "cpu", nil, k, speedupOver)
+	sw.Series = a.sweep(BenchMix, "cpu", nil, k, a.speedupOver)
 	a.Mix = sw
 	// The crossover: where the best process model overtakes the best
 	// concurrency-only model (event loop, GIL), the question Python users
@@ -759,7 +776,7 @@ func (a *Analysis) grain() {
 	k := a.MaxCores
 	sw := &Sweep{Name: "grain", Cores: k, Crossover: math.NaN()}
 	sw.Series = a.sweep(BenchGrain, "grain", nil, k, func(c, seq1 *Cell) Estimate {
-		e := speedupOver(c, seq1)
+		e := a.speedupOver(c, seq1)
 		kf := float64(k)
 		return Estimate{e.Value / kf, e.Lo / kf, e.Hi / kf}
 	})
@@ -887,7 +904,7 @@ func (a *Analysis) generic() {
 		var fit []*Cell
 		for _, c := range cells {
 			p := &CorePoint{Cores: c.Cores, Oversub: a.Set.Oversubscribed(c.Cores), Cell: c,
-				Par: Ratio(base.Stats[UnitTime], c.Stats[UnitTime]), CPUUtil: math.NaN(), KarpFlatt: math.NaN()}
+				Par: a.speedup(c, base), CPUUtil: math.NaN(), KarpFlatt: math.NaN()}
 			p.Speedup = p.Par
 			if c != base {
 				if base.Cores == 1 {

@@ -405,7 +405,7 @@ func (a *Analysis) winnerChart() *chart.Chart {
 				}
 				if v.Winner != "" {
 					fill = chart.Lighten(a.M.Style(v.Winner, 0).Color, 0.55)
-					text = fmt.Sprintf("%s %s\n%s", v.Winner, short(v.Speedup), gainWord(v.Gain))
+					text = fmt.Sprintf("%s %s\n%s", v.Winner, short(v.Decided), gainWord(v.Gain))
 					if !inLegend[v.Winner] {
 						inLegend[v.Winner] = true
 						legendModels = append(legendModels, v.Winner)

@@ -824,7 +824,8 @@ func (c *Cell) Configuration() string {
 // at every core count and model, CPython's models apart from Go's.
 func (s *Set) stratum(c *Cell) string {
 	if s.Matrix.IsPython(c.Model()) {
-		return c.Configuration() + "|py"
+		// Each interpreter's cells are noisy in their own way.
+		return c.Configuration() + "|py" + s.Matrix.Interp(c.Model())
 	}
 	return c.Configuration()
 }

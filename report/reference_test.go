@@ -338,7 +338,7 @@ func TestKnownEffectVerdicts(t *testing.T) {
 		t.Fatalf("%d verdicts, want %d", len(a.Verdicts), len(ref.Verdicts))
 	}
 	for _, v := range a.Verdicts {
-		if v.Word != WordConcurrency || v.Speedup.Value < 1.99 || v.Speedup.Value > 2.01 {
+		if v.Word != WordConcurrency || v.Decided.Value < 1.99 || v.Decided.Value > 2.01 {
 			t.Errorf("%s at %d: %s, want concurrency wins at 2.00×", v.Workload, v.Cores, v.Text)
 		}
 		// No parallel gain is claimed; whether it is within 5% needs more

@@ -73,14 +73,14 @@ func (a *Analysis) verdict(w *Workload, k int) *Verdict {
 	}
 	best := winners[0]
 	bp := best.Point(k)
-	v.Winner, v.Speedup = best.Model, claimEst(bp.VsBase)
+	v.Winner, v.Decided = best.Model, claimEst(bp.VsBase)
 	c, p := bp.ConcClaim, bp.VsOne
 	cWins := c != nil && c.Outcome == stats.Faster
 	pWins := k > 1 && p != nil && p.Outcome == stats.Faster
 	switch {
 	case k == 1 || cWins && !pWins:
 		v.Word, v.Gain = WordConcurrency, "concurrency"
-		fmt.Fprintf(&b, "%s: %s %s over seq", v.Word, best.Model, v.Speedup)
+		fmt.Fprintf(&b, "%s: %s %s over seq", v.Word, best.Model, v.Decided)
 		if k > 1 {
 			switch p.Outcome {
 			case stats.Within:
@@ -93,14 +93,14 @@ func (a *Analysis) verdict(w *Workload, k int) *Verdict {
 		}
 	case pWins && !cWins:
 		v.Word, v.Gain = WordParallelism, "parallelism"
-		fmt.Fprintf(&b, "%s: %s %s at %d cores", v.Word, best.Model, v.Speedup, k)
+		fmt.Fprintf(&b, "%s: %s %s at %d cores", v.Word, best.Model, v.Decided, k)
 		if c != nil && c.Outcome == stats.Undecided {
 			fmt.Fprintf(&b, " (concurrency gain %s undecided)", claimEst(c))
 		}
 	case pWins && cWins:
 		v.Word, v.Gain = WordBoth, "both"
 		fmt.Fprintf(&b, "%s: %s %s = %s concurrency × %s from %d cores",
-			v.Word, best.Model, v.Speedup, short(claimEst(c)), short(claimEst(p)), k)
+			v.Word, best.Model, v.Decided, short(claimEst(c)), short(claimEst(p)), k)
 	default:
 		// It beats seq, but neither factor alone is decided.
 		v.Word, v.Gain = WordUndecided, "undecided"
@@ -110,7 +110,7 @@ func (a *Analysis) verdict(w *Workload, k int) *Verdict {
 		}
 		v.Waiting = append(v.Waiting, bp.Cell, best.One)
 		fmt.Fprintf(&b, "%s: %s beats seq, %s at %d cores, but neither its concurrency gain (%s) nor its parallel gain (%s) alone is decided",
-			v.Word, best.Model, v.Speedup, k, short(claimEst(c)), short(claimEst(p)))
+			v.Word, best.Model, v.Decided, k, short(claimEst(c)), short(claimEst(p)))
 		if t := roundsText(v.MoreRounds); t != "" {
 			b.WriteString("; " + t)
 		}

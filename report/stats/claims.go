@@ -350,11 +350,7 @@ func (cs *Claims) interval(d, se, df, level float64) (lo, hi float64) {
 // never a narrower one) so that the many claims of a report share a few
 // hundred evaluations of the inverse incomplete beta function.
 func (cs *Claims) tQuantile(p, df float64) float64 {
-	if df > 1e5 {
-		df = 1e5
-	}
-	scale := math.Pow(10, math.Floor(math.Log10(df))-2)
-	df = math.Max(math.Floor(df/scale)*scale, math.Min(df, 0.01))
+	df = roundDF(df)
 	k := [2]float64{p, df}
 	if q, ok := cs.quantile[k]; ok {
 		return q
@@ -362,6 +358,39 @@ func (cs *Claims) tQuantile(p, df float64) float64 {
 	q := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}.Quantile(p)
 	cs.quantile[k] = q
 	return q
+}
+
+// Speedup estimates x's speedup over ref: the ratio of their geometric
+// means, exp(mean ln ref − mean ln x), with its two-sided Welch interval at
+// confidence conf from the sides' moderated noise. It is the estimator
+// every claim decides on; its interval is the claim's before any
+// correction for multiplicity, the one a chart's error bar shows. Without
+// noise on either side the interval is [0, +Inf].
+func Speedup(x, ref Side, conf float64) (ratio, lo, hi float64) {
+	if x.Sample.N == 0 || ref.Sample.N == 0 {
+		return math.NaN(), math.NaN(), math.NaN()
+	}
+	d := ref.Sample.Mean - x.Sample.Mean
+	se, df := welch(x, ref)
+	switch {
+	case df <= 0 || math.IsNaN(se):
+		return math.Exp(d), 0, math.Inf(1)
+	case se == 0:
+		return math.Exp(d), math.Exp(d), math.Exp(d)
+	}
+	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: roundDF(df)}.Quantile(1 - (1-conf)/2)
+	return math.Exp(d), math.Exp(d - t*se), math.Exp(d + t*se)
+}
+
+// roundDF rounds degrees of freedom down to three significant digits (a
+// slightly wider interval, never a narrower one), so that many intervals
+// share a few quantiles.
+func roundDF(df float64) float64 {
+	if df > 1e5 {
+		df = 1e5
+	}
+	scale := math.Pow(10, math.Floor(math.Log10(df))-2)
+	return math.Max(math.Floor(df/scale)*scale, math.Min(df, 0.01))
 }
 
 // robust reports whether a faster or slower decision survives the checks
