@@ -23,7 +23,7 @@ func ModelFamily(m Model) string {
 	switch m.(type) {
 	case *Seq:
 		return FamilyBaseline
-	case *Goroutines, *Pool, *ErrGroup:
+	case *Goroutines, *Pool, *ErrGroup, *InterpPool:
 		return FamilyThreads
 	case *EventLoop, *GILThreads, *GILPool:
 		return FamilyConcurrency

@@ -30,7 +30,7 @@ func (m *GILPool) Run(ctx context.Context, env *workloads.Env, tasks []workloads
 	env, done := blockingSleeps(env)
 	defer done()
 	b := newBatch(ctx, len(tasks))
-	s := &stepper{ctx: b.ctx, probe: m.cfg.probe, gil: newGIL(m.cfg.switchInterval())}
+	s := &stepper{ctx: b.ctx, probe: m.cfg.probe, gil: newGIL(m.cfg.switchInterval()), osThreads: true}
 	b.pool(s, env, tasks, executorWorkers())
 	return b.result()
 }

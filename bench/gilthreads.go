@@ -30,6 +30,6 @@ func (m *GILThreads) Run(ctx context.Context, env *workloads.Env, tasks []worklo
 	env, done := blockingSleeps(env)
 	defer done()
 	b := newBatch(ctx, len(tasks))
-	b.spawn(&stepper{ctx: b.ctx, probe: m.cfg.probe, gil: newGIL(m.cfg.switchInterval())}, env, tasks)
+	b.spawn(&stepper{ctx: b.ctx, probe: m.cfg.probe, gil: newGIL(m.cfg.switchInterval()), osThreads: true}, env, tasks)
 	return b.result()
 }

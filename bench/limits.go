@@ -81,7 +81,7 @@ func CellNeed(model string, tasks []workloads.Task, gomaxprocs int) Need {
 		inFlight = 1
 	case "pool", "errgroup":
 		inFlight = workers
-	case "gil-pool":
+	case "gil-pool", "interp-pool":
 		inFlight = pyWorkers
 	case "procs", "procpool":
 		// Ops run in the workers, each a process with its own limit and

@@ -9,8 +9,9 @@ import (
 	"time"
 )
 
-// designModels are the model names DESIGN.md fixes, in its order.
-var designModels = []string{"seq", "goroutines", "pool", "errgroup", "eventloop", "gil-threads", "gil-pool", "procs", "procpool"}
+// designModels are the model names DESIGN.md fixes, in its order, with
+// interp-pool (Python 3.14's InterpreterPoolExecutor) after gil-pool.
+var designModels = []string{"seq", "goroutines", "pool", "errgroup", "eventloop", "gil-threads", "gil-pool", "interp-pool", "procs", "procpool"}
 
 func TestModelNamesAreTheDesigns(t *testing.T) {
 	var got []string

@@ -96,6 +96,12 @@ func TestSameChecksumsAsExec(t *testing.T) {
 						if o.PID == os.Getpid() || o.Elapsed > o.End-o.Start {
 							t.Errorf("task %d: PID %d (parent %d), elapsed %v over a span of %v", i, o.PID, os.Getpid(), o.Elapsed, o.End-o.Start)
 						}
+					} else if m.Name() == "interp-pool" {
+						// Elapsed is the interpreter's own clock; the span
+						// adds decoding the task and recording the reply.
+						if o.PID != os.Getpid() || o.Elapsed > o.End-o.Start {
+							t.Errorf("task %d: PID %d (want %d), elapsed %v over a span of %v", i, o.PID, os.Getpid(), o.Elapsed, o.End-o.Start)
+						}
 					} else if o.PID != os.Getpid() || o.Elapsed != o.End-o.Start {
 						t.Errorf("task %d: PID %d (want %d), elapsed %v, span %v", i, o.PID, os.Getpid(), o.Elapsed, o.End-o.Start)
 					}
@@ -148,6 +154,15 @@ func TestOverlap(t *testing.T) {
 					if m.Name() == "pool" && limit >= 2 && procs >= 2 && got < 2 {
 						t.Errorf("max overlap %d with %d workers and GOMAXPROCS %d, want ≥ 2", got, limit, procs)
 					}
+				case "interp-pool":
+					// Each interpreter has its own lock: compute overlaps
+					// across them, never beyond the pool's size.
+					if w := int64(executorWorkers()); got > w {
+						t.Errorf("max overlap %d, above the pool's %d interpreters", got, w)
+					}
+					if procs >= 2 && got < 2 {
+						t.Errorf("max overlap %d with GOMAXPROCS %d, want ≥ 2", got, procs)
+					}
 				case "goroutines":
 					if procs >= 2 && got < 2 {
 						t.Errorf("max overlap %d with GOMAXPROCS %d, want ≥ 2", got, procs)
@@ -167,7 +182,7 @@ func TestSleepBatch(t *testing.T) {
 		switch m.Name() {
 		case "goroutines", "eventloop", "gil-threads":
 			lo, hi = d, 100*time.Millisecond
-		case "gil-pool":
+		case "gil-pool", "interp-pool":
 			w := executorWorkers()
 			ideal := time.Duration((n+w-1)/w) * d
 			// A worker's sleeps run one after another, so the ideal is a
@@ -281,9 +296,10 @@ func TestErrorNamesTask(t *testing.T) {
 				if err == nil || !strings.Contains(err.Error(), c.want) {
 					t.Fatalf("got error %v, want one containing %q", err, c.want)
 				}
-				// A worker process's error crosses the pipe as text, so only
+				// A worker process's error crosses the pipe as text, and an
+				// interpreter's crosses as bytes, so only the other
 				// in-process models keep the errno.
-				if c.errIs != nil && !isProcessModel(m) && !errors.Is(err, c.errIs) {
+				if c.errIs != nil && !isProcessModel(m) && m.Name() != "interp-pool" && !errors.Is(err, c.errIs) {
 					t.Errorf("error %v is not %v", err, c.errIs)
 				}
 				if took > 2*time.Second {

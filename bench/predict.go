@@ -55,6 +55,8 @@ func Predict(model string, tasks []workloads.Task, gomaxprocs int) time.Duration
 		return max(cpu, longest)
 	case "gil-pool":
 		return max(cpu, rounds(min(32, gomaxprocs+4))*per)
+	case "interp-pool":
+		return max(cpu/cores, rounds(min(32, gomaxprocs+4))*per)
 	case "procs":
 		return rounds(gomaxprocs) * (per + predictSpawn)
 	case "procpool":

@@ -39,7 +39,7 @@ func TestSleepModes(t *testing.T) {
 		t.Skip("starts worker processes")
 	}
 	env := testEnv(t)
-	precise := map[string]bool{"seq": true, "gil-threads": true, "gil-pool": true, "procs": true, "procpool": true}
+	precise := map[string]bool{"seq": true, "gil-threads": true, "gil-pool": true, "interp-pool": true, "procs": true, "procpool": true}
 	for _, m := range Models(Config{Workers: 1}) {
 		got := map[time.Duration]time.Duration{}
 		for _, d := range []time.Duration{50 * time.Microsecond, 200 * time.Microsecond, time.Millisecond} {

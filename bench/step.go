@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -22,13 +23,21 @@ type stepper struct {
 	ctx   context.Context
 	probe *probe
 	gil   *gil // nil for models without a global lock
+	// osThreads locks a task's goroutine to its OS thread from its first
+	// compute op to its end (see exec); gil-threads and gil-pool set it.
+	osThreads bool
 }
 
 // compute runs the units of a compute op for the task with the given ID and
 // returns the op's value, which equals [workloads.ComputeOp]'s. It checks
 // ctx every 16 units, as ComputeOp does, so that cancelling stops even a
-// long op promptly.
+// long op promptly. Under a GIL a unit of a kernel whose CPython counterpart
+// releases it runs its C part without the lock (see [workloads.UnitReleasing]).
 func (s *stepper) compute(id int, op workloads.Op, seed uint64) (uint64, error) {
+	var r *releaser
+	if s.gil != nil && op.Kernel.ReleasesGIL() {
+		r = &releaser{g: s.gil, p: s.probe}
+	}
 	v := uint64(0)
 	for u := 0; u < op.Units; u++ {
 		if u&15 == 15 {
@@ -39,21 +48,63 @@ func (s *stepper) compute(id int, op workloads.Op, seed uint64) (uint64, error) 
 		if s.gil != nil {
 			s.gil.tick()
 		}
-		v = workloads.UnitFold(v, s.unit(id, op, seed, u))
+		v = workloads.UnitFold(v, s.unit(id, op, seed, u, r))
 	}
 	return v, nil
 }
 
-// unit runs one compute unit, inside the probe's window when there is one.
-func (s *stepper) unit(id int, op workloads.Op, seed uint64, u int) uint64 {
+// unit runs one compute unit, inside the probe's window when there is one;
+// r, when not nil, releases the GIL around the unit's C part.
+func (s *stepper) unit(id int, op workloads.Op, seed uint64, u int, r *releaser) uint64 {
 	p := s.probe
-	if p == nil {
-		return workloads.Unit(op.Kernel, op.Size, seed, u)
+	if r == nil {
+		if p == nil {
+			return workloads.Unit(op.Kernel, op.Size, seed, u)
+		}
+		p.enter(id)
+		v := workloads.Unit(op.Kernel, op.Size, seed, u)
+		p.exit()
+		return v
 	}
-	p.enter(id)
-	v := workloads.Unit(op.Kernel, op.Size, seed, u)
-	p.exit()
+	if p != nil {
+		p.enter(id)
+	}
+	v := workloads.UnitReleasing(op.Kernel, op.Size, seed, u, r)
+	if p != nil {
+		p.exit()
+	}
 	return v
+}
+
+// releaser is Py_BEGIN_ALLOW_THREADS and Py_END_ALLOW_THREADS around the C
+// part of a unit: it releases the GIL, and takes it back afterwards, waiting
+// behind whoever holds it then. The probe sees the held parts in its held
+// window and the C part in its released one.
+type releaser struct {
+	g *gil
+	p *probe
+}
+
+// Release ends the unit's held part and releases the lock.
+func (r *releaser) Release() {
+	if r.p != nil {
+		r.p.exit()
+	}
+	r.g.release()
+	if r.p != nil {
+		r.p.enterReleased()
+	}
+}
+
+// Reacquire ends the unit's C part and takes the lock back.
+func (r *releaser) Reacquire() {
+	if r.p != nil {
+		r.p.exitReleased()
+	}
+	r.g.acquire()
+	if r.p != nil {
+		r.p.enterHeld()
+	}
 }
 
 // exec runs task t to completion on the calling goroutine, blocking in its
@@ -66,6 +117,12 @@ func (s *stepper) exec(env *workloads.Env, t *workloads.Task) (uint64, error) {
 		return 0, err
 	}
 	sum := workloads.Start(t.Seed)
+	locked := false
+	defer func() {
+		if locked {
+			runtime.UnlockOSThread()
+		}
+	}()
 	for i, op := range t.Ops {
 		// A task that gets the GIL after the batch was cancelled must not
 		// run even a few units: tasks queued for the lock stop one by one.
@@ -76,6 +133,22 @@ func (s *stepper) exec(env *workloads.Env, t *workloads.Task) (uint64, error) {
 		var v uint64
 		var err error
 		if op.Kind == workloads.KindCompute {
+			if s.osThreads && !locked {
+				// A CPython thread is an OS thread: a lock handed to a
+				// waiter must wake a thread that sleeps in the kernel, and
+				// it gets a core only when the OS scheduler gives it one,
+				// while the releaser runs on. Locking the goroutine to its
+				// thread makes each park and wake-up of a waiter one of
+				// the OS (the runtime hands the P to the waiter's own
+				// thread and wakes it with a futex), so a contended lock
+				// costs what CPython's does. Only a task that computes
+				// does it, from its first compute op: a task that only
+				// waits never contends and takes no thread, so 10,000
+				// sleeping tasks stay cheap, as they are in CPython
+				// too, where a sleeping thread costs no CPU.
+				runtime.LockOSThread()
+				locked = true
+			}
 			v, err = s.compute(t.ID, op, seed)
 		} else {
 			if s.gil != nil {
@@ -197,28 +270,86 @@ func (b *batch) result() ([]Outcome, error) {
 
 // probe measures how many compute units run at once: an in-flight counter
 // wrapped around the execution of every unit, and the maximum it reached.
+// Under a GIL, a unit of a kernel that releases it is watched in two
+// windows: its held parts in the first counter (which must never exceed
+// one) and its C part, run without the lock, in a second (which may).
 // Tests set it through Config; models never read it back.
 type probe struct {
 	inFlight atomic.Int64
 	max      atomic.Int64
 	units    atomic.Int64
+	// released and releasedMax count the C parts running without the GIL.
+	released    atomic.Int64
+	releasedMax atomic.Int64
 	// onUnit, if set, is called as each unit starts, inside the window,
 	// with the task's ID.
 	onUnit func(id int)
+
+	// parent, when set, sees every window this probe sees: a model with
+	// several interpreters (interp-pool) gives each its own child probe,
+	// so that a test measures the overlap within one and across all.
+	parent   *probe
+	mu       sync.Mutex
+	children []*probe
+
+	// Tasks and replies encoded and decoded by a model whose tasks cross
+	// between interpreters as bytes (interp-pool).
+	tasksEncoded, tasksDecoded     atomic.Int64
+	repliesEncoded, repliesDecoded atomic.Int64
 }
 
+// child returns a new probe whose windows also count in p, and records it
+// in p.children.
+func (p *probe) child() *probe {
+	c := &probe{parent: p}
+	p.mu.Lock()
+	p.children = append(p.children, c)
+	p.mu.Unlock()
+	return c
+}
+
+// enter opens the held window of a new unit.
 func (p *probe) enter(id int) {
-	n := p.inFlight.Add(1)
-	for {
-		m := p.max.Load()
-		if n <= m || p.max.CompareAndSwap(m, n) {
-			break
+	for q := p; q != nil; q = q.parent {
+		raiseMax(&q.max, q.inFlight.Add(1))
+		q.units.Add(1)
+		if q.onUnit != nil {
+			q.onUnit(id)
 		}
 	}
-	p.units.Add(1)
-	if p.onUnit != nil {
-		p.onUnit(id)
+}
+
+// enterHeld opens the held window again, after a unit's C part.
+func (p *probe) enterHeld() {
+	for q := p; q != nil; q = q.parent {
+		raiseMax(&q.max, q.inFlight.Add(1))
 	}
 }
 
-func (p *probe) exit() { p.inFlight.Add(-1) }
+func (p *probe) exit() {
+	for q := p; q != nil; q = q.parent {
+		q.inFlight.Add(-1)
+	}
+}
+
+func (p *probe) enterReleased() {
+	for q := p; q != nil; q = q.parent {
+		raiseMax(&q.releasedMax, q.released.Add(1))
+	}
+}
+
+func (p *probe) exitReleased() {
+	for q := p; q != nil; q = q.parent {
+		q.released.Add(-1)
+	}
+}
+
+// raiseMax raises m to n if n is larger.
+func raiseMax(m *atomic.Int64, n int64) {
+	for {
+		v := m.Load()
+		if n <= v || m.CompareAndSwap(v, n) {
+			return
+		}
+	}
+}
