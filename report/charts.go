@@ -48,7 +48,7 @@ func (a *Analysis) Charts() []*chart.Chart {
 	return out
 }
 
-const ciNote = "Error bars: 95% CI of the ratio of medians (bounds of both medians' CIs combined, conservative)."
+const ciNote = "Error bars: 95% CI of the ratio of geometric means (Welch, the run's moderated noise), the estimator the verdicts decide on."
 
 func (a *Analysis) speedupChart(w *Workload) *chart.Chart {
 	c := chart.New("speedup-"+w.Name, prose.Kinded(w.Name, w.Kind)+": speedup over seq at 1 core (×) vs cores",
@@ -353,6 +353,10 @@ func (a *Analysis) dotChart(file, title, ylabel string, d *Dots, ref float64, un
 	return c
 }
 
+// The winner map's tiles, in data units around each cell's centre: nearly
+// the whole cell, with a white gap between tiles.
+const tileHalfW, tileHalfH = 0.48, 0.46
+
 // winnerChart draws the winner map: a cell per workload and core count,
 // coloured by the winning model, labelled with where its gain came from.
 func (a *Analysis) winnerChart() *chart.Chart {
@@ -412,12 +416,12 @@ func (a *Analysis) winnerChart() *chart.Chart {
 					}
 				}
 			}
-			c.AddTile(x, y, 0.48, 0.46, fill)
+			c.AddTile(x, y, tileHalfW, tileHalfH, fill)
 			at = append(at, chart.Point{X: x, Y: y})
 			labels = append(labels, text)
 		}
 	}
-	c.AddText(at, labels, vg.Points(11), color.Black, draw.XCenter, draw.YCenter, vg.Point{})
+	c.AddTileLabels(at, labels, tileHalfW, tileHalfH, vg.Points(11), color.Black)
 	a.M.SortModels(legendModels)
 	for _, m := range legendModels {
 		c.AddLegend(m, chart.Swatch{Color: chart.Lighten(a.M.Style(m, 0).Color, 0.55)})

@@ -2,7 +2,10 @@ package report
 
 import (
 	"math"
+	"strings"
 	"testing"
+
+	"gonum.org/v1/plot/vg"
 )
 
 // On both reference sets, every chart's winner is its verdict's: the Go
@@ -46,6 +49,36 @@ func TestChartWinnerIsVerdictWinner(t *testing.T) {
 				t.Fatal("no verdict with a winner: nothing checked")
 			}
 			t.Logf("%d verdicts with a winner checked", checked)
+		})
+	}
+}
+
+// The winner map's labels fit their tiles on both reference sets: each
+// label's text, as drawn, is no wider and no taller than its tile less
+// the padding, at 6.5 points or more.
+func TestWinnerLabelsFitTiles(t *testing.T) {
+	for _, ref := range referenceSets {
+		t.Run(ref.name, func(t *testing.T) {
+			a := analyzeBytes(t, ref.name, readRounds(t, ref.path, nil))
+			c := a.winnerChart()
+			if _, err := c.PNG(); err != nil {
+				t.Fatal(err)
+			}
+			fits := c.TileFits()
+			if len(fits) != len(a.Workloads)*len(a.Cores) {
+				t.Fatalf("%d labels drawn, want one per workload and core count (%d)", len(fits), len(a.Workloads)*len(a.Cores))
+			}
+			pad := 2 * vg.Points(3)
+			wrapped := 0
+			for _, f := range fits {
+				if f.Overflowed || f.TextW > f.TileW-pad || f.TextH > f.TileH-pad {
+					t.Errorf("label %q: text %.1f×%.1f pt in a tile of %.1f×%.1f pt", f.Label, f.TextW, f.TextH, f.TileW, f.TileH)
+				}
+				if strings.Count(f.Label, "\n") > 1 {
+					wrapped++
+				}
+			}
+			t.Logf("%d labels fit; %d wrapped beyond two lines", len(fits), wrapped)
 		})
 	}
 }

@@ -58,7 +58,8 @@ type Chart struct {
 	Legend plot.Legend
 
 	notes  []string
-	ylabel string // drawn by the chart, not by gonum: see draw
+	ylabel string      // drawn by the chart, not by gonum: see draw
+	tiles  *tileLabels // AddTileLabels's, if any
 }
 
 // New returns an empty chart with the report's fonts, a light grid and a

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
 
 	"github.com/concbench/concbench/report/stats"
 )
@@ -150,4 +151,30 @@ func ExampleTrimNum() {
 	// 100 100 ms
 	// 12k 12 s
 	// 2.5M 2500 s
+}
+
+// A label too wide for its tile wraps after its "+" before it shrinks,
+// and a label that fits is drawn as asked.
+func TestFitLabel(t *testing.T) {
+	for _, tc := range []struct {
+		label         string
+		width, height vg.Length
+		wantLines     int
+		wantShrunk    bool
+	}{
+		{"pool 2.01×\nparallelism", 200, 60, 2, false},
+		{"goroutines 3.94×\nconcurrency + parallelism", 90, 60, 3, false},
+		{"goroutines 3.94×\nconcurrency + parallelism", 70, 30, 3, true},
+	} {
+		lines, _, fit := fitLabel(tc.label, vg.Points(11), tc.width, tc.height)
+		if len(lines) != tc.wantLines || fit.Shrunk != tc.wantShrunk {
+			t.Errorf("fitLabel(%q, %v×%v) = %q (shrunk %v), want %d lines, shrunk %v", tc.label, tc.width, tc.height, lines, fit.Shrunk, tc.wantLines, tc.wantShrunk)
+		}
+		if len(lines) == 3 && lines[1] != "concurrency +" {
+			t.Errorf("fitLabel(%q): second line %q, want %q", tc.label, lines[1], "concurrency +")
+		}
+		if !fit.Overflowed && (fit.TextW > tc.width || fit.TextH > tc.height) {
+			t.Errorf("fitLabel(%q): %v×%v does not fit %v×%v", tc.label, fit.TextW, fit.TextH, tc.width, tc.height)
+		}
+	}
 }
