@@ -3,6 +3,7 @@ package bench
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"time"
 
 	"github.com/concbench/concbench/workloads"
@@ -87,6 +88,33 @@ func ProfileNamed(name string) (Profile, error) {
 		}
 	}
 	return Profile{}, fmt.Errorf("unknown profile %q (want smoke, quick, standard or full)", name)
+}
+
+// Settings returns the profile's run settings as the key=value lines that
+// `concbench describe -settings` prints and the runners read, in this
+// order: name, rounds, benchtime, budget, py-rounds, py-tasks,
+// py-max-fanout, py-max-op, py-overhead-tasks. Shell and Python read them,
+// so durations are plain seconds with an "s" suffix ("90s", not
+// time.Duration's "1m30s"), which bash arithmetic (the "s" stripped) and
+// Python's float() both take.
+func (p Profile) Settings() []string {
+	return []string{
+		"name=" + p.Name,
+		"rounds=" + strconv.Itoa(p.Rounds),
+		"benchtime=" + p.BenchTime,
+		"budget=" + seconds(p.Budget),
+		"py-rounds=" + strconv.Itoa(p.PyRounds),
+		"py-tasks=" + strconv.Itoa(p.PyTasks),
+		"py-max-fanout=" + strconv.Itoa(p.PyMaxFanout),
+		"py-max-op=" + seconds(p.PyMaxOp),
+		"py-overhead-tasks=" + strconv.Itoa(p.PyOverheadTasks),
+	}
+}
+
+// seconds formats d as seconds with an "s" suffix, as short as exact:
+// 90s, 0s, 0.5s.
+func seconds(d time.Duration) string {
+	return strconv.FormatFloat(d.Seconds(), 'f', -1, 64) + "s"
 }
 
 // Batch is one sub-benchmark of the matrix before a model is chosen: the

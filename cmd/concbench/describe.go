@@ -4,8 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strconv"
-	"time"
 
 	"github.com/concbench/concbench/bench"
 )
@@ -48,7 +46,7 @@ func describeCmd(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if *settings {
-		for _, l := range profileSettings(p) {
+		for _, l := range p.Settings() {
 			fmt.Fprintln(stdout, l)
 		}
 		return 0
@@ -62,28 +60,4 @@ func describeCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, l)
 	}
 	return 0
-}
-
-// profileSettings returns the key=value lines of describe -settings, in
-// their fixed order. Shell and Python read them, so durations are plain
-// seconds with an "s" suffix ("90s", not time.Duration's "1m30s"), which
-// both bash arithmetic (after stripping the "s") and float() take.
-func profileSettings(p bench.Profile) []string {
-	return []string{
-		"name=" + p.Name,
-		"rounds=" + strconv.Itoa(p.Rounds),
-		"benchtime=" + p.BenchTime,
-		"budget=" + seconds(p.Budget),
-		"py-rounds=" + strconv.Itoa(p.PyRounds),
-		"py-tasks=" + strconv.Itoa(p.PyTasks),
-		"py-max-fanout=" + strconv.Itoa(p.PyMaxFanout),
-		"py-max-op=" + seconds(p.PyMaxOp),
-		"py-overhead-tasks=" + strconv.Itoa(p.PyOverheadTasks),
-	}
-}
-
-// seconds formats d as seconds with an "s" suffix, as short as exact:
-// 90s, 0s, 0.5s.
-func seconds(d time.Duration) string {
-	return strconv.FormatFloat(d.Seconds(), 'f', -1, 64) + "s"
 }

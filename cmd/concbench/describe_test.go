@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -38,7 +39,7 @@ func TestProfileSettingsRoundTrip(t *testing.T) {
 		"py-max-op", "py-overhead-tasks"}
 	for _, p := range bench.Profiles() {
 		t.Run(p.Name, func(t *testing.T) {
-			lines := profileSettings(p)
+			lines := p.Settings()
 			if len(lines) != len(keys) {
 				t.Fatalf("%d lines, want %d: %q", len(lines), len(keys), lines)
 			}
@@ -97,19 +98,23 @@ func validBenchTime(s string) bool {
 	return err == nil && d > 0
 }
 
-func TestSeconds(t *testing.T) {
+// TestSettingsDurations checks the durations' form on values no profile
+// has yet: whole seconds stay integers, others are as short as exact, never
+// time.Duration's "1m30s" or "500ms", which the runners do not parse.
+func TestSettingsDurations(t *testing.T) {
 	for _, tc := range []struct {
-		d    time.Duration
-		want string
+		budget, maxOp time.Duration
+		want          []string
 	}{
-		{0, "0s"},
-		{90 * time.Second, "90s"},
-		{10 * time.Minute, "600s"},
-		{500 * time.Millisecond, "0.5s"},
-		{1500 * time.Microsecond, "0.0015s"},
+		{0, 90 * time.Second, []string{"budget=0s", "py-max-op=90s"}},
+		{10 * time.Minute, 20 * time.Second, []string{"budget=600s", "py-max-op=20s"}},
+		{500 * time.Millisecond, 1500 * time.Microsecond, []string{"budget=0.5s", "py-max-op=0.0015s"}},
 	} {
-		if got := seconds(tc.d); got != tc.want {
-			t.Errorf("seconds(%v) = %q, want %q", tc.d, got, tc.want)
+		lines := bench.Profile{Name: "x", Budget: tc.budget, PyMaxOp: tc.maxOp}.Settings()
+		for _, w := range tc.want {
+			if !slices.Contains(lines, w) {
+				t.Errorf("budget %v, max-op %v: settings lack %q: %q", tc.budget, tc.maxOp, w, lines)
+			}
 		}
 	}
 }
