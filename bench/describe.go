@@ -2,6 +2,7 @@ package bench
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -38,6 +39,7 @@ func ModelFamily(m Model) string {
 //
 //	matrix-benchmarks: BenchmarkCores BenchmarkMix …
 //	matrix-models: seq:baseline goroutines:threads … (report order)
+//	matrix-gil-release: hash:0.06 gzip:0.085
 //	matrix-cores: workload=hash:64:1.46ms:cpu:compute workload=sleep:64:5ms:io:sleep …
 //
 // A benchmark's line lists its batches in order, each as
@@ -46,6 +48,11 @@ func ModelFamily(m Model) string {
 // calibrated unit cost plus its waits; for BenchmarkConvoy, of the tasks
 // whose latency it reports: their no-load latency), its kind (cpu, io or
 // mixed) and the kinds of its ops joined by "+".
+//
+// matrix-gil-release lists, in kernel order, the matrix's kernels whose
+// CPython counterpart releases the GIL for the C part of each unit, each
+// with its held share ([workloads.Kernel.HeldShare]), which the GIL models
+// run holding the lock; a kernel not listed holds it throughout.
 func Describe(p Profile, gomaxprocs int) ([]ConfigLine, error) {
 	var benches, models []string
 	for _, n := range SweepNames() {
@@ -54,10 +61,8 @@ func Describe(p Profile, gomaxprocs int) ([]ConfigLine, error) {
 	for _, m := range Models(Config{}) {
 		models = append(models, m.Name()+":"+ModelFamily(m))
 	}
-	lines := []ConfigLine{
-		{"matrix-benchmarks", strings.Join(benches, " ")},
-		{"matrix-models", strings.Join(models, " ")},
-	}
+	var sweeps []ConfigLine
+	used := map[workloads.Kernel]bool{}
 	for _, n := range SweepNames() {
 		sw, err := BuildSweep(p, n, gomaxprocs)
 		if err != nil {
@@ -66,10 +71,28 @@ func Describe(p Profile, gomaxprocs int) ([]ConfigLine, error) {
 		var entries []string
 		for _, b := range sw.Batches {
 			entries = append(entries, batchEntry(b))
+			for _, t := range b.Tasks {
+				for _, op := range t.Ops {
+					if op.Kind == workloads.KindCompute {
+						used[op.Kernel] = true
+					}
+				}
+			}
 		}
-		lines = append(lines, ConfigLine{"matrix-" + strings.ToLower(n), strings.Join(entries, " ")})
+		sweeps = append(sweeps, ConfigLine{"matrix-" + strings.ToLower(n), strings.Join(entries, " ")})
 	}
-	return lines, nil
+	var release []string
+	for _, k := range workloads.Kernels() {
+		if used[k] && k.ReleasesGIL() {
+			release = append(release, k.String()+":"+strconv.FormatFloat(k.HeldShare(), 'g', -1, 64))
+		}
+	}
+	lines := []ConfigLine{
+		{"matrix-benchmarks", strings.Join(benches, " ")},
+		{"matrix-models", strings.Join(models, " ")},
+		{"matrix-gil-release", strings.Join(release, " ")},
+	}
+	return append(lines, sweeps...), nil
 }
 
 // batchEntry is one batch's PARTS:TASKS:NOMINAL:KIND:OPS.

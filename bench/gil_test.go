@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -141,5 +142,55 @@ func TestGILConvoy(t *testing.T) {
 	// so that a loaded machine under -race cannot make this flaky.
 	if slow < 2*fast || slow < 100*time.Millisecond {
 		t.Errorf("latency %v at 1 ms, %v at 20 ms: no convoy effect", fast, slow)
+	}
+}
+
+// TestGILReleasesInC measures, at GOMAXPROCS 2, what runs at once under the
+// GIL models: for a kernel whose CPython counterpart releases the GIL (hash,
+// gzip), the C parts of two units run together while their held parts never
+// overlap; for primes, pure Python, nothing is ever released.
+func TestGILReleasesInC(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	models := []struct {
+		name string
+		new  func(Config) Model
+	}{
+		{"gil-threads", func(c Config) Model { return NewGILThreads(c) }},
+		{"gil-pool", func(c Config) Model { return NewGILPool(c) }},
+	}
+	kernels := []struct {
+		k        workloads.Kernel
+		releases bool
+	}{
+		{workloads.Hash, true},
+		{workloads.Gzip, true},
+		{workloads.Primes, false},
+	}
+	const n, units = 8, 20
+	for _, m := range models {
+		for _, k := range kernels {
+			t.Run(m.name+"/"+k.k.String(), func(t *testing.T) {
+				var tasks []workloads.Task
+				for i := range n {
+					tasks = append(tasks, workloads.Task{ID: i, Seed: uint64(i), Ops: []workloads.Op{workloads.Compute(k.k, units)}})
+				}
+				p := &probe{}
+				runModel(t, m.new(Config{probe: p}), testEnv(t), tasks)
+				held, released := p.max.Load(), p.releasedMax.Load()
+				t.Logf("max overlap: held parts %d, C parts %d, over %d units", held, released, p.units.Load())
+				if got := p.units.Load(); got != n*units {
+					t.Fatalf("probe saw %d units, want %d", got, n*units)
+				}
+				if held != 1 {
+					t.Errorf("held parts overlapped %d at once, want exactly 1", held)
+				}
+				if k.releases && released < 2 {
+					t.Errorf("C parts overlapped %d at once, want ≥ 2", released)
+				}
+				if !k.releases && released != 0 {
+					t.Errorf("%d C parts ran without the lock for a kernel that never releases it", released)
+				}
+			})
+		}
 	}
 }
