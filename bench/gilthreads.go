@@ -12,8 +12,11 @@ import (
 // A holder hands the lock over between compute units once another task has
 // waited for the switch interval (Config.SwitchInterval, default 5 ms, as
 // sys.getswitchinterval()), so a task coming back from I/O waits up to that
-// long behind a CPU-bound one: the convoy effect. Each task costs about
-// 740 ns here (2-CPU AMD EPYC, Go 1.26).
+// long behind a CPU-bound one: the convoy effect. A unit of a kernel whose
+// CPython counterpart releases the GIL (hash, gzip) runs its C part without
+// the lock, so those units' C parts overlap on several cores (see
+// [workloads.Kernel.HeldShare]). Its cost per task is measured, with the
+// other models', by go test ./bench -run '^$' -bench Dispatch.
 type GILThreads struct {
 	cfg Config
 }

@@ -212,7 +212,7 @@ func (b *batch) now() time.Duration { return time.Since(b.t0) }
 // run runs task i with s from start, records its outcome or its error, and
 // returns when the task ended. A worker that runs tasks one after another
 // passes the end of one as the start of the next, which saves a clock read
-// per task (25 ns here, a quarter of the cheapest model's dispatch cost).
+// per task, a sizeable share of the cheapest models' dispatch cost.
 // Under a GIL the task's start is taken before it waits for the lock, so its
 // latency includes that wait, as a Python thread's would.
 func (b *batch) run(s *stepper, env *workloads.Env, tasks []workloads.Task, i int, start time.Duration) time.Duration {
