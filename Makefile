@@ -35,6 +35,7 @@ test: deps fmt-check vet lint-workflows test-fleet cross test-python
 # interpreter for them is. One that is missing, does not run or is older
 # than 3.9 is skipped with a line saying so.
 test-python:
+	@$(if $(CONCBENCH_PYTHONS),,echo "test-python: CONCBENCH_PYTHONS is not set: python3 only, no other interpreter (CPython 3.14: CONCBENCH_PYTHONS=\"python3 \$$(../shared/tools/get-python3.14)\")";)
 	@for py in $(or $(CONCBENCH_PYTHONS),python3); do \
 		if ! command -v "$$py" >/dev/null 2>&1; then \
 			echo "test-python: skipping $$py: not found"; continue; \
