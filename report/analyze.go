@@ -242,7 +242,46 @@ type Verdict struct {
 	// Waiting are the cells whose undecided claims an undecided verdict
 	// waits on: the ones more rounds should re-run.
 	Waiting []*Cell
-	Text    string
+
+	// What the verdict's words are written from (words.go), all decided
+	// before any is worded.
+
+	// Conc and Par are the winner's concurrency gain (its claim against
+	// seq at 1 core) and its parallel gain (k cores against 1).
+	Conc, Par *stats.Claim
+	// RunnerUp is the second fastest model when the winner is the
+	// fastest and the two are within the margin or undecided; Faster is
+	// the fastest model by estimate when it is not the winner (its claim
+	// undecided).
+	RunnerUp, Faster *Rival
+	// Within and Slower are the other models within the margin of seq
+	// and slower than seq.
+	Within, Slower []string
+	// Best is, when no model wins, the fastest; Lead the fastest still
+	// undecided, OthersUndecided how many more are, and OnEdge how many
+	// of them sit on the margin's edge (no number of rounds decides them).
+	Best, Lead      *Rival
+	OthersUndecided int
+	OnEdge          int
+	// Fit is the winner's fitted law when the verdict is at the largest
+	// core count and its gain is parallel; Rejected says every law fitted
+	// to it missed (the lack-of-fit test).
+	Fit      *Fit
+	Rejected bool
+	// Python are the CPython models beside their Go counterparts here.
+	Python []*PyRow
+
+	// Text is the verdict in plain words (words.go).
+	Text string
+}
+
+// A Rival is a model a verdict names beside its winner: its speedup over
+// seq with the interval its claim was decided by, and the outcome of that
+// claim (or of its claim against the winner, for a runner-up).
+type Rival struct {
+	Model   string
+	Speedup Estimate
+	Outcome stats.Outcome
 }
 
 // A Missing entry is a cell or analysis the input lacks, and why.
@@ -407,6 +446,7 @@ func Analyze(s *Set, opt Options) (*Analysis, error) {
 	a.claims()
 	a.fits()
 	a.verdicts()
+	a.words()
 	a.findings()
 	a.warnings()
 	return a, nil

@@ -10,7 +10,7 @@ import (
 	"github.com/concbench/concbench/report/stats"
 )
 
-// verdicts writes one verdict per workload and core count from the
+// verdicts decides one verdict per workload and core count from the
 // significance-gated factors of the best Go model's speedup.
 func (a *Analysis) verdicts() {
 	for _, w := range a.Workloads {
@@ -18,11 +18,6 @@ func (a *Analysis) verdicts() {
 			if v := a.verdict(w, k); v != nil {
 				a.Verdicts = append(a.Verdicts, v)
 			}
-		}
-	}
-	for _, g := range a.Generic {
-		for _, b := range g.Benches {
-			b.Text = genericText(b, a.marginText(), a.PredictAt)
 		}
 	}
 }
@@ -41,25 +36,20 @@ func (a *Analysis) wordNone() string {
 	return "no model beats seq by more than " + a.marginText()
 }
 
-// verdict writes the plain-words result for workload w at k cores from the
-// decided claims: the fastest Go model that beats seq at 1 core by more
-// than the margin, and which of its two factors — the concurrency gain (at
-// 1 core) and the parallel gain (1 → k cores) — beat the margin too.
+// verdict decides workload w at k cores from the decided claims: the
+// fastest Go model that beats seq at 1 core by more than the margin, and
+// which of its two factors — the concurrency gain (at 1 core) and the
+// parallel gain (1 → k cores) — beat the margin too. It returns the
+// decision as a struct; words (words.go) writes it in plain words.
 func (a *Analysis) verdict(w *Workload, k int) *Verdict {
 	if w.Base == nil {
 		return nil
 	}
 	v := &Verdict{Workload: w.Name, Kind: w.Kind, Cores: k, Oversub: a.Set.Oversubscribed(k)}
-	head := prose.Kinded(w.Name, w.Kind) + fmt.Sprintf(", %d %s", k, prose.Plural(k, "core"))
-	if v.Oversub {
-		head += " (oversubscribed)"
-	}
 	models := ranked(w, k, lang{})
 	if len(models) == 0 {
 		return nil
 	}
-	var b strings.Builder
-	b.WriteString(head + ": ")
 	var winners []*Scaling
 	for _, s := range models {
 		if s.Point(k).VsBase.Outcome == stats.Faster {
@@ -67,40 +57,23 @@ func (a *Analysis) verdict(w *Workload, k int) *Verdict {
 		}
 	}
 	if len(winners) == 0 {
-		a.noWinner(v, &b, w, models, k)
-		v.Text = b.String()
+		a.noWinner(v, w, models, k)
 		return v
 	}
 	best := winners[0]
 	bp := best.Point(k)
 	v.Winner, v.Decided = best.Model, claimEst(bp.VsBase)
 	c, p := bp.ConcClaim, bp.VsOne
+	v.Conc, v.Par = c, p
 	cWins := c != nil && c.Outcome == stats.Faster
 	pWins := k > 1 && p != nil && p.Outcome == stats.Faster
 	switch {
 	case k == 1 || cWins && !pWins:
 		v.Word, v.Gain = WordConcurrency, "concurrency"
-		fmt.Fprintf(&b, "%s: %s %s over seq", v.Word, best.Model, v.Decided)
-		if k > 1 {
-			switch p.Outcome {
-			case stats.Within:
-				fmt.Fprintf(&b, "; more cores add nothing beyond %s", a.marginText())
-			case stats.Slower:
-				fmt.Fprintf(&b, "; more cores cost it (%s of its 1-core speed)", short(claimEst(p)))
-			default:
-				fmt.Fprintf(&b, "; whether more cores add is undecided (%s)", claimEst(p))
-			}
-		}
 	case pWins && !cWins:
 		v.Word, v.Gain = WordParallelism, "parallelism"
-		fmt.Fprintf(&b, "%s: %s %s at %d cores", v.Word, best.Model, v.Decided, k)
-		if c != nil && c.Outcome == stats.Undecided {
-			fmt.Fprintf(&b, " (concurrency gain %s undecided)", claimEst(c))
-		}
 	case pWins && cWins:
 		v.Word, v.Gain = WordBoth, "both"
-		fmt.Fprintf(&b, "%s: %s %s = %s concurrency × %s from %d cores",
-			v.Word, best.Model, v.Decided, short(claimEst(c)), short(claimEst(p)), k)
 	default:
 		// It beats seq, but neither factor alone is decided.
 		v.Word, v.Gain = WordUndecided, "undecided"
@@ -109,115 +82,76 @@ func (a *Analysis) verdict(w *Workload, k int) *Verdict {
 			v.Waiting = append(v.Waiting, best.One, w.Base)
 		}
 		v.Waiting = append(v.Waiting, bp.Cell, best.One)
-		fmt.Fprintf(&b, "%s: %s beats seq, %s at %d cores, but neither its concurrency gain (%s) nor its parallel gain (%s) alone is decided",
-			v.Word, best.Model, v.Decided, k, short(claimEst(c)), short(claimEst(p)))
-		if t := roundsText(v.MoreRounds); t != "" {
-			b.WriteString("; " + t)
-		}
 	}
 	if r := w.RunnerUp[k]; r != nil && models[0] == best && len(models) > 1 {
-		second := models[1]
-		switch r.Outcome {
-		case stats.Within:
-			fmt.Fprintf(&b, " (%s %s is within %s of it)", second.Model, short(claimEst(second.Point(k).VsBase)), a.marginText())
-		case stats.Undecided:
-			fmt.Fprintf(&b, " (%s %s: which is faster is undecided)", second.Model, short(claimEst(second.Point(k).VsBase)))
+		if r.Outcome == stats.Within || r.Outcome == stats.Undecided {
+			v.RunnerUp = rival(models[1], k, r.Outcome)
 		}
 	} else if models[0] != best {
-		fmt.Fprintf(&b, " (%s reaches %s but is undecided)", models[0].Model, short(claimEst(models[0].Point(k).VsBase)))
+		v.Faster = rival(models[0], k, models[0].Point(k).VsBase.Outcome)
 	}
-	var nothing, slower []string
 	for _, s := range models {
 		if s == best {
 			continue
 		}
 		switch s.Point(k).VsBase.Outcome {
 		case stats.Within:
-			nothing = append(nothing, s.Model)
+			v.Within = append(v.Within, s.Model)
 		case stats.Slower:
-			slower = append(slower, s.Model)
+			v.Slower = append(v.Slower, s.Model)
 		}
-	}
-	if len(nothing) > 0 {
-		fmt.Fprintf(&b, "; %s %s nothing beyond %s", prose.JoinAnd(nothing), prose.Verb(len(nothing), "gains", "gain"), a.marginText())
-	}
-	if len(slower) > 0 {
-		fmt.Fprintf(&b, "; %s %s slower than seq", prose.JoinAnd(slower), prose.Verb(len(slower), "is", "are"))
 	}
 	if k == a.MaxCores && v.Gain != "concurrency" && scales(best) {
-		if f := best.Fit(); f != nil {
-			if p := predictions(*f, a.PredictAt); p != "" {
-				fmt.Fprintf(&b, "; fitted to it, %s predicts %s", lawName(f.Law), p)
-			}
-		} else if best.Rejected && len(a.PredictAt) > 0 {
-			fmt.Fprintf(&b, "; its gain is no scaling law's shape (the lack-of-fit test rejects every law fitted to it), so nothing predicts beyond %d cores", k)
-		}
+		v.Fit, v.Rejected = best.Fit(), best.Fit() == nil && best.Rejected
 	}
-	if note := a.pyNote(w, k); note != "" {
-		b.WriteString(". " + note)
-	}
-	v.Text = b.String()
+	v.Python = a.pyRows(w, k)
 	return v
 }
 
-// noWinner writes the verdict when no model decidedly beats seq: every
+// rival is model s at k cores as a verdict mentions it beside the winner.
+func rival(s *Scaling, k int, o stats.Outcome) *Rival {
+	return &Rival{Model: s.Model, Speedup: claimEst(s.Point(k).VsBase), Outcome: o}
+}
+
+// noWinner decides the verdict when no model decidedly beats seq: every
 // model within the margin or slower, or some still undecided.
-func (a *Analysis) noWinner(v *Verdict, b *strings.Builder, w *Workload, models []*Scaling, k int) {
+func (a *Analysis) noWinner(v *Verdict, w *Workload, models []*Scaling, k int) {
 	best := models[0]
-	var undecided []*stats.Claim
-	var slower []string
+	v.Best = rival(best, k, best.Point(k).VsBase.Outcome)
+	undecided := 0
 	for _, s := range models {
 		switch c := s.Point(k).VsBase; c.Outcome {
 		case stats.Undecided:
-			undecided = append(undecided, c)
+			undecided++
 			v.Waiting = append(v.Waiting, s.Point(k).Cell, w.Base)
 		case stats.Slower:
-			slower = append(slower, s.Model)
+			v.Slower = append(v.Slower, s.Model)
 		}
 	}
-	if len(undecided) == 0 {
+	if undecided == 0 {
 		v.Word, v.Gain = a.wordNone(), "none"
-		fmt.Fprintf(b, "%s (best: %s %s)", v.Word, best.Model, claimEst(best.Point(k).VsBase))
-		if len(slower) > 0 {
-			fmt.Fprintf(b, "; %s %s slower than seq", prose.JoinAnd(slower), prose.Verb(len(slower), "is", "are"))
-		}
 		return
 	}
 	v.Word, v.Gain = WordUndecided, "undecided"
+	v.Slower = nil
 	// The undecided model with the highest speedup is the verdict's
 	// subject; the rounds are those that would decide every estimable one.
-	var lead *Scaling
-	never := 0
 	for _, s := range models {
 		c := s.Point(k).VsBase
 		if c.Outcome != stats.Undecided {
 			continue
 		}
-		if lead == nil {
-			lead = s
+		if v.Lead == nil {
+			v.Lead = rival(s, k, c.Outcome)
 		}
 		if c.MoreRounds < 0 {
-			never++
+			v.OnEdge++
 		}
 		v.MoreRounds = max(v.MoreRounds, c.MoreRounds)
 	}
+	v.OthersUndecided = undecided - 1
 	if v.MoreRounds == 0 {
 		v.MoreRounds = -1
-	}
-	fmt.Fprintf(b, "%s: %s %s over seq is not decided against the %s margin", v.Word, lead.Model, claimEst(lead.Point(k).VsBase), a.marginText())
-	if n := len(undecided); n > 1 {
-		fmt.Fprintf(b, ", nor are %d other %s", n-1, prose.Plural(n-1, "model"))
-	}
-	if best != lead {
-		fmt.Fprintf(b, " (%s %s is within it)", best.Model, short(claimEst(best.Point(k).VsBase)))
-	}
-	switch {
-	case v.MoreRounds > 0 && never > 0:
-		fmt.Fprintf(b, "; about %d more rounds would likely decide all but %d, whose estimates sit on the margin's edge", v.MoreRounds, never)
-	default:
-		if t := roundsText(v.MoreRounds); t != "" {
-			b.WriteString("; " + t)
-		}
 	}
 }
 
@@ -233,26 +167,16 @@ func soonest(cs ...*stats.Claim) int {
 	return r
 }
 
-// pyNote says where CPython's speedups differ from the emulation's.
-func (a *Analysis) pyNote(w *Workload, k int) string {
-	var differ, match []string
+// pyRows are the CPython rows of workload w at k cores, baselines left
+// out: what a verdict says about CPython beside the emulation.
+func (a *Analysis) pyRows(w *Workload, k int) []*PyRow {
+	var out []*PyRow
 	for _, r := range a.Python {
-		if r.Benchmark != BenchCores || r.Param != "workload="+w.Name || r.Cores != k || a.M.Family(r.Py) == "baseline" {
-			continue
-		}
-		if r.Differs {
-			differ = append(differ, fmt.Sprintf("%s %s where %s %s", r.Py, short(r.PySpeedup), r.Go, short(r.GoSpeedup)))
-		} else if r.PySpeedup.Finite() {
-			match = append(match, r.Py)
+		if r.Benchmark == BenchCores && r.Param == "workload="+w.Name && r.Cores == k && a.M.Family(r.Py) != "baseline" {
+			out = append(out, r)
 		}
 	}
-	switch {
-	case len(differ) > 0:
-		return "CPython differs from the emulation: " + strings.Join(differ, ", ")
-	case len(match) > 0:
-		return "CPython's speedups match the emulation (" + prose.JoinAnd(match) + ")"
-	}
-	return ""
+	return out
 }
 
 func genericText(b *GenericBench, margin string, predictAt []int) string {

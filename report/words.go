@@ -1,0 +1,142 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/concbench/concbench/report/internal/prose"
+	"github.com/concbench/concbench/report/stats"
+)
+
+// words writes every verdict in plain words, from its decision alone.
+func (a *Analysis) words() {
+	for _, v := range a.Verdicts {
+		v.Text = a.verdictText(v)
+	}
+	for _, g := range a.Generic {
+		for _, b := range g.Benches {
+			b.Text = genericText(b, a.marginText(), a.PredictAt)
+		}
+	}
+}
+
+// verdictText words one verdict: "hash (CPU-bound), 2 cores: parallelism
+// wins: pool 1.97× [1.88, 2.06] at 2 cores (errgroup 1.95× is within 5% of
+// it); …". It reads the decision (Verdict's fields), never the claims'
+// families or the cells.
+func (a *Analysis) verdictText(v *Verdict) string {
+	margin := a.marginText()
+	var b strings.Builder
+	b.WriteString(prose.Kinded(v.Workload, v.Kind) + fmt.Sprintf(", %d %s", v.Cores, prose.Plural(v.Cores, "core")))
+	if v.Oversub {
+		b.WriteString(" (oversubscribed)")
+	}
+	b.WriteString(": ")
+	if v.Winner == "" {
+		noWinnerText(&b, v, margin)
+		return b.String()
+	}
+	k, c, p := v.Cores, v.Conc, v.Par
+	switch v.Gain {
+	case "concurrency":
+		fmt.Fprintf(&b, "%s: %s %s over seq", v.Word, v.Winner, v.Decided)
+		if k > 1 {
+			switch p.Outcome {
+			case stats.Within:
+				fmt.Fprintf(&b, "; more cores add nothing beyond %s", margin)
+			case stats.Slower:
+				fmt.Fprintf(&b, "; more cores cost it (%s of its 1-core speed)", short(claimEst(p)))
+			default:
+				fmt.Fprintf(&b, "; whether more cores add is undecided (%s)", claimEst(p))
+			}
+		}
+	case "parallelism":
+		fmt.Fprintf(&b, "%s: %s %s at %d cores", v.Word, v.Winner, v.Decided, k)
+		if c != nil && c.Outcome == stats.Undecided {
+			fmt.Fprintf(&b, " (concurrency gain %s undecided)", claimEst(c))
+		}
+	case "both":
+		fmt.Fprintf(&b, "%s: %s %s = %s concurrency × %s from %d cores",
+			v.Word, v.Winner, v.Decided, short(claimEst(c)), short(claimEst(p)), k)
+	default:
+		fmt.Fprintf(&b, "%s: %s beats seq, %s at %d cores, but neither its concurrency gain (%s) nor its parallel gain (%s) alone is decided",
+			v.Word, v.Winner, v.Decided, k, short(claimEst(c)), short(claimEst(p)))
+		if t := roundsText(v.MoreRounds); t != "" {
+			b.WriteString("; " + t)
+		}
+	}
+	switch r := v.RunnerUp; {
+	case r != nil && r.Outcome == stats.Within:
+		fmt.Fprintf(&b, " (%s %s is within %s of it)", r.Model, short(r.Speedup), margin)
+	case r != nil:
+		fmt.Fprintf(&b, " (%s %s: which is faster is undecided)", r.Model, short(r.Speedup))
+	case v.Faster != nil:
+		fmt.Fprintf(&b, " (%s reaches %s but is undecided)", v.Faster.Model, short(v.Faster.Speedup))
+	}
+	if len(v.Within) > 0 {
+		fmt.Fprintf(&b, "; %s %s nothing beyond %s", prose.JoinAnd(v.Within), prose.Verb(len(v.Within), "gains", "gain"), margin)
+	}
+	slowerText(&b, v.Slower)
+	switch {
+	case v.Fit != nil:
+		if p := predictions(*v.Fit, a.PredictAt); p != "" {
+			fmt.Fprintf(&b, "; fitted to it, %s predicts %s", lawName(v.Fit.Law), p)
+		}
+	case v.Rejected && len(a.PredictAt) > 0:
+		fmt.Fprintf(&b, "; its gain is no scaling law's shape (the lack-of-fit test rejects every law fitted to it), so nothing predicts beyond %d cores", k)
+	}
+	if note := pyText(v.Python); note != "" {
+		b.WriteString(". " + note)
+	}
+	return b.String()
+}
+
+// noWinnerText words a verdict in which no model decidedly beats seq.
+func noWinnerText(b *strings.Builder, v *Verdict, margin string) {
+	if v.Gain == "none" {
+		fmt.Fprintf(b, "%s (best: %s %s)", v.Word, v.Best.Model, v.Best.Speedup)
+		slowerText(b, v.Slower)
+		return
+	}
+	fmt.Fprintf(b, "%s: %s %s over seq is not decided against the %s margin", v.Word, v.Lead.Model, v.Lead.Speedup, margin)
+	if n := v.OthersUndecided; n > 0 {
+		fmt.Fprintf(b, ", nor are %d other %s", n, prose.Plural(n, "model"))
+	}
+	if v.Best.Model != v.Lead.Model {
+		fmt.Fprintf(b, " (%s %s is within it)", v.Best.Model, short(v.Best.Speedup))
+	}
+	switch {
+	case v.MoreRounds > 0 && v.OnEdge > 0:
+		fmt.Fprintf(b, "; about %d more rounds would likely decide all but %d, whose estimates sit on the margin's edge", v.MoreRounds, v.OnEdge)
+	default:
+		if t := roundsText(v.MoreRounds); t != "" {
+			b.WriteString("; " + t)
+		}
+	}
+}
+
+// slowerText adds "; procs is slower than seq".
+func slowerText(b *strings.Builder, slower []string) {
+	if len(slower) > 0 {
+		fmt.Fprintf(b, "; %s %s slower than seq", prose.JoinAnd(slower), prose.Verb(len(slower), "is", "are"))
+	}
+}
+
+// pyText says where CPython's speedups differ from the emulation's.
+func pyText(rows []*PyRow) string {
+	var differ, match []string
+	for _, r := range rows {
+		if r.Differs {
+			differ = append(differ, fmt.Sprintf("%s %s where %s %s", r.Py, short(r.PySpeedup), r.Go, short(r.GoSpeedup)))
+		} else if r.PySpeedup.Finite() {
+			match = append(match, r.Py)
+		}
+	}
+	switch {
+	case len(differ) > 0:
+		return "CPython differs from the emulation: " + strings.Join(differ, ", ")
+	case len(match) > 0:
+		return "CPython's speedups match the emulation (" + prose.JoinAnd(match) + ")"
+	}
+	return ""
+}
