@@ -433,6 +433,23 @@ func Analyze(s *Set, opt Options) (*Analysis, error) {
 	if a.MaxCores == 0 {
 		a.MaxCores = a.Cores[0]
 	}
+	// The stages, in order: each reads what the stages before it wrote
+	// and writes its own fields of the Analysis, never an earlier stage's.
+	a.cells()     // cells → Workloads, Mix, Fanout, Grain, Overhead, Convoy, Python, PyStarts, Generic, Missing
+	a.claims()    // cells → Claims: every comparison in its family, decided together (CorePoint.VsBase, VsOne, Workload.RunnerUp)
+	a.fits()      // decided parallel gains → Laws (Amdahl, USL, bands)
+	a.verdicts()  // claims, laws → Verdicts, as decisions
+	a.words()     // decisions → Verdict.Text, GenericBench.Text
+	a.findings()  // cells, claims → Findings, the other charts in one line each
+	a.warnings()  // everything above → Warnings: what weakens the verdicts
+	return a, nil
+}
+
+// cells is the first stage: from the set's cells, each model's scaling
+// per workload with its two factors, the sweeps of the other benchmarks,
+// CPython's models beside their Go counterparts, foreign GOMAXPROCS
+// sweeps, and the matrix's cells the set lacks.
+func (a *Analysis) cells() {
 	a.predictions()
 	a.cores()
 	a.python()
@@ -443,13 +460,6 @@ func Analyze(s *Set, opt Options) (*Analysis, error) {
 	a.dots()
 	a.generic()
 	a.missing()
-	a.claims()
-	a.fits()
-	a.verdicts()
-	a.words()
-	a.findings()
-	a.warnings()
-	return a, nil
 }
 
 // has reports whether the set describes bench as part of its matrix and
