@@ -435,13 +435,13 @@ func Analyze(s *Set, opt Options) (*Analysis, error) {
 	}
 	// The stages, in order: each reads what the stages before it wrote
 	// and writes its own fields of the Analysis, never an earlier stage's.
-	a.cells()     // cells → Workloads, Mix, Fanout, Grain, Overhead, Convoy, Python, PyStarts, Generic, Missing
-	a.claims()    // cells → Claims: every comparison in its family, decided together (CorePoint.VsBase, VsOne, Workload.RunnerUp)
-	a.fits()      // decided parallel gains → Laws (Amdahl, USL, bands)
-	a.verdicts()  // claims, laws → Verdicts, as decisions
-	a.words()     // decisions → Verdict.Text, GenericBench.Text
-	a.findings()  // cells, claims → Findings, the other charts in one line each
-	a.warnings()  // everything above → Warnings: what weakens the verdicts
+	a.cells()    // cells → Workloads, Mix, Fanout, Grain, Overhead, Convoy, Python, PyStarts, Generic, Missing
+	a.claims()   // cells → Claims: every comparison in its family, decided together (CorePoint.VsBase, VsOne, Workload.RunnerUp)
+	a.fits()     // decided parallel gains → Laws (Amdahl, USL, bands)
+	a.verdicts() // claims, laws → Verdicts, as decisions
+	a.words()    // decisions → Verdict.Text, GenericBench.Text
+	a.findings() // cells, claims → Findings, the other charts in one line each
+	a.warnings() // everything above → Warnings: what weakens the verdicts
 	return a, nil
 }
 
