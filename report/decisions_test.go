@@ -21,22 +21,13 @@ func TestDecisions(t *testing.T) {
 		wants []want
 	}{
 		{"epyc-2cpu-5r", []want{
-			{"sleep", 1, "concurrency", "concurrency", ""},
-			{"sleep", 2, "concurrency", "concurrency", ""},
-			{"hash", 1, "none", "", ""},
-			{"hash", 2, "parallelism", "threads", "gil-threads"},
-			{"primes", 1, "undecided", "", ""},
-			{"primes", 2, "parallelism", "threads", "gil-threads"},
-			{"file", 2, "both", "concurrency", ""},
-			{"mix50", 1, "concurrency", "concurrency", "pool"},
-			{"mix50", 2, "both", "threads", ""},
+			{"sleep", 1, "concurrency", "concurrency", ""}, {"sleep", 2, "concurrency", "concurrency", ""}, {"hash", 1, "none", "", ""},
+			{"hash", 2, "parallelism", "threads", "gil-threads"}, {"primes", 1, "undecided", "", ""}, {"primes", 2, "parallelism", "threads", "gil-threads"},
+			{"file", 2, "both", "concurrency", ""}, {"mix50", 1, "concurrency", "concurrency", "pool"}, {"mix50", 2, "both", "threads", ""},
 		}},
 		{"h100-16cpu", []want{
-			{"sleep", 16, "concurrency", "concurrency", ""},
-			{"primes", 16, "parallelism", "threads", ""},
-			{"gzip", 16, "parallelism", "processes", ""},
-			{"net", 2, "both", "concurrency", ""},
-			{"mix50", 16, "both", "threads", ""},
+			{"sleep", 16, "concurrency", "concurrency", ""}, {"primes", 16, "parallelism", "threads", ""}, {"gzip", 16, "parallelism", "processes", ""},
+			{"net", 2, "both", "concurrency", ""}, {"mix50", 16, "both", "threads", ""},
 		}},
 	} {
 		i := slices.IndexFunc(referenceSets, func(r struct{ name, path string }) bool { return r.name == tc.set })

@@ -4,13 +4,9 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 )
-
-// coresSuffix is a benchmark name's GOMAXPROCS suffix.
-var coresSuffix = regexp.MustCompile(`-[0-9]+$`)
 
 // twoInterpreters builds a set with two CPython interpreters from the
 // 2-CPU reference set: its Go BenchmarkCores runs, and its CPython 3.11
@@ -39,9 +35,10 @@ func twoInterpreters(t testing.TB) []byte {
 	}
 	tag := func(line, tag string) string {
 		name, rest, _ := strings.Cut(line, "\t")
-		base, cores := name, ""
-		if m := coresSuffix.FindStringIndex(name); m != nil {
-			base, cores = name[:m[0]], name[m[0]:]
+		base, k := splitCores(name)
+		cores := ""
+		if k > 1 {
+			cores = "-" + strings.TrimSpace(name[len(base)+1:])
 		}
 		if !strings.Contains(base, "model=py-") {
 			return line

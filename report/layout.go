@@ -142,30 +142,7 @@ func (a *Analysis) buildPage(charts []*chart.Chart, opt Options) *page.Page {
 			cpus, stats.MinUSLPoints, stats.MinBootstrapRounds, stats.LackOfFitWiden, stats.DefaultLackOfFitAlpha)
 		pg.Add(ft)
 	}
-	if len(a.M.GILRelease) > 0 {
-		pg.H(2, "The GIL and C code")
-		pg.P("%s", a.gilText())
-	}
-	if len(a.Set.Interpreters) > 0 {
-		pg.H(2, "CPython interpreters")
-		pg.P("The Python suite's models are named py-APPROACH@TAG, one TAG per interpreter (a t marks a free-threaded build whose GIL is disabled; the process models add their start method). " +
-			"Where the GIL is disabled, py-threading and py-threadpool stand beside goroutines and pool, not beside the GIL models.")
-		pg.Add(a.interpTable())
-	}
-	if len(a.PyStarts) > 0 {
-		pg.H(2, "CPython start-up costs")
-		pg.P("What starting an executor costs (BenchmarkStart: the pool, every worker started, then shut down), and per worker. A pool is started inside each batch, as a short script would, so this cost is part of every makespan above.")
-		pg.Add(a.startTable())
-		for _, f := range a.startFindings() {
-			pg.P("%s", f)
-		}
-	}
-	if len(a.Python) > 0 {
-		pg.H(2, "Go emulation vs CPython")
-		pg.P("Each Python model beside the Go model that emulates it, in the same cell: the makespan ratio (Python / Go, > 1 means CPython is slower), and each one's speedup over its own sequential baseline at 1 core. " +
-			"\"differs\" marks speedups whose intervals do not overlap and differ by more than 10%%.")
-		pg.Add(a.pythonTable())
-	}
+	a.pythonSections(pg)
 	if len(a.Generic) > 0 {
 		pg.H(2, "GOMAXPROCS sweep")
 		pg.Add(a.genericTable())
@@ -315,6 +292,47 @@ func (a *Analysis) pythonTable() page.Table {
 			r.Ratio.String(), r.PySpeedup.String(), r.GoSpeedup.String(), d})
 	}
 	return t
+}
+
+// pythonSections lays out what the set says about CPython: the kernels
+// whose C code releases the GIL, the interpreters, their executors'
+// start-up, and each Python model beside its Go counterpart. A section
+// whose data the set lacks is left out.
+func (a *Analysis) pythonSections(pg *page.Page) {
+	for _, sec := range []struct {
+		show   bool
+		title  string
+		text   string
+		table  func() page.Table
+		extras func() []string
+	}{
+		{len(a.M.GILRelease) > 0, "The GIL and C code", a.gilText(), nil, nil},
+		{len(a.Set.Interpreters) > 0, "CPython interpreters",
+			"The Python suite's models are named py-APPROACH@TAG, one TAG per interpreter (a t marks a free-threaded build whose GIL is disabled; the process models add their start method). " +
+				"Where the GIL is disabled, py-threading and py-threadpool stand beside goroutines and pool, not beside the GIL models.",
+			a.interpTable, nil},
+		{len(a.PyStarts) > 0, "CPython start-up costs",
+			"What starting an executor costs (BenchmarkStart: the pool, every worker started, then shut down), and per worker. A pool is started inside each batch, as a short script would, so this cost is part of every makespan above.",
+			a.startTable, a.startFindings},
+		{len(a.Python) > 0, "Go emulation vs CPython",
+			"Each Python model beside the Go model that emulates it, in the same cell: the makespan ratio (Python / Go, > 1 means CPython is slower), and each one's speedup over its own sequential baseline at 1 core. " +
+				"\"differs\" marks speedups whose intervals do not overlap and differ by more than 10%.",
+			a.pythonTable, nil},
+	} {
+		if !sec.show {
+			continue
+		}
+		pg.H(2, sec.title)
+		pg.P("%s", sec.text)
+		if sec.table != nil {
+			pg.Add(sec.table())
+		}
+		if sec.extras != nil {
+			for _, f := range sec.extras() {
+				pg.P("%s", f)
+			}
+		}
+	}
 }
 
 // gilText says in plain words which kernels' C code releases the GIL, and

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/concbench/concbench/report/internal/prose"
@@ -139,4 +140,90 @@ func pyText(rows []*PyRow) string {
 		return "CPython's speedups match the emulation (" + prose.JoinAnd(match) + ")"
 	}
 	return ""
+}
+
+func genericText(b *GenericBench, margin string, predictAt []int) string {
+	var best *CorePoint
+	for _, p := range b.Points[1:] {
+		if !p.Oversub && (best == nil || p.Par.Value > best.Par.Value) {
+			best = p
+		}
+	}
+	if best == nil {
+		best = b.Points[len(b.Points)-1]
+	}
+	rel := "1"
+	if b.BaseK != 1 {
+		rel = fmt.Sprint(b.BaseK)
+	}
+	var s string
+	switch best.VsOne.Outcome {
+	case stats.Faster:
+		s = fmt.Sprintf("%s: %s at GOMAXPROCS=%d over GOMAXPROCS=%s", b.Name, claimEst(best.VsOne), best.Cores, rel)
+	case stats.Slower:
+		s = fmt.Sprintf("%s: slower with more GOMAXPROCS: %s at %d", b.Name, claimEst(best.VsOne), best.Cores)
+	case stats.Within:
+		s = fmt.Sprintf("%s: GOMAXPROCS changes nothing beyond %s (%s at %d)", b.Name, margin, claimEst(best.VsOne), best.Cores)
+	default:
+		s = fmt.Sprintf("%s: undecided whether GOMAXPROCS helps (%s at %d)", b.Name, claimEst(best.VsOne), best.Cores)
+		if t := roundsText(best.VsOne.MoreRounds); t != "" {
+			s += "; " + t
+		}
+	}
+	if f := fitOf(b.Amdahl, b.USL); f != nil {
+		s += "; " + f.String()
+		if p := predictions(*f, predictAt); p != "" {
+			s += " predicts " + p
+		}
+		if b.FitNote != "" {
+			s += " (" + b.FitNote + ")"
+		}
+	} else if b.FitNote != "" {
+		s += "; " + b.FitNote
+	}
+	return s
+}
+
+func fitOf(amdahl, usl *Fit) *Fit {
+	if usl != nil {
+		return usl
+	}
+	return amdahl
+}
+
+// predictions words a fit's bands at the whole doublings: "9.8–12.4× at
+// 16, 11–19× at 32".
+func predictions(f Fit, at []int) string {
+	var parts []string
+	for _, n := range at {
+		if b, ok := f.Band(float64(n)); ok {
+			parts = append(parts, bandText(b)+" at "+fmt.Sprint(n))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Band is a law's prediction at a core count, with its interval.
+type Band = stats.Band
+
+// bandText is a prediction's range: "9.8–12.4×".
+func bandText(b Band) string {
+	return prose.Num(b.Lo) + "–" + prose.Num(b.Hi) + "×"
+}
+
+// short formats an estimate without its interval when the interval is
+// already given elsewhere in the sentence.
+func short(e Estimate) string {
+	if math.IsNaN(e.Value) {
+		return "?"
+	}
+	return prose.Num(e.Value) + "×"
+}
+
+// lawName names a law in a sentence: "the USL", "Amdahl's law".
+func lawName(law string) string {
+	if law == stats.USL {
+		return "the USL"
+	}
+	return "Amdahl's law"
 }
