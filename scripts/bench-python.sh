@@ -1,33 +1,42 @@
 #!/usr/bin/env bash
-# bench-python.sh — run concbench's Python reference suite (scripts/pyref) per
-# core count, pinned as the Go runs are, appending benchfmt lines to a file.
+# bench-python.sh — run concbench's Python reference suite (scripts/pyref)
+# under one or more interpreters, per core count, pinned as the Go runs are,
+# appending benchfmt lines to a file.
 #
 # usage: scripts/bench-python.sh [-o FILE] [-c "1 2 4"] [-n COUNT] [-p PROFILE]
 #                                [-a HOST:PORT] [-b REGEXP] [-m MODELS]
 #   -o FILE     append results here (default: OUT, else standard output)
 #   -c CORES    core counts, space- or comma-separated (default: CORES, else
 #               1, 2, 4, … up to this machine's CPUs, and the CPU count itself)
-#   -n COUNT    rounds; each round runs every core count once (default: COUNT,
-#               else by profile: smoke 1, quick 2, standard 3, full 10)
+#   -n COUNT    rounds; each round runs every interpreter at every core count
+#               once (default: COUNT, else the profile's py-rounds)
 #   -p PROFILE  smoke|quick|standard|full (default: PROFILE, else standard)
 #   -a ADDR     use this latency server (default: CONCBENCH_ADDR, else start
 #               one with the concbench CLI, built from this repository)
 #   -b REGEXP   only results whose names match (like -test.bench)
-#   -m MODELS   comma-separated py-* models (default: all)
+#   -m MODELS   comma-separated py-* approaches (default: all)
+# Environment: PYTHONS, the interpreters, space-separated (default: PYTHON,
+# else python3; one that is missing or older than 3.9 is skipped with a
+# line saying so); START_METHODS, comma-separated multiprocessing start
+# methods, each process model running once per method (default: each
+# interpreter's own).
+# The profile's numbers come from `concbench describe -profile P -settings`.
 # Core counts above the machine's CPUs run unpinned and are marked
-# oversubscribed. Without python3 >= 3.9 it says so in one line and exits 0.
-# A run that fails does not stop the others; the exit status is then 1.
+# oversubscribed. A run that fails does not stop the others; the exit
+# status is then 1.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/.." && pwd)
-py=${PYTHON:-python3}
+suite="$here/pyref/concbench_py.py"
 
 out=${OUT:-}
 cores=${CORES:-}
 count=${COUNT:-}
 profile=${PROFILE:-standard}
 addr=${CONCBENCH_ADDR:-}
+pythons=${PYTHONS:-${PYTHON:-python3}}
+methods=${START_METHODS:-}
 bench=.
 models=
 while getopts "o:c:n:p:a:b:m:h" opt; do
@@ -39,29 +48,42 @@ while getopts "o:c:n:p:a:b:m:h" opt; do
 	a) addr=$OPTARG ;;
 	b) bench=$OPTARG ;;
 	m) models=$OPTARG ;;
-	h) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	h) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) exit 2 ;;
 	esac
 done
 
-if ! command -v "$py" >/dev/null 2>&1; then
-	echo "bench-python: $py not found; skipping the Python reference suite (needs Python >= 3.9)"
+# The interpreters that can run the suite, and each one's tag (3.14, 3.14t).
+pys=()
+tags=()
+for py in $pythons; do
+	if ! command -v "$py" >/dev/null 2>&1; then
+		echo "bench-python: skipping $py: not found" >&2
+		continue
+	fi
+	ver=$("$py" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])' 2>/dev/null || true)
+	if [ -z "$ver" ]; then
+		echo "bench-python: skipping $py: it does not run" >&2
+		continue
+	fi
+	if ! "$py" -c 'import sys; sys.exit(sys.version_info < (3, 9))' 2>/dev/null; then
+		echo "bench-python: skipping $py: Python $ver, older than 3.9" >&2
+		continue
+	fi
+	tag=$("$py" "$suite" --print-tag)
+	for t in ${tags[@]+"${tags[@]}"}; do
+		if [ "$t" = "$tag" ]; then
+			echo "bench-python: skipping $py: Python $tag is in PYTHONS already" >&2
+			continue 2
+		fi
+	done
+	pys+=("$py")
+	tags+=("$tag")
+done
+if [ ${#pys[@]} -eq 0 ]; then
+	echo "bench-python: no Python >= 3.9 among '$pythons'; skipping the Python reference suite" >&2
 	exit 0
 fi
-pyver=$("$py" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])' 2>/dev/null || true)
-if [ -z "$pyver" ]; then
-	echo "bench-python: $py does not run; skipping the Python reference suite (needs Python >= 3.9)"
-	exit 0
-fi
-if ! "$py" -c 'import sys; sys.exit(sys.version_info < (3, 9))' 2>/dev/null; then
-	echo "bench-python: $py is Python $pyver, older than 3.9; skipping the Python reference suite"
-	exit 0
-fi
-
-case $profile in
-smoke | quick | standard | full) ;;
-*) echo "bench-python: unknown profile '$profile' (want smoke|quick|standard|full)" >&2; exit 2 ;;
-esac
 
 ncpu=$(getconf _NPROCESSORS_ONLN 2>/dev/null || nproc)
 if [ -z "$cores" ]; then
@@ -74,16 +96,6 @@ cores=$(echo "$cores" | tr ',' ' ')
 for k in $cores; do
 	case $k in '' | *[!0-9]* | 0) echo "bench-python: bad core count '$k'" >&2; exit 2 ;; esac
 done
-if [ -z "$count" ]; then
-	case $profile in smoke) count=1 ;; quick) count=2 ;; standard) count=3 ;; full) count=10 ;; esac
-fi
-
-if [ -n "$out" ]; then
-	mkdir -p "$(dirname "$out")"
-	exec 4>>"$out"
-else
-	exec 4>&1
-fi
 
 tmp=$(mktemp -d)
 srv_pid=
@@ -98,9 +110,30 @@ cleanup() {
 trap cleanup EXIT
 trap 'interrupted=1' INT TERM
 
+# The CLI says the profile's numbers (they live in Go alone) and serves
+# the latency server.
+(cd "$repo" && go build -o "$tmp/concbench" ./cmd/concbench)
+if ! "$tmp/concbench" describe -profile "$profile" -settings >"$tmp/settings.txt" 2>"$tmp/settings.err"; then
+	echo "bench-python: concbench describe -profile $profile -settings failed: $(cat "$tmp/settings.err")" >&2
+	exit 2
+fi
+if [ -z "$count" ]; then
+	count=$(sed -n 's/^py-rounds=//p' "$tmp/settings.txt")
+	case $count in '' | *[!0-9]*)
+		echo "bench-python: no py-rounds in concbench describe -profile $profile -settings" >&2
+		exit 2 ;;
+	esac
+fi
+
+if [ -n "$out" ]; then
+	mkdir -p "$(dirname "$out")"
+	exec 4>>"$out"
+else
+	exec 4>&1
+fi
+
 if [ -z "$addr" ]; then
 	# The latency server runs in its own process, outside the measured one.
-	(cd "$repo" && go build -o "$tmp/concbench" ./cmd/concbench)
 	mkfifo "$tmp/stdin"
 	"$tmp/concbench" latency-server <"$tmp/stdin" >"$tmp/addr" &
 	srv_pid=$!
@@ -116,47 +149,54 @@ if [ -z "$addr" ]; then
 	fi
 fi
 
-# Calibrate once, on one pinned CPU, so every run of the set has the same mix
-# tasks (their unit count follows the calibrated cost of a Python primes unit).
+# Calibrate each interpreter once, on one pinned CPU, so every run of the set
+# has the same mix tasks (their unit count follows the calibrated cost of a
+# Python primes unit, which differs between interpreters).
 cal=()
 command -v taskset >/dev/null 2>&1 && cal=(taskset -c 0)
-# (${a[@]+"${a[@]}"}: macOS's bash 3.2 calls an empty array unbound.)
-unit_ns=$(${cal[@]+"${cal[@]}"} "$py" "$here/pyref/concbench_py.py" --calibrate)
-args=(--profile "$profile" --addr "$addr" --bench "$bench" --count 1 --unit-ns "$unit_ns" --verbose)
+units=()
+for i in "${!pys[@]}"; do
+	# (${a[@]+"${a[@]}"}: macOS's bash 3.2 calls an empty array unbound.)
+	units+=("$(${cal[@]+"${cal[@]}"} "${pys[$i]}" "$suite" --calibrate)")
+done
+args=(--settings "$tmp/settings.txt" --addr "$addr" --bench "$bench" --count 1 --verbose)
 [ -n "$models" ] && args+=(--models "$models")
-ncells=$(($(echo $cores | wc -w) * count))
+[ -n "$methods" ] && args+=(--start-methods "$methods")
+ncells=$(($(echo "$cores" | wc -w) * count * ${#pys[@]}))
 done_=0
 failed=0
 start=$(date +%s)
-echo "bench-python: Python $pyver, profile $profile, cores [$cores], $count round(s), server $addr, unit ns $unit_ns" >&2
+echo "bench-python: Python ${tags[*]}, profile $profile, cores [$cores], $count round(s), server $addr" >&2
 for r in $(seq "$count"); do
-	for k in $cores; do
-		[ "$interrupted" = 1 ] && break 2
-		el=$(($(date +%s) - start))
-		echo "bench-python: round $r/$count, cores $k ($done_/$ncells runs done, ${el}s elapsed)" >&2
-		if [ "$k" -le "$ncpu" ] && command -v taskset >/dev/null 2>&1; then
-			pin=(taskset -c "0-$((k - 1))")
-			aff=
-			pinned=true
-		else
-			pin=()
-			aff=unpinned
-			pinned=false
-		fi
-		# As bench.sh records of every Go run; the run's own config lines
-		# follow, and this one holds until the next run says otherwise.
-		echo "pinned: $pinned" >&4
-		set +e
-		${pin[@]+"${pin[@]}"} "$py" "$here/pyref/concbench_py.py" --cores "$k" --round "$r" \
-			${aff:+--affinity "$aff"} "${args[@]}" >&4
-		rc=$?
-		set -e
-		[ "$rc" -gt 128 ] && interrupted=1
-		if [ "$rc" -ne 0 ]; then
-			failed=1
-			echo "bench-python: cores $k round $r exited with status $rc" >&2
-		fi
-		done_=$((done_ + 1))
+	for i in "${!pys[@]}"; do
+		for k in $cores; do
+			[ "$interrupted" = 1 ] && break 3
+			el=$(($(date +%s) - start))
+			echo "bench-python: round $r/$count, Python ${tags[$i]}, cores $k ($done_/$ncells runs done, ${el}s elapsed)" >&2
+			if [ "$k" -le "$ncpu" ] && command -v taskset >/dev/null 2>&1; then
+				pin=(taskset -c "0-$((k - 1))")
+				aff=
+				pinned=true
+			else
+				pin=()
+				aff=unpinned
+				pinned=false
+			fi
+			# As bench.sh records of every Go run; the run's own config lines
+			# follow, and this one holds until the next run says otherwise.
+			echo "pinned: $pinned" >&4
+			set +e
+			${pin[@]+"${pin[@]}"} "${pys[$i]}" "$suite" --cores "$k" --round "$r" --unit-ns "${units[$i]}" \
+				${aff:+--affinity "$aff"} "${args[@]}" >&4
+			rc=$?
+			set -e
+			[ "$rc" -gt 128 ] && interrupted=1
+			if [ "$rc" -ne 0 ]; then
+				failed=1
+				echo "bench-python: Python ${tags[$i]}, cores $k, round $r exited with status $rc" >&2
+			fi
+			done_=$((done_ + 1))
+		done
 	done
 done
 if [ "$interrupted" = 1 ]; then
