@@ -12,18 +12,29 @@
 # it is, then the Python suite's lines; the report is written beside it.
 # The suite runs on this machine, so SET must have been measured here: its
 # "machine:" line must be MACHINE (default: the hostname, as make bench
-# names sets). A SET that has Python results already is refused.
+# names sets). SET may hold Python results of other interpreters; one that
+# has results of an interpreter asked for (the same tag: 3.11, 3.14t) is
+# refused.
 #
 # Environment: MACHINE, OUT, PROFILE, CORES, COUNT and BENCH as for
-# bench.sh; PROFILE and CORES default to SET's own. A failed Python run
-# marks the new set "failed: true" and the exit status is 1; Ctrl-C keeps
-# what was measured, marked "incomplete: true" (status 130).
+# bench.sh; PROFILE and CORES default to SET's own; PYTHONS (default:
+# PYTHON, else python3) and START_METHODS as for bench-python.sh. A failed
+# Python run marks the new set "failed: true" and the exit status is 1;
+# Ctrl-C keeps what was measured, marked "incomplete: true" (status 130).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-py=${PYTHON:-python3}
-if ! "$py" -c 'import sys; sys.exit(sys.version_info < (3, 9))' 2>/dev/null; then
-	echo "bench-python: no $py >= 3.9 here; skipping the Python reference suite"
+# The tags of the interpreters asked for that can run the suite
+# (bench-python.sh says which it skips and why).
+pythons=${PYTHONS:-${PYTHON:-python3}}
+want=
+for py in $pythons; do
+	if "$py" -c 'import sys; sys.exit(sys.version_info < (3, 9))' 2>/dev/null; then
+		want="$want $("$py" scripts/pyref/concbench_py.py --print-tag)"
+	fi
+done
+if [ -z "$want" ]; then
+	echo "bench-python: no Python >= 3.9 among '$pythons' here; skipping the Python reference suite"
 	exit 0
 fi
 
@@ -47,11 +58,23 @@ if [ "$src_machine" != "$machine" ]; then
 		"MACHINE=$src_machine if this is that machine." >&2
 	exit 2
 fi
-if grep -q '^Benchmark[^ ]*/model=py-' "$src/bench.txt"; then
-	echo "bench-python: $src has the Python suite's results already; give RESULTS= a set without them" \
-		"(make bench PYTHON_SUITE=0 makes one)" >&2
-	exit 2
-fi
+# The interpreters whose results SET holds: the tag in a model's name
+# (py-seq@3.14), or, in a set from before tags, the run's python-version
+# and gil lines.
+have=$(awk '
+	/^python-version: / { split($2, v, "."); ver = v[1] "." v[2] }
+	/^gil: / { gil = $2 }
+	/^Benchmark[^ \t]*\/model=py-/ {
+		if (match($1, /@[0-9]+\.[0-9]+t?/)) print substr($1, RSTART + 1, RLENGTH - 1)
+		else if (ver != "") print ver (gil == "disabled" ? "t" : "")
+	}' "$src/bench.txt" | sort -u | tr '\n' ' ')
+for t in $want; do
+	case " $have " in *" $t "*)
+		echo "bench-python: $src has the Python suite's results of Python $t already (it has: ${have% });" \
+			"give RESULTS= a set without them, or PYTHONS= other interpreters" >&2
+		exit 2 ;;
+	esac
+done
 
 profile=${PROFILE:-$(sed -n 's/^profile: //p' "$src/bench.txt" | head -1)}
 profile=${profile:-standard}
@@ -68,7 +91,7 @@ trap 'rm -rf "$tmp"' EXIT
 # waits for it, then writes the set.
 trap ':' INT
 
-echo "bench-python: the Python suite on top of $src, into $dir" >&2
+echo "bench-python: the Python suite (Python${want}) on top of $src${have:+, which has Python ${have% }}, into $dir" >&2
 status=0
 scripts/bench-python.sh -o "$tmp/py.txt" -p "$profile" ${cores:+-c "$cores"} ${COUNT:+-n "$COUNT"} \
 	${BENCH:+-b "$BENCH"} 2> >(tee -a "$dir/stderr.log" >&2) || status=$?

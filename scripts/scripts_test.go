@@ -244,7 +244,7 @@ func TestBenchPythonNeverChangesASet(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(src, "bench.txt"), []byte(set), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	log, code := run(t, repo, []string{"MACHINE=t", "COUNT=1", "CORES=1", "BENCH=Cores/workload=hash/model=py-seq$"},
+	log, code := run(t, repo, []string{"MACHINE=t", "COUNT=1", "CORES=1", "BENCH=Cores/workload=hash/model=py-seq@"},
 		"make", "bench-python", "RESULTS="+src)
 	if code != 0 {
 		t.Fatalf("make bench-python exited %d; output:\n%s", code, log)
@@ -275,6 +275,11 @@ func TestBenchPythonNeverChangesASet(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(derived, "index.html")); err != nil {
 		t.Errorf("no report beside the new set: %v", err)
+	}
+	// The new set has this interpreter's results: the same one again is refused.
+	log, code = run(t, repo, []string{"MACHINE=t", "COUNT=1", "CORES=1"}, "make", "bench-python", "RESULTS="+derived)
+	if code == 0 || !strings.Contains(log, "has the Python suite's results of Python") {
+		t.Errorf("make bench-python on a set with this Python's results: exit %d, want a refusal; output:\n%s", code, log)
 	}
 }
 
