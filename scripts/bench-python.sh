@@ -77,6 +77,20 @@ for py in $pythons; do
 			continue 2
 		fi
 	done
+	# An interpreter unpacked without its compiled standard library (as
+	# ../shared/tools/get-python3.14 leaves one) compiles what it imports in
+	# every new process and subinterpreter when PYTHONDONTWRITEBYTECODE is
+	# set: the start-up the suite measures would be the compiler's (about
+	# 0.5 s an interpreter here). Compile it once, where it is writable.
+	if ! "$py" -c 'import importlib.util as u, os, sys; sys.exit(not os.path.exists(u.cache_from_source(os.__file__)))' 2>/dev/null; then
+		stdlib=$("$py" -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])')
+		if [ -w "$stdlib" ]; then
+			echo "bench-python: compiling $py's standard library once (it has no bytecode)" >&2
+			"$py" -m compileall -q -j 0 -x '/(test|idlelib|tkinter|turtledemo)/' "$stdlib" >/dev/null 2>&1 || true
+		else
+			echo "bench-python: $py's standard library has no bytecode and is not writable: its process and interpreter start-up includes compiling it (python-stdlib-bytecode: none)" >&2
+		fi
+	fi
 	pys+=("$py")
 	tags+=("$tag")
 done
