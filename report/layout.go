@@ -378,36 +378,43 @@ func (a *Analysis) startTable() page.Table {
 				task = prose.Duration(e.Value)
 			}
 		}
-		t.Rows = append(t.Rows, []string{s.Model, fmt.Sprint(s.Cores), prose.Num(s.Workers),
+		t.Rows = append(t.Rows, []string{s.Model, fmt.Sprint(s.Cores), fmt.Sprintf("%.0f", s.Workers),
 			prose.Duration(s.Pool.Value), prose.Duration(s.Worker.Value), task})
 	}
 	return t
 }
 
 // startFindings says, for each CPython pool whose start-up the set
-// measured, what share of its BenchmarkCores makespan the start-up takes
-// on each CPU-bound workload at the largest core count, beside its
-// parallel gain there: the cost that explains a gain below the cores.
+// measured, its parallel gain on each CPU-bound workload at the largest
+// core count beside what starting its workers costs there: the cost that
+// explains a gain below the cores.
 func (a *Analysis) startFindings() []string {
+	k := a.MaxCores
+	if k < 2 {
+		return nil
+	}
 	var out []string
-	for _, w := range a.Workloads {
-		if w.Kind != "CPU-bound" {
+	for _, st := range a.PyStarts {
+		if st.Cores != k {
 			continue
 		}
-		for _, s := range w.Models {
-			if !s.Python {
+		var gains, spans []string
+		for _, w := range a.Workloads {
+			if w.Kind != "CPU-bound" {
 				continue
 			}
-			k := a.MaxCores
-			p, st := s.Point(k), a.pyStart(s.Model, k)
-			if p == nil || st == nil || k < 2 {
-				continue
+			for _, s := range w.Models {
+				if p := s.Point(k); s.Model == st.Model && p != nil {
+					gains = append(gains, fmt.Sprintf("%s on %s", p.Par.String(), w.Name))
+					spans = append(spans, prose.Duration(p.Cell.Median(UnitTime)))
+				}
 			}
-			mk := p.Cell.Median(UnitTime)
-			out = append(out, fmt.Sprintf("%s on %s: %s at %d cores over its own 1 core; starting its %s workers costs %s (%s each), %s of its %s makespan.",
-				s.Model, w.Name, p.Par.String(), k, prose.Num(st.Workers), prose.Duration(st.Pool.Value), prose.Duration(st.Worker.Value),
-				prose.Pct(st.Pool.Value/mk), prose.Duration(mk)))
 		}
+		if len(gains) == 0 {
+			continue
+		}
+		out = append(out, fmt.Sprintf("%s gains %s at %d cores over its own 1 core; starting its %.0f workers alone costs %s (%s each), against makespans of %s.",
+			st.Model, prose.JoinAnd(gains), k, st.Workers, prose.Duration(st.Pool.Value), prose.Duration(st.Worker.Value), prose.JoinAnd(spans)))
 	}
 	return out
 }
