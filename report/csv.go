@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 )
 
@@ -12,6 +13,34 @@ var CSVHeader = []string{"machine", "benchmark", "workload", "model", "cores", "
 
 // UnitPredicted is the unit of results.csv's prediction rows.
 const UnitPredicted = "speedup-predicted"
+
+// UnitSpeedup is the unit of results.csv's speedup rows: a BenchmarkCores
+// cell's speedup over its baseline (seq, or its interpreter's py-seq) at 1
+// core, as the report's charts, tables and verdicts estimate it.
+const UnitSpeedup = "speedup"
+
+// A SpeedupRow is one model's speedup at one core count.
+type SpeedupRow struct {
+	Cell    *Cell
+	Speedup Estimate
+}
+
+// Speedups lists every BenchmarkCores cell's speedup over its baseline at
+// 1 core: the ratio of geometric mean times with its 95% interval
+// (Analysis.speedup), the numbers the speedup charts draw.
+func (a *Analysis) Speedups() []SpeedupRow {
+	var out []SpeedupRow
+	for _, w := range a.Workloads {
+		for _, s := range w.Models {
+			for _, p := range s.Points {
+				if !math.IsNaN(p.Speedup.Value) {
+					out = append(out, SpeedupRow{p.Cell, p.Speedup})
+				}
+			}
+		}
+	}
+	return out
+}
 
 // A Prediction is one row of results.csv's predictions: a fitted law's
 // speedup (over seq at 1 core, or over GOMAXPROCS=1 for a foreign
@@ -55,15 +84,22 @@ func (a *Analysis) Predictions() []Prediction {
 // WriteCSV writes one tidy row per cell and unit: the median and its 95%
 // confidence interval exactly as benchmath computes them (shortest
 // round-tripping decimal), and the number of samples; then one row per
-// prediction: unit speedup-predicted, cores and param the core count,
+// speedup: unit speedup, the cell's name parts, median the ratio of
+// geometric means over the baseline at 1 core and ci_lo, ci_hi its 95%
+// interval (six significant digits), n the cell's samples; then one row
+// per prediction: unit speedup-predicted, cores and param the core count,
 // median the band's middle, ci_lo and ci_hi its bounds (six significant
 // digits), n the core counts fitted.
-func WriteCSV(w io.Writer, cells []*Cell, preds []Prediction) error {
+func WriteCSV(w io.Writer, cells []*Cell, speedups []SpeedupRow, preds []Prediction) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(CSVHeader); err != nil {
 		return fmt.Errorf("writing results.csv: %w", err)
 	}
 	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+	// Speedups and predictions are computed, not measured: six significant
+	// digits, so that floating point's last bits (arm64 fuses multiply and
+	// add) do not change the file.
+	g := func(v float64) string { return strconv.FormatFloat(v, 'g', 6, 64) }
 	for _, c := range cells {
 		for _, u := range c.Units {
 			s := c.Stats[u]
@@ -74,10 +110,14 @@ func WriteCSV(w io.Writer, cells []*Cell, preds []Prediction) error {
 			}
 		}
 	}
-	// A prediction is a fit's output, not a measurement: six significant
-	// digits, so that floating point's last bits (arm64 fuses multiply and
-	// add) do not change the file.
-	g := func(v float64) string { return strconv.FormatFloat(v, 'g', 6, 64) }
+	for _, r := range speedups {
+		c := r.Cell
+		rec := []string{c.Machine, c.Bench, c.Workload(), c.Model(), strconv.Itoa(c.Cores), c.Param(), UnitSpeedup,
+			g(r.Speedup.Value), g(r.Speedup.Lo), g(r.Speedup.Hi), strconv.Itoa(c.Stats[UnitTime].N)}
+		if err := cw.Write(rec); err != nil {
+			return fmt.Errorf("writing results.csv: %w", err)
+		}
+	}
 	for _, p := range preds {
 		k := strconv.Itoa(p.Cores)
 		rec := []string{p.Machine, p.Bench, p.Workload, p.Model, k, k, UnitPredicted,

@@ -245,7 +245,7 @@ func TestPredictionReach(t *testing.T) {
 			t.Errorf("%s: %d fits, want fits: %v", tc.name, fits, tc.wantFits)
 		}
 		var buf bytes.Buffer
-		if err := WriteCSV(&buf, a.Set.Cells, a.Predictions()); err != nil {
+		if err := WriteCSV(&buf, a.Set.Cells, a.Speedups(), a.Predictions()); err != nil {
 			t.Fatal(err)
 		}
 		if n := strings.Count(buf.String(), ","+UnitPredicted+","); (n > 0) != tc.wantFits {

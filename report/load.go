@@ -92,7 +92,7 @@ type Interpreter struct {
 // rather than the machine: such keys differ between the interpreters of
 // one set.
 func interpKey(k string) bool {
-	return strings.HasPrefix(k, "python-") || k == "gil" || k == "mp-start-method" || strings.HasSuffix(k, "-py")
+	return strings.HasPrefix(k, "python-") || k == "gil" || strings.HasPrefix(k, "mp-start-method") || strings.HasSuffix(k, "-py")
 }
 
 // interpreter records the interpreter of a Python suite result.

@@ -30,7 +30,7 @@ func (a *Analysis) Write(dir string, opt Options) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := WriteCSV(&buf, a.Set.Cells, a.Predictions()); err != nil {
+	if err := WriteCSV(&buf, a.Set.Cells, a.Speedups(), a.Predictions()); err != nil {
 		return err
 	}
 	return page.WriteFile(filepath.Join(dir, "results.csv"), buf.Bytes())

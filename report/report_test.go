@@ -77,6 +77,14 @@ func TestGolden(t *testing.T) {
 // checks results.csv holds exactly those numbers.
 func TestCSVMatchesBenchmath(t *testing.T) {
 	dir := reportOf(t, "synthetic")
+	set, err := Load([]string{goldenSets["synthetic"]}, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := Analyze(set, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	f, err := os.Open(filepath.Join(goldenSets["synthetic"], "bench.txt"))
 	if err != nil {
 		t.Fatal(err)
@@ -118,17 +126,41 @@ func TestCSVMatchesBenchmath(t *testing.T) {
 	if got := strings.Join(rows[0], ","); got != "machine,benchmark,workload,model,cores,param,unit,median,ci_lo,ci_hi,n" {
 		t.Fatalf("header %q", got)
 	}
-	// The cells' rows, then the predictions' (checked in heldout_test.go).
+	// The cells' rows, then the speedups', then the predictions' (checked
+	// in heldout_test.go).
 	cellRows := rows[1:]
+	var speedupRows [][]string
 	for i, row := range cellRows {
-		if row[6] == UnitPredicted {
-			for _, r := range cellRows[i:] {
-				if r[6] != UnitPredicted {
-					t.Errorf("row %v after the prediction rows", r)
+		if row[6] == UnitSpeedup || row[6] == UnitPredicted {
+			rest := cellRows[i:]
+			cellRows = cellRows[:i]
+			for j, r := range rest {
+				switch {
+				case r[6] == UnitSpeedup && (j == 0 || rest[j-1][6] == UnitSpeedup):
+					speedupRows = append(speedupRows, r)
+				case r[6] != UnitPredicted:
+					t.Errorf("row %v after the speedup and prediction rows", r)
 				}
 			}
-			cellRows = cellRows[:i]
 			break
+		}
+	}
+	// Every speedup row is a cell of the input's ns/op, and the number the
+	// speedup chart draws.
+	if len(speedupRows) == 0 {
+		t.Error("no speedup rows")
+	}
+	drawn := map[string]string{}
+	for _, w := range a.Workloads {
+		for _, sc := range w.Models {
+			for _, p := range sc.Points {
+				drawn[w.Name+"|"+sc.Model+"|"+strconv.Itoa(p.Cores)] = strconv.FormatFloat(p.Speedup.Value, 'g', 6, 64)
+			}
+		}
+	}
+	for _, r := range speedupRows {
+		if got, want := r[7], drawn[r[2]+"|"+r[3]+"|"+r[4]]; got != want {
+			t.Errorf("speedup row %v: %s, the chart draws %q", r, got, want)
 		}
 	}
 	if len(cellRows) != len(samples) {
