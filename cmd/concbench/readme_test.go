@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -22,7 +23,7 @@ const readmePath = "../../README.md"
 
 // readmeSets are the reference sets the README quotes.
 var readmeSets = map[string]string{
-	"2cpu":  "../../results/epyc-2cpu/20261125T120424Z/results.csv",
+	"2cpu":  "../../results/epyc-2cpu/20261204T154042Z/results.csv",
 	"16cpu": "../../results/h100-16cpu/8eb5ff7-standard/results.csv",
 }
 
@@ -59,7 +60,7 @@ func (c csvCell) get(bench, workload, model string, cores int, param, unit strin
 	return v
 }
 
-var readmeModels = []string{"goroutines", "pool", "errgroup", "eventloop", "gil-threads", "gil-pool", "procs", "procpool"}
+var readmeModels = []string{"goroutines", "pool", "errgroup", "eventloop", "gil-threads", "gil-pool", "interp-pool", "procs", "procpool"}
 
 func fx(v float64) string {
 	switch {
@@ -86,7 +87,9 @@ func dur(ns float64) string {
 }
 
 // speedupTable: per BenchmarkCores workload, seq's makespan at 1 core and
-// each model's median speedup over it at the given core counts.
+// each model's speedup over it at the given core counts, as the report
+// estimates it (the speedup rows: ratios of geometric means); a set from
+// before the report wrote them falls back to the ratio of medians.
 func speedupTable(c csvCell, cores []int) string {
 	var b strings.Builder
 	head := "| workload | seq, 1 core |"
@@ -113,11 +116,85 @@ func speedupTable(c csvCell, cores []int) string {
 		for _, m := range readmeModels {
 			var parts []string
 			for _, k := range cores {
-				parts = append(parts, fx(seq/c.get("BenchmarkCores", w, m, k, "", "ns/op")))
+				parts = append(parts, fx(c.speedup(w, m, k)))
 			}
 			fmt.Fprintf(&b, " %s |", strings.Join(parts, " / "))
 		}
 		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// speedup is model m's speedup on workload w at k cores over its
+// baseline at 1 core: the report's speedup row, else (an older set) the
+// ratio of medians over seq.
+func (c csvCell) speedup(w, m string, k int) float64 {
+	if v := c.get("BenchmarkCores", w, m, k, "", "speedup"); !math.IsNaN(v) {
+		return v
+	}
+	return c.get("BenchmarkCores", w, "seq", 1, "", "ns/op") / c.get("BenchmarkCores", w, m, k, "", "ns/op")
+}
+
+// pythonApproaches pairs each Go model with the CPython approach it
+// emulates, in the suite's naming (py-APPROACH@TAG).
+var pythonApproaches = []struct{ goModel, py string }{
+	{"gil-threads", "py-threading@"}, {"gil-pool", "py-threadpool@"}, {"interp-pool", "py-interpreterpool@"},
+	{"procpool", "py-processpool@"}, {"procs", "py-multiprocessing@"},
+}
+
+// pythonModels lists the set's CPython models that start with prefix, in
+// name order (3.11 before 3.14).
+func (c csvCell) pythonModels(prefix string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for k := range c {
+		f := strings.Split(k, "|")
+		if f[0] == "BenchmarkCores" && strings.HasPrefix(f[2], prefix) && !seen[f[2]] {
+			seen[f[2]] = true
+			out = append(out, f[2])
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// pythonTable: each Go model beside the CPython models it emulates, their
+// parallel gain from 1 to k cores on the CPU-bound workloads.
+func pythonTable(c csvCell, k int) string {
+	var b strings.Builder
+	workloads := []string{"hash", "primes", "gzip"}
+	fmt.Fprintf(&b, "| model, gain 1 → %d cores | %s |\n|---|%s\n", k, strings.Join(workloads, " | "), strings.Repeat("---|", len(workloads)))
+	for _, a := range pythonApproaches {
+		for _, m := range append([]string{a.goModel}, c.pythonModels(a.py)...) {
+			fmt.Fprintf(&b, "| %s |", m)
+			for _, w := range workloads {
+				fmt.Fprintf(&b, " %s |", fx(c.speedup(w, m, k)/c.speedup(w, m, 1)))
+			}
+			b.WriteString("\n")
+		}
+	}
+	return b.String()
+}
+
+// pyStartTable: what starting each CPython executor costs
+// (BenchmarkStart), per pool and per worker, and its dispatch cost per
+// empty task (BenchmarkOverhead), at each core count.
+func pyStartTable(c csvCell, cores []int) string {
+	var b strings.Builder
+	b.WriteString("| executor | cores | workers | pool start | per worker | per empty task |\n|---|---|---|---|---|---|\n")
+	var models []string
+	for k := range c {
+		f := strings.Split(k, "|")
+		if f[0] == "BenchmarkStart" && f[5] == "ns/op" && !slices.Contains(models, f[2]) {
+			models = append(models, f[2])
+		}
+	}
+	sort.Strings(models)
+	for _, m := range models {
+		for _, k := range cores {
+			ns, w := c.get("BenchmarkStart", "", m, k, "", "ns/op"), c.get("BenchmarkStart", "", m, k, "", "workers")
+			fmt.Fprintf(&b, "| %s | %d | %.0f | %s | %s | %s |\n", m, k, w, dur(ns), dur(ns/w), dur(1e9/c.get("BenchmarkOverhead", "", m, k, "", "tasks/s")))
+		}
 	}
 	return b.String()
 }
@@ -166,6 +243,38 @@ func fanoutTable(c csvCell, k int) string {
 	return b.String()
 }
 
+// gilRuns are the 2-CPU runs of this release whose threads the README
+// compares, in the order they ran.
+var gilRuns = []string{
+	"../../results/epyc-2cpu/20261204T154042Z/results.csv",
+	"../../results/epyc-2cpu/20261204T161056Z/results.csv",
+}
+
+// gilRunsTable: per run, the parallel gain from 1 to 2 cores on hash and
+// primes of goroutines (what the host's second vCPU gave Go), the GIL
+// models and CPython's threads.
+func gilRunsTable(t *testing.T) string {
+	cols := []struct{ w, m string }{
+		{"hash", "goroutines"}, {"hash", "gil-threads"}, {"hash", "py-threading@3.11"}, {"hash", "py-threading@3.14"},
+		{"primes", "gil-threads"}, {"primes", "py-threading@3.11"}, {"primes", "py-threading@3.14"},
+	}
+	var b strings.Builder
+	b.WriteString("| run |")
+	for _, c := range cols {
+		fmt.Fprintf(&b, " %s, %s |", c.w, c.m)
+	}
+	b.WriteString("\n|---|" + strings.Repeat("---|", len(cols)) + "\n")
+	for _, path := range gilRuns {
+		c := readCSV(t, path)
+		fmt.Fprintf(&b, "| %s |", filepath.Base(filepath.Dir(path)))
+		for _, col := range cols {
+			fmt.Fprintf(&b, " %s |", fx(c.speedup(col.w, col.m, 2)/c.speedup(col.w, col.m, 1)))
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
 // readmeBlocks are the generated blocks by name.
 func readmeBlocks(t *testing.T) map[string]string {
 	two, sixteen := readCSV(t, readmeSets["2cpu"]), readCSV(t, readmeSets["16cpu"])
@@ -176,6 +285,9 @@ func readmeBlocks(t *testing.T) map[string]string {
 		"overhead-16cpu": overheadTable(sixteen, []int{1, 16}),
 		"fanout-2cpu":    fanoutTable(two, 2),
 		"fanout-16cpu":   fanoutTable(sixteen, 16),
+		"python-2cpu":    pythonTable(two, 2),
+		"pystart-2cpu":   pyStartTable(two, []int{1, 2}),
+		"gilruns-2cpu":   gilRunsTable(t),
 	}
 }
 
