@@ -3,7 +3,6 @@ package bench
 import (
 	"runtime"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -54,21 +53,16 @@ func TestGILSwitches(t *testing.T) {
 	}
 }
 
-// TestGILForcedSwitchIsFIFO checks the lock itself: a holder past its
-// interval hands over to the longest waiter and queues behind it.
-func TestGILForcedSwitchIsFIFO(t *testing.T) {
+// TestGILForcedSwitchHandsOver checks the lock itself: a holder past its
+// interval while others wait drops the lock and takes it back only after
+// another goroutine has had it.
+func TestGILForcedSwitchHandsOver(t *testing.T) {
 	g := newGIL(time.Millisecond)
 	g.acquire()
 	var order []int
 	var wg sync.WaitGroup
-	var queued atomic.Int32
 	for i := 1; i <= 3; i++ {
-		// Start the waiters one by one, so their queue order is known.
-		for int(g.waiting.Load()) != i-1 {
-			time.Sleep(time.Millisecond)
-		}
 		wg.Go(func() {
-			queued.Add(1)
 			g.acquire()
 			order = append(order, i) // under the lock
 			g.release()
@@ -78,18 +72,16 @@ func TestGILForcedSwitchIsFIFO(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 	time.Sleep(2 * time.Millisecond) // past the interval
-	g.tick()                         // hands over, queues behind the three
+	g.tick()                         // hands over, then waits for the lock again
 	order = append(order, 0)
 	g.release()
 	wg.Wait()
-	want := []int{1, 2, 3, 0}
-	if len(order) != len(want) {
-		t.Fatalf("got order %v, want %v", order, want)
-	}
-	for i := range want {
-		if order[i] != want[i] {
-			t.Fatalf("got order %v, want %v", order, want)
-		}
+	// CPython's FORCE_SWITCHING: the holder that was asked to drop takes
+	// the lock again only after another thread took it. Among the others
+	// the lock is free for whoever comes first, as CPython's is, so no
+	// order among them is promised.
+	if len(order) != 4 || order[0] == 0 {
+		t.Fatalf("got order %v: want all four, and another goroutine before the one forced to switch (0)", order)
 	}
 	if g.switches.Load() != 1 {
 		t.Errorf("%d forced switches, want 1", g.switches.Load())

@@ -158,6 +158,8 @@ func TestServeLatencyRetriesTemporaryErrors(t *testing.T) {
 			fl := &flakyListener{Listener: ln, n: 3, err: acceptErr(errno)}
 			ctx, cancel := context.WithCancel(context.Background())
 			done := make(chan error, 1)
+			// The backoff starts with the server, before the client dials.
+			start := time.Now()
 			go func() { done <- workloads.ServeLatency(ctx, fl) }()
 			c, err := net.Dial("tcp", ln.Addr().String())
 			if err != nil {
@@ -165,7 +167,6 @@ func TestServeLatencyRetriesTemporaryErrors(t *testing.T) {
 			}
 			defer c.Close()
 			c.SetDeadline(time.Now().Add(10 * time.Second))
-			start := time.Now()
 			if err := roundTrip(c, 7); err != nil {
 				t.Fatalf("after %d %v errors: %v", fl.n, errno, err)
 			}
