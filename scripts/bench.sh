@@ -323,7 +323,7 @@ fi
 if [ "$interrupted" = 0 ] && [ "${PYTHON_SUITE:-1}" != 0 ]; then
 	echo "bench: the Python reference suite${PYTHONS:+ under $PYTHONS}${START_METHODS:+, start methods $START_METHODS} (PYTHON_SUITE=0 to leave it out)" >&2
 	# The Python suite's own rounds per profile (py-rounds of the
-	# settings: 3 for standard, its batches are slower) unless COUNT was
+	# settings: fewer than the Go rounds, its batches are slower) unless COUNT was
 	# given. COUNT may be exported (make exports it, empty or not); the
 	# Python suite must not see the Go rounds through it. PYTHONS and
 	# START_METHODS reach it from the environment, as given.

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/concbench/concbench/bench"
 )
 
 // The README's figures come from the committed reference sets' results.csv,
@@ -275,6 +277,23 @@ func gilRunsTable(t *testing.T) string {
 	return b.String()
 }
 
+// profilesTable: the profiles as bench.Profiles defines them (the one
+// place their numbers live), with the wall times measured here (durations
+// typed in the README would drift from a run, so they live there, in a
+// column of their own after this block).
+func profilesTable() string {
+	var b strings.Builder
+	b.WriteString("| profile | fixed rounds (the CPython suite's) | time per cell | adaptive budget | batches: Cores tasks, largest fanout (CPython's) |\n|---|---|---|---|---|\n")
+	for _, p := range bench.Profiles() {
+		budget := "none"
+		if p.Budget > 0 {
+			budget = p.Budget.String()
+		}
+		fmt.Fprintf(&b, "| `%s` | %d (%d) | %s | %s | %d, %d (%d, %d) |\n", p.Name, p.Rounds, p.PyRounds, p.BenchTime, budget, p.Tasks, p.MaxFanout, p.PyTasks, p.PyMaxFanout)
+	}
+	return b.String()
+}
+
 // readmeBlocks are the generated blocks by name.
 func readmeBlocks(t *testing.T) map[string]string {
 	two, sixteen := readCSV(t, readmeSets["2cpu"]), readCSV(t, readmeSets["16cpu"])
@@ -288,6 +307,7 @@ func readmeBlocks(t *testing.T) map[string]string {
 		"python-2cpu":    pythonTable(two, 2),
 		"pystart-2cpu":   pyStartTable(two, []int{1, 2}),
 		"gilruns-2cpu":   gilRunsTable(t),
+		"profiles":       profilesTable(),
 	}
 }
 
