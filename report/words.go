@@ -9,24 +9,33 @@ import (
 	"github.com/concbench/concbench/report/stats"
 )
 
-// words writes every verdict in plain words, from its decision alone.
+// wording is everything the words stage reads beside the decisions: the
+// margin as the text says it and the core counts predictions are worded at.
+type wording struct {
+	margin    string
+	predictAt []int
+}
+
+// words is the words stage: it writes every verdict and foreign sweep in
+// plain words, from its decision alone.
 func (a *Analysis) words() {
+	wd := wording{margin: a.marginText(), predictAt: a.PredictAt}
 	for _, v := range a.Verdicts {
-		v.Text = a.verdictText(v)
+		v.Text = verdictText(v, wd)
 	}
 	for _, g := range a.Generic {
 		for _, b := range g.Benches {
-			b.Text = genericText(b, a.marginText(), a.PredictAt)
+			b.Text = genericText(b, wd.margin, wd.predictAt)
 		}
 	}
 }
 
 // verdictText words one verdict: "hash (CPU-bound), 2 cores: parallelism
 // wins: pool 1.97× [1.88, 2.06] at 2 cores (errgroup 1.95× is within 5% of
-// it); …". It reads the decision (Verdict's fields), never the claims'
-// families or the cells.
-func (a *Analysis) verdictText(v *Verdict) string {
-	margin := a.marginText()
+// it); …". It reads the decision (Verdict's fields) and wd, never the
+// claims' families, the cells or the Analysis.
+func verdictText(v *Verdict, wd wording) string {
+	margin := wd.margin
 	var b strings.Builder
 	b.WriteString(prose.Kinded(v.Workload, v.Kind) + fmt.Sprintf(", %d %s", v.Cores, prose.Plural(v.Cores, "core")))
 	if v.Oversub {
@@ -80,10 +89,10 @@ func (a *Analysis) verdictText(v *Verdict) string {
 	slowerText(&b, v.Slower)
 	switch {
 	case v.Fit != nil:
-		if p := predictions(*v.Fit, a.PredictAt); p != "" {
+		if p := predictions(*v.Fit, wd.predictAt); p != "" {
 			fmt.Fprintf(&b, "; fitted to it, %s predicts %s", lawName(v.Fit.Law), p)
 		}
-	case v.Rejected && len(a.PredictAt) > 0:
+	case v.Rejected && len(wd.predictAt) > 0:
 		fmt.Fprintf(&b, "; its gain is no scaling law's shape (the lack-of-fit test rejects every law fitted to it), so nothing predicts beyond %d cores", k)
 	}
 	if note := pyText(v.Python); note != "" {
