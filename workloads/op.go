@@ -103,16 +103,17 @@ type Op struct {
 // gil-pool models split a unit of such a kernel accordingly (see
 // [UnitReleasing]).
 //
-// The shares are CPython's own split, measured on a 2-CPU AMD EPYC VM
-// (medians over 9 rounds of 2000 units, each unit timed whole and around its
-// released calls) by
+// The shares are CPython's own split, measured by the CPython suite on a
+// 2-CPU AMD EPYC VM: each unit as a compute op runs it (the unit and its
+// fold), timed whole and around its releasing calls, medians of 7 trials of
+// 256 units, three runs each:
 //
-//	taskset -c 1 python3 workloads/testdata/gilsplit.py
+//	taskset -c 1 python3 scripts/pyref/concbench_py.py --gil-split
 //
-// hash: 3.11.7 0.062–0.065 of a 41 µs unit, 3.14.10 0.054–0.056 of 41 µs;
-// gzip: 3.11.7 0.085 of 43–47 µs, 3.14.10 0.15 of 135–149 µs (that build's
-// zlib is three times slower, compressobj() alone about 20 µs). The values
-// are 3.11's, the interpreter of the CPython suite's reference runs, rounded.
+// hash: 3.11.7 0.065–0.071 of a 42–44 µs unit, 3.14.10 0.060–0.069;
+// gzip: 3.11.7 0.077–0.092 of a 45–47 µs unit, 3.14.10 0.075–0.080. The
+// values are rounded from those. Each run of the suite records its own
+// split (gil-held-share-KERNEL-py), which the report shows beside them.
 func (k Kernel) HeldShare() float64 {
 	switch k {
 	case Hash:
