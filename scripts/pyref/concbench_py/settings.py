@@ -4,10 +4,10 @@
 lines; the suite reads that output (--settings FILE) and uses its py-*
 values:
 
-    name=standard  rounds=5  benchtime=1x  budget=90s  py-rounds=3
-    py-tasks=64  py-max-fanout=10000  py-max-op=5s  py-overhead-tasks=64
+    name=NAME  rounds=N  benchtime=T  budget=Ns  py-rounds=N
+    py-tasks=N  py-max-fanout=N  py-max-op=Ns  py-overhead-tasks=N
 
-(one a line). Keys the suite does not use are kept but not checked, so Go
+(one a line; durations in whole seconds with an "s"). Keys the suite does not use are kept but not checked, so Go
 may add some.
 """
 
