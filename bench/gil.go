@@ -1,7 +1,7 @@
 package bench
 
 import (
-	"runtime"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -24,7 +24,9 @@ import (
 //
 // A holder forced to switch asks for the lock again only once another
 // goroutine has taken it, so it cannot grab it straight back, which is what
-// CPython's FORCE_SWITCHING guarantees. Each Run makes its own gil.
+// CPython's FORCE_SWITCHING guarantees. Until then it sleeps, as CPython's
+// drop_gil waits on switch_cond until take_gil signals it: a goroutine
+// blocked on a channel, not one polling. Each Run makes its own gil.
 type gil struct {
 	mu     sync.Mutex
 	locked bool
@@ -46,6 +48,10 @@ type gil struct {
 	// acquired counts acquisitions, so that a holder forced to switch can
 	// tell when another goroutine has taken the lock.
 	acquired atomic.Uint64
+	// switching holds the channels of holders that were forced to switch
+	// and wait for another goroutine to take the lock: CPython's
+	// switch_cond. take signals them all.
+	switching []chan struct{}
 	// switches counts forced handovers, for tests.
 	switches atomic.Int64
 }
@@ -86,11 +92,17 @@ func (g *gil) acquire() {
 	g.mu.Unlock()
 }
 
-// take marks the lock held by the caller, which holds g.mu.
+// take marks the lock held by the caller, which holds g.mu, and wakes the
+// holders that were forced to give it up.
 func (g *gil) take() {
 	g.locked = true
 	g.acquired.Add(1)
 	g.storeSince(g.now())
+	for i, ch := range g.switching {
+		ch <- struct{}{}
+		g.switching[i] = nil
+	}
+	g.switching = g.switching[:0]
 }
 
 // storeSince raises since to t; it never lowers it, so a contender's start
@@ -108,6 +120,12 @@ func (g *gil) storeSince(t int64) {
 // when it runs unless another goroutine has taken it first.
 func (g *gil) release() {
 	g.mu.Lock()
+	g.drop()
+	g.mu.Unlock()
+}
+
+// drop is release for a caller that holds g.mu.
+func (g *gil) drop() {
 	g.locked = false
 	if len(g.queue) > 0 {
 		ch := g.queue[0]
@@ -118,7 +136,6 @@ func (g *gil) release() {
 		}
 		ch <- struct{}{}
 	}
-	g.mu.Unlock()
 }
 
 // tick is the holder's check between compute units, like CPython's eval
@@ -132,14 +149,42 @@ func (g *gil) tick() {
 		return
 	}
 	g.switches.Add(1)
-	n := g.acquired.Load()
-	g.release()
-	// Wait until another goroutine has taken the lock, so the holder cannot
-	// grab it straight back (FORCE_SWITCHING). (Watching the flag instead
-	// would miss a waiter that takes the lock and gives it back between two
-	// looks.)
-	for g.acquired.Load() == n {
-		runtime.Gosched()
-	}
+	g.mu.Lock()
+	g.drop()
+	// Sleep until another goroutine has taken the lock, so the holder cannot
+	// grab it straight back (FORCE_SWITCHING). Every take happens under g.mu,
+	// which the holder keeps from the drop to the parking, so none can slip
+	// between them; and one will come, since a goroutine counted in waiting
+	// leaves acquire only by taking the lock.
+	ch := waiterChans.Get().(chan struct{})
+	g.switching = append(g.switching, ch)
+	g.mu.Unlock()
+	<-ch
+	waiterChans.Put(ch)
 	g.acquire()
+}
+
+// goMaxThreads is Go's default limit on the OS threads of a process, past
+// which the runtime aborts it (runtime/debug.SetMaxThreads).
+const goMaxThreads = 10000
+
+// maxThreads is the limit as raiseMaxThreads last set it.
+var maxThreads struct {
+	sync.Mutex
+	n int
+}
+
+// raiseMaxThreads lets the process run n more OS threads than Go's default
+// allows, so that a model whose every task is a thread of its own can run
+// 10,000 tasks at once, as CPython starts 10,000 threads for them. It only
+// ever raises the limit: lowering it while other goroutines hold threads
+// could abort the process. Whether the system has that many threads to
+// give is LimitSkip's question, asked before the cell runs.
+func raiseMaxThreads(n int) {
+	maxThreads.Lock()
+	defer maxThreads.Unlock()
+	if want := goMaxThreads + n; want > max(maxThreads.n, goMaxThreads) {
+		debug.SetMaxThreads(want)
+		maxThreads.n = want
+	}
 }

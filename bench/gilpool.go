@@ -9,7 +9,7 @@ import (
 
 // GILPool is CPython's concurrent.futures.ThreadPoolExecutor with its
 // default size, min(32, os.cpu_count()+4) workers (GOMAXPROCS stands for the
-// CPU count), pulling tasks from a queue under one emulated global
+// CPU count), each an OS thread for its whole life, pulling tasks from a queue under one emulated global
 // interpreter lock that behaves as gil-threads' does. Waits overlap only as
 // far as there are workers. Its cost per task is measured, with the
 // other models', by go test ./bench -run '^$' -bench Dispatch.

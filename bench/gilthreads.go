@@ -7,7 +7,8 @@ import (
 )
 
 // GILThreads is CPython's threading.Thread per task: a goroutine per task,
-// all under one emulated global interpreter lock. Waits overlap, because
+// each an OS thread for its whole life as a Python thread is, all under one
+// emulated global interpreter lock. Waits overlap, because
 // every wait releases the lock; compute never runs on two cores at once.
 // A holder hands the lock over between compute units once another task has
 // waited for the switch interval (Config.SwitchInterval, default 5 ms, as
@@ -27,11 +28,13 @@ func NewGILThreads(cfg Config) *GILThreads { return &GILThreads{cfg: cfg} }
 // Name returns "gil-threads".
 func (*GILThreads) Name() string { return "gil-threads" }
 
-// Run runs every task on its own goroutine under a lock of its own. The
-// first error cancels the others.
+// Run runs every task on its own goroutine, locked to an OS thread of its
+// own from its start to its end, under a lock of its own. The first error
+// cancels the others.
 func (m *GILThreads) Run(ctx context.Context, env *workloads.Env, tasks []workloads.Task) ([]Outcome, error) {
 	env, done := blockingSleeps(env)
 	defer done()
+	raiseMaxThreads(len(tasks))
 	b := newBatch(ctx, len(tasks))
 	b.spawn(&stepper{ctx: b.ctx, probe: m.cfg.probe, gil: newGIL(m.cfg.switchInterval()), osThreads: true}, env, tasks)
 	return b.result()

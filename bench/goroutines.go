@@ -30,15 +30,18 @@ func (m *Goroutines) Run(ctx context.Context, env *workloads.Env, tasks []worklo
 	return b.result()
 }
 
-// spawn runs every task with s on a goroutine of its own and returns when
-// they have all ended.
+// spawn runs every task with s on a goroutine of its own (an OS thread of
+// its own under s.osThreads) and returns when they have all ended.
 func (b *batch) spawn(s *stepper, env *workloads.Env, tasks []workloads.Task) {
 	var wg sync.WaitGroup
 	for i := range tasks {
 		if b.failed() {
 			break
 		}
-		wg.Go(func() { b.run(s, env, tasks, i, b.now()) })
+		wg.Go(func() {
+			s.thread()
+			b.run(s, env, tasks, i, b.now())
+		})
 	}
 	wg.Wait()
 }

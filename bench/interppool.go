@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 	"time"
 
@@ -23,10 +24,12 @@ import (
 // Interpreters share no objects: the executor pickles each task in the
 // submitting thread, the worker unpickles it in its interpreter, and the
 // result comes back pickled and is unpickled in the main interpreter, under
-// the main interpreter's GIL, to complete the future. Here a task is encoded
-// with the workloads codec (the process models' wire format) before the
-// workers start, a worker decodes its copy under its own lock, runs it, and
-// encodes the reply, which the worker decodes again under a lock shared by
+// the main interpreter's GIL, to complete the future. Here the workers start
+// first, each an OS thread for its whole life; then the caller submits the
+// tasks one at a time, as submit() does, each encoded with the workloads
+// codec (the process models' wire format) under the main interpreter's lock
+// while the workers already run the ones before it. A worker decodes its
+// copy under its own lock, runs it, and encodes the reply, which the worker decodes again under a lock shared by
 // all workers (the main interpreter's) to record the outcome: no worker
 // touches the caller's Task values, and an error crosses as text, as a
 // pickled exception crosses as its message here. The outcome's Elapsed is
@@ -51,54 +54,77 @@ func (m *InterpPool) Run(ctx context.Context, env *workloads.Env, tasks []worklo
 	env, done := blockingSleeps(env)
 	defer done()
 	b := newBatch(ctx, len(tasks))
-	// Submission: every task pickled in the caller, one after another into
-	// one buffer; offs[i] is where task i's payload starts.
-	var payload []byte
-	offs := make([]int, len(tasks)+1)
-	for i := range tasks {
-		payload = workloads.AppendTasks(payload, tasks[i:i+1])
-		offs[i+1] = len(payload)
-	}
-	if p := m.cfg.probe; p != nil {
-		p.tasksEncoded.Add(int64(len(tasks)))
-	}
-	queue := make(chan int32, len(tasks))
-	for i := range tasks {
-		queue <- int32(i)
-	}
-	close(queue)
 	main := newGIL(m.cfg.switchInterval())
+	// The queue holds every submission, so that submit never waits for a
+	// worker, as the executor's unbounded queue does not.
+	queue := make(chan submission, len(tasks))
 	var wg sync.WaitGroup
 	for range min(executorWorkers(), len(tasks)) {
-		s := &stepper{ctx: b.ctx, gil: newGIL(m.cfg.switchInterval())}
+		s := &stepper{ctx: b.ctx, gil: newGIL(m.cfg.switchInterval()), osThreads: true}
 		if m.cfg.probe != nil {
 			s.probe = m.cfg.probe.child()
 		}
-		wg.Go(func() { m.worker(b, s, main, env, queue, payload, offs) })
+		wg.Go(func() {
+			s.thread()
+			m.worker(b, s, main, env, queue)
+		})
 	}
+	m.submit(b, main, tasks, queue)
+	close(queue)
 	wg.Wait()
 	return b.result()
 }
 
+// submission is one task, pickled: its index in the batch and its bytes.
+type submission struct {
+	i    int
+	task []byte
+}
+
+// submit is the main interpreter's loop of submit() calls: each encodes
+// one task under the main interpreter's lock and queues it, while the
+// workers run the tasks queued before. The caller is the main thread, an
+// OS thread for the while.
+func (m *InterpPool) submit(b *batch, main *gil, tasks []workloads.Task, queue chan<- submission) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	p := m.cfg.probe
+	for i := range tasks {
+		if b.failed() {
+			return
+		}
+		main.acquire()
+		task := workloads.AppendTasks(nil, tasks[i:i+1])
+		if p != nil {
+			p.tasksEncoded.Add(1)
+			if p.onSubmit != nil {
+				p.onSubmit(i, main)
+			}
+		}
+		main.release()
+		queue <- submission{i, task}
+	}
+}
+
 // worker runs tasks from queue in its own interpreter (s, with its own
-// lock) until the queue is drained or the batch has failed.
-func (m *InterpPool) worker(b *batch, s *stepper, main *gil, env *workloads.Env, queue <-chan int32, payload []byte, offs []int) {
+// lock) until the queue is drained and closed or the batch has failed.
+func (m *InterpPool) worker(b *batch, s *stepper, main *gil, env *workloads.Env, queue <-chan submission) {
 	var reply []byte
-	for i := range queue {
+	for sub := range queue {
 		if b.failed() {
 			return
 		}
 		start := b.now()
 		var err error
-		reply, err = m.interpret(s, env, payload[offs[i]:offs[i+1]], reply[:0])
+		reply, err = m.interpret(s, env, sub.task, reply[:0])
 		if err != nil {
-			b.fail(fmt.Errorf("interp-pool: submission %d: %w", i, err))
+			b.fail(fmt.Errorf("interp-pool: submission %d: %w", sub.i, err))
 			return
 		}
 		// Back in the main interpreter: unpickle the result and complete
 		// the future, under its GIL.
 		main.acquire()
-		err = m.record(b, int(i), reply, start)
+		err = m.record(b, sub.i, reply, start)
 		main.release()
 		if err != nil {
 			b.fail(err)

@@ -80,3 +80,50 @@ func TestInterpPool(t *testing.T) {
 		})
 	}
 }
+
+// TestInterpPoolSubmitsWhileWorkersRun checks interp-pool's submission, as
+// InterpreterPoolExecutor.submit() does it: the workers run before the
+// last task is submitted, and each task is encoded under the main
+// interpreter's lock. As it submits the last task the submitter waits, up
+// to 10 s, for a worker to start one of those submitted before.
+func TestInterpPoolSubmitsWhileWorkersRun(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	const n = 8
+	var tasks []workloads.Task
+	for i := range n {
+		tasks = append(tasks, workloads.Task{ID: i, Seed: uint64(i), Ops: []workloads.Op{workloads.Compute(workloads.Primes, 2)}})
+	}
+	started := make(chan int, n)
+	var unlocked []int // submissions encoded without the main lock held
+	var ranFirst bool  // a task ran before the last one was submitted
+	p := &probe{onOp: func(id, op int) {
+		if op == -1 {
+			started <- id
+		}
+	}}
+	p.onSubmit = func(i int, main *gil) {
+		main.mu.Lock()
+		if !main.locked {
+			unlocked = append(unlocked, i)
+		}
+		main.mu.Unlock()
+		if i == n-1 {
+			select {
+			case <-started:
+				ranFirst = true
+			case <-time.After(10 * time.Second):
+			}
+		}
+	}
+	runModel(t, NewInterpPool(Config{probe: p}), testEnv(t), tasks)
+	if !ranFirst {
+		t.Error("no task started in 10 s while the last one was being submitted: the workers do not run during submission")
+	}
+	if len(unlocked) > 0 {
+		t.Errorf("tasks %v were encoded without the main interpreter's lock", unlocked)
+	}
+	if got := p.tasksEncoded.Load(); got != n {
+		t.Errorf("%d tasks encoded, want %d", got, n)
+	}
+}

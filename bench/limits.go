@@ -39,7 +39,8 @@ type Need struct {
 	// connection.
 	ServerFiles int
 	// Threads is OS threads and processes this user gains: a thread per
-	// File op blocked in fsync, the threads of each live worker process.
+	// File op blocked in fsync, a thread per task or worker of the models
+	// of CPython's threads, the threads of each live worker process.
 	Threads int
 }
 
@@ -76,13 +77,20 @@ func CellNeed(model string, tasks []workloads.Task, gomaxprocs int) Need {
 	var need Need
 	// inFlight is how many tasks may be in a Net or File op at once.
 	inFlight := n
+	// osThreads is how many OS threads the model's own tasks or workers
+	// hold for their whole life (see [stepper.thread]); a File op blocks
+	// in one of them rather than in a thread of its own.
+	osThreads := 0
 	switch model {
 	case "seq":
 		inFlight = 1
 	case "pool", "errgroup":
 		inFlight = workers
+	case "gil-threads":
+		osThreads = n
 	case "gil-pool", "interp-pool":
 		inFlight = pyWorkers
+		osThreads = pyWorkers
 	case "procs", "procpool":
 		// Ops run in the workers, each a process with its own limit and
 		// one op at a time.
@@ -102,8 +110,11 @@ func CellNeed(model string, tasks []workloads.Task, gomaxprocs int) Need {
 			inFlight = pyWorkers // its executor runs the File ops
 		}
 		need.Files += inFlight
-		need.Threads += inFlight
+		if osThreads == 0 {
+			need.Threads += inFlight
+		}
 	}
+	need.Threads += osThreads
 	return need
 }
 

@@ -33,8 +33,9 @@ func (m *Pool) Run(ctx context.Context, env *workloads.Env, tasks []workloads.Ta
 	return b.result()
 }
 
-// pool runs the tasks with s on workers long-lived goroutines and returns
-// when they have all ended.
+// pool runs the tasks with s on workers long-lived goroutines (each an OS
+// thread of its own under s.osThreads) and returns when they have all
+// ended.
 func (b *batch) pool(s *stepper, env *workloads.Env, tasks []workloads.Task, workers int) {
 	queue := make(chan int32, len(tasks))
 	for i := range tasks {
@@ -44,6 +45,7 @@ func (b *batch) pool(s *stepper, env *workloads.Env, tasks []workloads.Task, wor
 	var wg sync.WaitGroup
 	for range min(workers, len(tasks)) {
 		wg.Go(func() {
+			s.thread()
 			start := b.now()
 			for i := range queue {
 				if b.failed() {

@@ -23,9 +23,28 @@ type stepper struct {
 	ctx   context.Context
 	probe *probe
 	gil   *gil // nil for models without a global lock
-	// osThreads locks a task's goroutine to its OS thread from its first
-	// compute op to its end (see exec); gil-threads and gil-pool set it.
+	// osThreads makes each goroutine that runs tasks an OS thread for its
+	// whole life (see [stepper.thread]); the models of CPython's threads
+	// (gil-threads, gil-pool, interp-pool) set it.
 	osThreads bool
+}
+
+// thread is what a goroutine that runs tasks with s calls first, on the
+// goroutine itself. Under osThreads it locks the goroutine to its OS thread
+// and never unlocks it, so that the thread ends when the goroutine does: a
+// CPython thread is an OS thread from its start to its end. It matters
+// twice. A lock handed to a waiter must wake a thread that sleeps in the
+// kernel, and it gets a core only when the OS scheduler gives it one, while
+// the releaser runs on: with every goroutine locked, each park and wake-up
+// of a waiter is one of the OS (the runtime hands the P to the waiter's own
+// thread and wakes it with a futex), so a contended lock costs what
+// CPython's does. And starting and ending a task's thread costs a clone and
+// an exit, as a Python thread's start does: 10,000 tasks are 10,000 threads
+// alive at once, in Go as in CPython (see raiseMaxThreads).
+func (s *stepper) thread() {
+	if s.osThreads {
+		runtime.LockOSThread()
+	}
 }
 
 // compute runs the units of a compute op for the task with the given ID and
@@ -117,38 +136,23 @@ func (s *stepper) exec(env *workloads.Env, t *workloads.Task) (uint64, error) {
 		return 0, err
 	}
 	sum := workloads.Start(t.Seed)
-	locked := false
-	defer func() {
-		if locked {
-			runtime.UnlockOSThread()
-		}
-	}()
+	p := s.probe
+	if p != nil {
+		p.op(t.ID, -1)
+	}
 	for i, op := range t.Ops {
 		// A task that gets the GIL after the batch was cancelled must not
 		// run even a few units: tasks queued for the lock stop one by one.
 		if err := s.ctx.Err(); err != nil {
 			return 0, opError(t, i, err)
 		}
+		if p != nil {
+			p.op(t.ID, i)
+		}
 		seed := workloads.OpSeed(t.Seed, i)
 		var v uint64
 		var err error
 		if op.Kind == workloads.KindCompute {
-			if s.osThreads && !locked {
-				// A CPython thread is an OS thread: a lock handed to a
-				// waiter must wake a thread that sleeps in the kernel, and
-				// it gets a core only when the OS scheduler gives it one,
-				// while the releaser runs on. Locking the goroutine to its
-				// thread makes each park and wake-up of a waiter one of
-				// the OS (the runtime hands the P to the waiter's own
-				// thread and wakes it with a futex), so a contended lock
-				// costs what CPython's does. Only a task that computes
-				// does it, from its first compute op: a task that only
-				// waits never contends and takes no thread, so 10,000
-				// sleeping tasks stay cheap, as they are in CPython
-				// too, where a sleeping thread costs no CPU.
-				runtime.LockOSThread()
-				locked = true
-			}
 			v, err = s.compute(t.ID, op, seed)
 		} else {
 			if s.gil != nil {
@@ -163,6 +167,9 @@ func (s *stepper) exec(env *workloads.Env, t *workloads.Task) (uint64, error) {
 			return 0, opError(t, i, err)
 		}
 		sum = workloads.Fold(sum, v)
+	}
+	if p != nil {
+		p.op(t.ID, len(t.Ops))
 	}
 	return sum, nil
 }
@@ -284,6 +291,10 @@ type probe struct {
 	// onUnit, if set, is called as each unit starts, inside the window,
 	// with the task's ID.
 	onUnit func(id int)
+	// onOp, if set, is called on the goroutine that runs the task, with
+	// its ID, as the task starts (op -1), before each op (its index) and
+	// after the last (len(Ops)).
+	onOp func(id, op int)
 
 	// parent, when set, sees every window this probe sees: a model with
 	// several interpreters (interp-pool) gives each its own child probe,
@@ -296,6 +307,10 @@ type probe struct {
 	// between interpreters as bytes (interp-pool).
 	tasksEncoded, tasksDecoded     atomic.Int64
 	repliesEncoded, repliesDecoded atomic.Int64
+	// onSubmit, if set, is called as interp-pool submits task i, after
+	// encoding it and before queueing it, with the main interpreter's
+	// lock, which the submitter holds.
+	onSubmit func(i int, main *gil)
 }
 
 // child returns a new probe whose windows also count in p, and records it
@@ -306,6 +321,15 @@ func (p *probe) child() *probe {
 	p.children = append(p.children, c)
 	p.mu.Unlock()
 	return c
+}
+
+// op calls onOp of p and of its parents, for task id at op i.
+func (p *probe) op(id, i int) {
+	for q := p; q != nil; q = q.parent {
+		if q.onOp != nil {
+			q.onOp(id, i)
+		}
+	}
 }
 
 // enter opens the held window of a new unit.
