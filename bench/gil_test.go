@@ -155,9 +155,12 @@ func TestGILNoSwitchWithoutWaiters(t *testing.T) {
 }
 
 // convoyLatency returns how long an I/O task of ten 200 µs sleeps takes
-// beside a CPU-bound task under gil-threads with the given interval.
+// beside a CPU-bound task under gil-threads with the given interval. The
+// CPU task computes for 1 s, five times the I/O task's 200 ms at a 20 ms
+// interval, so that it still runs when the I/O task ends even on a loaded
+// machine, where each handover waits for the OS to run a thread.
 func convoyLatency(t *testing.T, interval time.Duration) time.Duration {
-	cpu := workloads.UnitsFor(workloads.Primes, 400*time.Millisecond)
+	cpu := workloads.UnitsFor(workloads.Primes, time.Second)
 	io := make([]workloads.Op, 10)
 	for i := range io {
 		io[i] = workloads.Sleep(200 * time.Microsecond)
