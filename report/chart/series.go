@@ -37,6 +37,10 @@ var (
 	Dots = Look{Marker: vg.Points(4.5), Bar: vg.Points(1.2), Cap: vg.Points(6)}
 	// Overlay: many machines' curves on one chart, lighter.
 	Overlay = Look{Line: vg.Points(1.6), Marker: vg.Points(3.2), Bar: vg.Points(0.8), Cap: vg.Points(4), Ring: vg.Points(6.5)}
+	// Faint: a series shown for reference beside others (an emulation
+	// beside the runtime it emulates): thin, small markers, no error
+	// bars. Draw it in a lightened colour.
+	Faint = Look{Line: vg.Points(1.1), Marker: vg.Points(2.4)}
 )
 
 // errXY is points with asymmetric error bars, for plotter.NewYErrorBars.
@@ -80,7 +84,7 @@ func (c *Chart) Add(label string, st Style, look Look, pts []Point) {
 			thumbs = append(thumbs, line)
 		}
 	}
-	if eb, err := plotter.NewYErrorBars(errXY{xys, errs}); err == nil {
+	if eb, err := plotter.NewYErrorBars(errXY{xys, errs}); err == nil && look.Bar > 0 {
 		eb.LineStyle.Color = st.Color
 		eb.LineStyle.Width = look.Bar
 		eb.CapWidth = look.Cap
@@ -99,7 +103,7 @@ func (c *Chart) Add(label string, st Style, look Look, pts []Point) {
 	}
 	if label != "" {
 		c.Legend.Add(label, thumbs...)
-		c.Series = append(c.Series, label)
+		c.addSeries(label)
 	}
 }
 
@@ -141,7 +145,7 @@ func (c *Chart) line(label string, r Ref, xys plotter.XYs) {
 	c.Plot.Add(l)
 	if label != "" {
 		c.Legend.Add(label, l)
-		c.Series = append(c.Series, label)
+		c.addSeries(label)
 	}
 }
 
@@ -186,7 +190,7 @@ func (c *Chart) AddKey(label string, st Style, look Look) {
 	}
 	thumbs = append(thumbs, glyphThumb{Color: st.Color, Radius: look.Marker, Shape: st.Glyph})
 	c.Legend.Add(label, thumbs...)
-	c.Series = append(c.Series, label)
+	c.addSeries(label)
 }
 
 // glyphThumb is a legend thumbnail of a marker.
@@ -220,7 +224,7 @@ func (c *Chart) AddText(pts []Point, labels []string, size vg.Length, col color.
 // AddLegend adds a legend entry drawn by thumb, with no data.
 func (c *Chart) AddLegend(label string, thumb plot.Thumbnailer) {
 	c.Legend.Add(label, thumb)
-	c.Series = append(c.Series, label)
+	c.addSeries(label)
 }
 
 // AddFit draws a fitted law in col: dashed through the core counts it was
@@ -276,15 +280,13 @@ func (c *Chart) AutoY(lo, hi float64, forceLog bool, unit func(float64) string) 
 }
 
 // Nominal sets up a categorical x axis, its labels turned by rotate
-// radians (right-aligned, when turned); it returns the x offset of member
-// j of n that share a category, spread over width, so that their markers
-// sit side by side.
+// radians or more (right-aligned, when turned): when the chart is drawn,
+// labels that would run into their neighbours are turned until they clear
+// them. It returns the x offset of member j of n that share a category,
+// spread over width, so that their markers sit side by side.
 func (c *Chart) Nominal(cats []string, rotate float64, n int, width float64) func(j int) float64 {
 	c.Plot.NominalX(cats...)
-	if rotate != 0 {
-		c.Plot.X.Tick.Label.Rotation = rotate
-		c.Plot.X.Tick.Label.XAlign = draw.XRight
-	}
+	c.nominal, c.turn = true, rotate
 	c.Plot.X.Min, c.Plot.X.Max = -0.6, float64(len(cats))-0.4
 	return func(j int) float64 {
 		if n < 2 {
