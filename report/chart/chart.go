@@ -1,8 +1,11 @@
 // Package chart draws the report's figures with gonum.org/v1/plot: a plot
 // with its legend beside it (never over the data) and footnotes under it,
-// rendered to SVG or PNG. It knows points, intervals, fitted laws and
-// styles, not benchmarks: package report decides what each chart shows,
-// this package how it looks.
+// or a figure of panels, each with its legend under it, rendered to SVG
+// or PNG. Every text is laid out from the font's real advance widths, so
+// that none leaves the canvas or runs into another (package charttest
+// measures the SVG to prove it). It knows points, intervals, fitted laws
+// and styles, not benchmarks: package report decides what each chart
+// shows, this package how it looks.
 package chart
 
 import (
