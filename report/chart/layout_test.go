@@ -1,7 +1,9 @@
 package chart
 
 import (
+	"bytes"
 	"fmt"
+	"image/png"
 	"math"
 	"os"
 	"path/filepath"
@@ -200,5 +202,40 @@ func TestPanelsFourInterpreters(t *testing.T) {
 	}
 	if wantH := int(math.Round(h * DPI / 72)); len(png) == 0 || wantH <= Height {
 		t.Errorf("PNG height %d px", wantH)
+	}
+}
+
+// The SVG and the PNG of one chart render at once (the pages do): the
+// layout, which sets the plot's title and turned labels, is decided once
+// for both, and both come out the same size.
+func TestRenderConcurrently(t *testing.T) {
+	c := New("both", "a title", "model", "y")
+	off := c.Nominal(append(append([]string{}, goModels...), pyModels("3.14")...), 0.35, 1, 0)
+	c.AutoY(1, 100, true, nil)
+	c.Add("seq", Style{Color: Baseline, Glyph: Glyph(0)}, Dots, []Point{{X: off(0), Y: 10}})
+	p := c.Panel("Go")
+	p.SpeedupAxes(4, 0.5, 2, "ideal", Ideal)
+	var svg, img []byte
+	var svgErr, pngErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		svg, svgErr = c.SVG()
+	}()
+	img, pngErr = c.PNG()
+	<-done
+	if svgErr != nil || pngErr != nil {
+		t.Fatalf("SVG: %v; PNG: %v", svgErr, pngErr)
+	}
+	canvas, _, err := charttest.Texts(svg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec, err := png.DecodeConfig(bytes.NewReader(img))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w, h := canvas.Dx()*DPI/72, canvas.Dy()*DPI/72; math.Abs(w-float64(dec.Width)) > 0.5 || math.Abs(h-float64(dec.Height)) > 0.5 {
+		t.Errorf("SVG %.1f×%.1f px, PNG %d×%d", w, h, dec.Width, dec.Height)
 	}
 }
