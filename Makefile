@@ -4,8 +4,9 @@ PROFILE ?= standard
 # The runners' knobs (scripts/bench.sh, scripts/bench-python*.sh read them
 # from the environment); PYTHONS="python3 /path/python3.14 python3.14t" and
 # START_METHODS=fork,forkserver,spawn choose the Python suite's interpreters
-# and process start methods.
-export PROFILE CORES COUNT MACHINE BENCHTIME BUDGET MAX_LOOKS PYTHON_SUITE PYTHONS START_METHODS OUT BENCH
+# and process start methods; TASK="a.toml b.toml" (or a glob) adds task files
+# as BenchmarkCores workloads.
+export PROFILE CORES COUNT MACHINE BENCHTIME BUDGET MAX_LOOKS PYTHON_SUITE PYTHONS START_METHODS OUT BENCH TASK
 
 .PHONY: all deps test test-python bench report compare bench-python fmt-check vet lint-workflows test-fleet cross test-arm64
 

@@ -49,6 +49,9 @@ func ModelFamily(m Model) string {
 // whose latency it reports: their no-load latency), its kind (cpu, io or
 // mixed) and the kinds of its ops joined by "+".
 //
+// Each task file of the profile adds a matrix-task-NAME line
+// ([TaskConfig]): its file and the units its compute steps got here.
+//
 // matrix-gil-release lists, in kernel order, the matrix's kernels whose
 // CPython counterpart releases the GIL for the C part of each unit, each
 // with its held share ([workloads.Kernel.HeldShare]), which the GIL models
@@ -92,7 +95,11 @@ func Describe(p Profile, gomaxprocs int) ([]ConfigLine, error) {
 		{"matrix-models", strings.Join(models, " ")},
 		{"matrix-gil-release", strings.Join(release, " ")},
 	}
-	return append(lines, sweeps...), nil
+	lines = append(lines, sweeps...)
+	for _, s := range p.TaskFiles {
+		lines = append(lines, TaskConfig(s))
+	}
+	return lines, nil
 }
 
 // batchEntry is one batch's PARTS:TASKS:NOMINAL:KIND:OPS.

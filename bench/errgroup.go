@@ -40,11 +40,11 @@ func (m *ErrGroup) Run(ctx context.Context, env *workloads.Env, tasks []workload
 		g.Go(func() error {
 			t := &tasks[i]
 			start := b.now()
-			sum, err := s.exec(env, t)
+			sum, output, err := s.exec(env, t)
 			if err != nil {
 				return err
 			}
-			b.done(i, t.ID, sum, start, b.now())
+			b.done(i, t.ID, sum, output, start, b.now())
 			return nil
 		})
 	}

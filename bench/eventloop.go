@@ -197,10 +197,10 @@ func (l *loop) step(i int32) error {
 	if !st.started {
 		st.started = true
 		st.start = l.now()
-		st.sum = workloads.Start(t.Seed)
 		if err := t.Validate(); err != nil {
 			return err
 		}
+		st.sum = t.StartSum()
 	}
 	for st.op < len(t.Ops) {
 		op := t.Ops[st.op]
@@ -231,9 +231,10 @@ func (l *loop) step(i int32) error {
 			return nil
 		}
 	}
+	output := t.NewOutput()
 	end := l.now()
 	l.out[i] = Outcome{
-		Result: workloads.Result{ID: t.ID, Sum: st.sum, Elapsed: end - st.start, PID: pid},
+		Result: workloads.Result{ID: t.ID, Sum: st.sum, Elapsed: end - st.start, PID: pid, Output: output},
 		Start:  st.start, End: end,
 	}
 	l.pending--

@@ -150,8 +150,8 @@ func (m *InterpPool) interpret(s *stepper, env *workloads.Env, task, dst []byte)
 	}
 	t := &ts[0]
 	t0 := time.Now()
-	sum, err := s.exec(env, t)
-	r := workloads.Reply{Result: workloads.Result{ID: t.ID, Sum: sum, Elapsed: time.Since(t0), PID: pid}}
+	sum, output, err := s.exec(env, t)
+	r := workloads.Reply{Result: workloads.Result{ID: t.ID, Sum: sum, Elapsed: time.Since(t0), PID: pid, Output: output}}
 	if err != nil {
 		r.Err = err.Error()
 	}

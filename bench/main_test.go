@@ -21,6 +21,11 @@ func TestMain(m *testing.M) {
 	// The binary is re-executed as latency server and worker processes.
 	workloads.ChildMain()
 	flag.Parse()
+	if _, err := matrixProfile(); err != nil {
+		// A bad -concbench.profile or task file: nothing runs.
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(2)
+	}
 	if *listFlag {
 		if err := listCells(firstCPU()); err != nil {
 			fmt.Fprintln(os.Stderr, "bench:", err)
@@ -69,13 +74,15 @@ const (
 func printRunConfig() {
 	lines := append(MachineConfig(), ConfigLine{"profile", *profileFlag})
 	lines = append(lines, calibrationConfig(Calibrate(calibrationTime, calibrationRepeats))...)
-	if p, err := ProfileNamed(*profileFlag); err == nil {
+	if p, err := matrixProfile(); err == nil {
 		// The matrix describes itself; the report keeps no copy of it.
 		if d, err := Describe(p, firstCPU()); err == nil {
 			lines = append(lines, d...)
 		} else {
 			fmt.Fprintln(os.Stderr, "bench: describing the matrix:", err)
 		}
+	} else {
+		fmt.Fprintln(os.Stderr, "bench:", err)
 	}
 	for _, l := range lines {
 		fmt.Println(l)

@@ -58,6 +58,11 @@ type Profile struct {
 	// PyOverheadTasks is the batch size of the Python suite's
 	// BenchmarkOverhead (empty tasks).
 	PyOverheadTasks int
+
+	// TaskFiles are users' own tasks ([LoadTaskFiles]), each one more
+	// workload of BenchmarkCores after the built-in ones, its batch as
+	// its file says whatever the profile. None by default.
+	TaskFiles []*workloads.TaskSpec
 }
 
 // Profiles returns the named profiles, smallest first. Quick, standard and
@@ -227,6 +232,9 @@ func BuildSweep(p Profile, name string, gomaxprocs int) (Sweep, error) {
 				s.Workload, s.CPUPercent, s.Nominal = "mix", 50, mixNominal
 			}
 			sw.Batches = append(sw.Batches, Batch{Parts: "workload=" + w, Tasks: gen(s)})
+		}
+		for _, s := range p.TaskFiles {
+			sw.Batches = append(sw.Batches, TaskBatch(s))
 		}
 	case "Mix":
 		for _, share := range MixShares {

@@ -23,7 +23,37 @@ import (
 var (
 	profileFlag = flag.String("concbench.profile", "standard", "matrix `profile`: smoke, quick, standard or full")
 	listFlag    = flag.Bool("concbench.list", false, "print the name of every matrix cell at GOMAXPROCS=-test.cpu and exit")
+	taskFlag    taskFiles
 )
+
+func init() {
+	flag.Var(&taskFlag, "concbench.task", "a task `file` (TOML) to run as one more BenchmarkCores workload; repeat for several")
+}
+
+// taskFiles is the repeatable -concbench.task flag.
+type taskFiles []string
+
+func (f *taskFiles) String() string { return strings.Join(*f, ",") }
+
+func (f *taskFiles) Set(v string) error {
+	*f = append(*f, v)
+	return nil
+}
+
+// matrixProfile returns the profile that -concbench.profile names, with
+// the task files of -concbench.task, read and checked once.
+var matrixProfile = sync.OnceValues(func() (Profile, error) {
+	p, err := ProfileNamed(*profileFlag)
+	if err != nil {
+		return Profile{}, err
+	}
+	if len(taskFlag) > 0 {
+		if p.TaskFiles, err = LoadTaskFiles(p, taskFlag...); err != nil {
+			return Profile{}, err
+		}
+	}
+	return p, nil
+})
 
 // The six benchmarks of DESIGN.md §3. Each sub-benchmark runs one whole
 // batch per op under one model.
@@ -67,7 +97,7 @@ func sweepFor(tb testing.TB, name string, procs int) Sweep {
 	if s, ok := sweepCache.byProcs[procs]; ok {
 		return s
 	}
-	p, err := ProfileNamed(*profileFlag)
+	p, err := matrixProfile()
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -219,7 +249,7 @@ func skipCell(b *testing.B, reason string) {
 // skip line would name it, that -test.bench selects (all without it);
 // scripts/bench.sh counts them for its progress.
 func listCells(procs int) error {
-	p, err := ProfileNamed(*profileFlag)
+	p, err := matrixProfile()
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -66,6 +67,15 @@ func checksumWorkloads(t *testing.T) map[string][]workloads.Task {
 		}})
 	}
 	w["every-op"] = every
+	// Tasks with input and output: one shared input slice, as a task
+	// file's group has, and outputs of several sizes, one of none.
+	in := workloads.Payload(300_000)
+	var payload []workloads.Task
+	for i := range 6 {
+		payload = append(payload, workloads.Task{ID: i, Seed: uint64(i) + 900, Input: in, Output: (i % 3) * 100_000,
+			Ops: []workloads.Op{workloads.Compute(workloads.Hash, 1), workloads.Sleep(time.Millisecond)}})
+	}
+	w["payload"] = payload
 	return w
 }
 
@@ -86,6 +96,9 @@ func TestSameChecksumsAsExec(t *testing.T) {
 				for i, o := range out {
 					if o.ID != want[i].ID || o.Sum != want[i].Sum {
 						t.Errorf("task %d: got ID %d sum %#x, want ID %d sum %#x", i, o.ID, o.Sum, want[i].ID, want[i].Sum)
+					}
+					if !bytes.Equal(o.Output, want[i].Output) {
+						t.Errorf("task %d: output of %d bytes, want %d bytes of Payload", i, len(o.Output), len(want[i].Output))
 					}
 					if o.Start < 0 || o.End < o.Start {
 						t.Errorf("task %d: start %v end %v", i, o.Start, o.End)

@@ -124,6 +124,9 @@ type procOpts struct {
 type procStats struct {
 	started int // workers started
 	maxLive int // most workers alive at once
+	// sent and received are the bytes of the frames written to the
+	// workers and read from them, headers included.
+	sent, received int64
 }
 
 func (o procOpts) grace() time.Duration {
@@ -168,6 +171,9 @@ type procGroup struct {
 	env  []string // worker environment on top of the parent's
 
 	failed atomic.Bool // g.err != nil, read without the lock on hot paths
+
+	// Frame bytes to and from the workers, for procStats.
+	sent, received atomic.Int64
 
 	mu      sync.Mutex
 	live    map[*proc]struct{}
@@ -217,7 +223,7 @@ func (g *procGroup) close() error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if s := g.opts.stats; s != nil {
-		*s = procStats{started: g.started, maxLive: g.maxLive}
+		*s = procStats{started: g.started, maxLive: g.maxLive, sent: g.sent.Load(), received: g.received.Load()}
 	}
 	if len(g.live) != 0 {
 		panic("bench: process group closed with live workers") // a bug in this file
@@ -362,6 +368,7 @@ func (p *proc) roundTrip(ts []workloads.Task, last bool) ([]workloads.Reply, err
 	if _, err := p.stdin.Write(p.wbuf); err != nil {
 		return nil, fmt.Errorf("sending tasks: %w", err)
 	}
+	p.g.sent.Add(int64(len(p.wbuf)))
 	if last {
 		p.stdinClosed = true
 		if err := p.stdin.Close(); err != nil {
@@ -373,6 +380,7 @@ func (p *proc) roundTrip(ts []workloads.Task, last bool) ([]workloads.Reply, err
 		return nil, err
 	}
 	p.rbuf = payload
+	p.g.received.Add(4 + int64(len(payload)))
 	reps, err := workloads.DecodeReplies(payload)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrProtocol, err)

@@ -24,7 +24,7 @@ import (
 // task's own time in the worker.
 //
 // The cost per task, once the workers run, is one pipe round trip, a frame
-// each way (16 bytes out and 21 back for an empty task). Measured on the 2-CPU
+// each way (18 bytes out and 22 back for an empty task). Measured on the 2-CPU
 // machine this was built on, under load from other work: 8–12 µs per empty
 // task (BenchmarkProcPoolRoundTrip), where the bare floor, 8 bytes each way
 // between two Go processes over blocking pipes, is 8 µs (9–10 µs through the

@@ -127,15 +127,15 @@ func (r *releaser) Reacquire() {
 }
 
 // exec runs task t to completion on the calling goroutine, blocking in its
-// waits, and returns its checksum. Under a GIL the caller holds the lock
+// waits, and returns its checksum and the output it hands back. Under a GIL the caller holds the lock
 // when exec starts, and holds it again when exec returns: every wait
 // releases the lock and reacquires it afterwards, as CPython does around a
 // blocking call, even when the wait failed.
-func (s *stepper) exec(env *workloads.Env, t *workloads.Task) (uint64, error) {
+func (s *stepper) exec(env *workloads.Env, t *workloads.Task) (uint64, []byte, error) {
 	if err := t.Validate(); err != nil {
-		return 0, err
+		return 0, nil, err
 	}
-	sum := workloads.Start(t.Seed)
+	sum := t.StartSum()
 	p := s.probe
 	if p != nil {
 		p.op(t.ID, -1)
@@ -144,7 +144,7 @@ func (s *stepper) exec(env *workloads.Env, t *workloads.Task) (uint64, error) {
 		// A task that gets the GIL after the batch was cancelled must not
 		// run even a few units: tasks queued for the lock stop one by one.
 		if err := s.ctx.Err(); err != nil {
-			return 0, opError(t, i, err)
+			return 0, nil, opError(t, i, err)
 		}
 		if p != nil {
 			p.op(t.ID, i)
@@ -164,14 +164,14 @@ func (s *stepper) exec(env *workloads.Env, t *workloads.Task) (uint64, error) {
 			}
 		}
 		if err != nil {
-			return 0, opError(t, i, err)
+			return 0, nil, opError(t, i, err)
 		}
 		sum = workloads.Fold(sum, v)
 	}
 	if p != nil {
 		p.op(t.ID, len(t.Ops))
 	}
-	return sum, nil
+	return sum, t.NewOutput(), nil
 }
 
 // blockingSleeps returns a copy of env whose sleeps last what they ask, as a
@@ -227,7 +227,7 @@ func (b *batch) run(s *stepper, env *workloads.Env, tasks []workloads.Task, i in
 	if s.gil != nil {
 		s.gil.acquire()
 	}
-	sum, err := s.exec(env, t)
+	sum, output, err := s.exec(env, t)
 	if s.gil != nil {
 		s.gil.release()
 	}
@@ -236,14 +236,14 @@ func (b *batch) run(s *stepper, env *workloads.Env, tasks []workloads.Task, i in
 		b.fail(err)
 		return end
 	}
-	b.done(i, t.ID, sum, start, end)
+	b.done(i, t.ID, sum, output, start, end)
 	return end
 }
 
 // done records the outcome of task i, which ran from start to end.
-func (b *batch) done(i, id int, sum uint64, start, end time.Duration) {
+func (b *batch) done(i, id int, sum uint64, output []byte, start, end time.Duration) {
 	b.out[i] = Outcome{
-		Result: workloads.Result{ID: id, Sum: sum, Elapsed: end - start, PID: pid},
+		Result: workloads.Result{ID: id, Sum: sum, Elapsed: end - start, PID: pid, Output: output},
 		Start:  start, End: end,
 	}
 }

@@ -30,7 +30,8 @@
 # the matrix, e.g. 'Overhead' or 'Mix/cpu=90/model=seq$'; the package's
 # other benchmarks never run), BUDGET (time for adaptive rounds of
 # undecided cells: 90, 90s, 2m; 0 for none; instead of the profile's),
-# MAX_LOOKS (the most adaptive rounds, 8). PYTHONS (the interpreters of the
+# MAX_LOOKS (the most adaptive rounds, 8), TASK (task files, TOML, each one
+# more BenchmarkCores workload: "a.toml b.toml" or a glob, "tasks/*.toml"). PYTHONS (the interpreters of the
 # Python suite, e.g. "python3 /path/python3.14 python3.14t") and
 # START_METHODS (e.g. fork,forkserver,spawn) go to scripts/bench-python.sh
 # as they are.
@@ -111,6 +112,25 @@ for k in "${cores[@]}"; do
 	if ! [[ "$k" =~ ^[1-9][0-9]*$ ]]; then usage_error "CORES must list positive integers, got '$CORES'"; fi
 done
 
+# TASK: users' task files. Every one is checked (concbench task check)
+# before anything runs: a bad one is refused with FILE:LINE: FIELD on
+# stderr and no result set. The list, globs expanded, goes to the bench
+# binary (-concbench.task) and, as TASK, to the Python suite.
+task_files=()
+if [ -n "${TASK:-}" ]; then
+	# Split on blanks and expand globs, as the shell would on a command line.
+	# shellcheck disable=SC2206
+	task_files=($TASK)
+	if ! "$tmp/concbench" task check -profile "$PROFILE" "${task_files[@]}" >/dev/null; then
+		echo "bench.sh: TASK: refused (see above); nothing was run" >&2
+		exit 2
+	fi
+	TASK="${task_files[*]}"
+	export TASK
+fi
+task_args=()
+for f in ${task_files[@]+"${task_files[@]}"}; do task_args+=(-concbench.task "$f"); done
+
 # The six benchmarks of the matrix; the package's other benchmarks (model
 # micro-benchmarks) are for go test users, not for result sets.
 MATRIX='^Benchmark(Cores|Mix|Fanout|Grain|Overhead|Convoy)$'
@@ -142,7 +162,7 @@ skip="^(${others:-^\$})\$"
 cells=()
 total=0
 for k in "${cores[@]}"; do
-	cells[k]=$("$tmp/bench.test" -concbench.list -concbench.profile "$PROFILE" -test.cpu "$k" -test.bench "$pattern" | wc -l)
+	cells[k]=$("$tmp/bench.test" -concbench.list -concbench.profile "$PROFILE" ${task_args[@]+"${task_args[@]}"} -test.cpu "$k" -test.bench "$pattern" | wc -l)
 	total=$((total + cells[k] * COUNT))
 done
 if [ "$total" = 0 ]; then echo "bench.sh: BENCH='${BENCH:-}' selects no cell of the matrix" >&2; rm -rf "$tmp"; rmdir "$dir"; exit 2; fi
@@ -225,7 +245,7 @@ run_at() {
 	rm -f "$tmp/out.fifo"
 	mkfifo "$tmp/out.fifo"
 	GOMAXPROCS=$k ${pin[@]+"${pin[@]}"} "$tmp/bench.test" -test.run '^$' -test.bench "$pat" -test.skip "$skip" -test.cpu "$k" \
-		-test.count 1 -test.benchtime "$BENCHTIME" -test.timeout 0 -concbench.profile "$PROFILE" \
+		-test.count 1 -test.benchtime "$BENCHTIME" -test.timeout 0 -concbench.profile "$PROFILE" ${task_args[@]+"${task_args[@]}"} \
 		</dev/null >"$tmp/out.fifo" 2>>"$dir/stderr.log" &
 	child=$!
 	exec 3<"$tmp/out.fifo"

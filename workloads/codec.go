@@ -14,7 +14,9 @@ import (
 // little-endian payload length followed by the payload. A payload starts
 // with a type byte: 'T' for a batch of tasks, 'R' for a batch of replies.
 // Integers are varints, checksums and seeds fixed 8 bytes, so an empty
-// task costs 14 bytes on the pipe.
+// task costs 16 bytes on the pipe. A task's input and a reply's output
+// travel as a length and the bytes themselves, as a pickled bytes object
+// does.
 const (
 	msgTasks   = 'T'
 	msgReplies = 'R'
@@ -53,6 +55,9 @@ func AppendTasks(dst []byte, ts []Task) []byte {
 			dst = binary.AppendVarint(dst, int64(op.D))
 			dst = binary.AppendVarint(dst, int64(op.Bytes))
 		}
+		dst = binary.AppendUvarint(dst, uint64(len(t.Input)))
+		dst = append(dst, t.Input...)
+		dst = binary.AppendUvarint(dst, uint64(t.Output))
 	}
 	return dst
 }
@@ -83,6 +88,15 @@ func DecodeTasks(p []byte) ([]Task, error) {
 			}
 			t.Ops = append(t.Ops, op)
 		}
+		// The input is copied out of p, as unpickling makes a new bytes
+		// object: the caller may reuse p for the next frame.
+		if in := d.bytes(d.count(MaxBytes, "input bytes")); len(in) > 0 {
+			t.Input = append([]byte(nil), in...)
+		}
+		t.Output = d.int("output bytes")
+		if d.err == nil && t.Output > MaxBytes {
+			return nil, fmt.Errorf("%w: task %d: output of %d bytes (max %d)", ErrCorrupt, t.ID, t.Output, MaxBytes)
+		}
 		ts = append(ts, t)
 	}
 	return ts, d.end()
@@ -99,6 +113,8 @@ func AppendReplies(dst []byte, rs []Reply) []byte {
 		dst = binary.AppendUvarint(dst, uint64(r.PID))
 		dst = binary.AppendUvarint(dst, uint64(len(r.Err)))
 		dst = append(dst, r.Err...)
+		dst = binary.AppendUvarint(dst, uint64(len(r.Output)))
+		dst = append(dst, r.Output...)
 	}
 	return dst
 }
@@ -119,6 +135,10 @@ func DecodeReplies(p []byte) ([]Reply, error) {
 		r.Elapsed = time.Duration(d.varint64())
 		r.PID = d.int("pid")
 		r.Err = string(d.bytes(d.count(MaxFrame, "error bytes")))
+		// Copied, as for a task's input: p may be reused.
+		if out := d.bytes(d.count(MaxBytes, "output bytes")); len(out) > 0 {
+			r.Output = append([]byte(nil), out...)
+		}
 		rs = append(rs, r)
 	}
 	return rs, d.end()

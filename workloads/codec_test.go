@@ -20,6 +20,7 @@ func sampleTasks() []workloads.Task {
 			workloads.Net(time.Second, 4096), workloads.File(1 << 20), workloads.Compute(workloads.Gzip, 0), workloads.ComputeSized(workloads.Primes, 2, 10),
 		}},
 		{ID: 12345, Seed: 0, Ops: []workloads.Op{}},
+		{ID: 7, Seed: 3, Ops: []workloads.Op{workloads.Sleep(0)}, Input: workloads.Payload(70_000), Output: 1 << 20},
 	}
 }
 
@@ -28,6 +29,7 @@ func sampleReplies() []workloads.Reply {
 		{Result: workloads.Result{ID: 0, Sum: 0xdeadbeef, Elapsed: 1500 * time.Microsecond, PID: 4242}},
 		{Result: workloads.Result{ID: 9, Sum: 1<<64 - 1, Elapsed: 0, PID: 1}, Err: "task 9 op 0 net: connection refused"},
 		{},
+		{Result: workloads.Result{ID: 7, Sum: 3, PID: 2, Output: []byte("the task's output")}},
 	}
 }
 

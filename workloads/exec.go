@@ -47,7 +47,7 @@ func Exec(ctx context.Context, env *Env, t Task) (Result, error) {
 	if err := t.Validate(); err != nil {
 		return Result{ID: t.ID}, err
 	}
-	sum := Start(t.Seed)
+	sum := t.StartSum()
 	for i, op := range t.Ops {
 		var v uint64
 		var err error
@@ -61,7 +61,7 @@ func Exec(ctx context.Context, env *Env, t Task) (Result, error) {
 		}
 		sum = Fold(sum, v)
 	}
-	return Result{ID: t.ID, Sum: sum, Elapsed: time.Since(start), PID: os.Getpid()}, nil
+	return Result{ID: t.ID, Sum: sum, Elapsed: time.Since(start), PID: os.Getpid(), Output: t.NewOutput()}, nil
 }
 
 // ComputeOp runs every unit of a compute op and returns the op's value. It

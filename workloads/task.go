@@ -2,6 +2,7 @@ package workloads
 
 import (
 	"fmt"
+	"hash/crc32"
 	"math/bits"
 	"time"
 )
@@ -12,10 +13,62 @@ type Task struct {
 	ID   int
 	Seed uint64
 	Ops  []Op
+	// Input is the data handed to the task where it runs (see [Payload]);
+	// the task reads all of it first, folding its CRC-32 into the
+	// checksum. Models that run a task in this process pass it by
+	// reference, as Go code does; those that run it elsewhere (another
+	// process, another interpreter) encode it and send it, as CPython's
+	// pools pickle it. Tasks may share one Input and must not modify it.
+	Input []byte
+	// Output is how many bytes the task hands back when it ends
+	// ([Result.Output]).
+	Output int
 }
 
-// Validate reports whether every op of the task is well formed.
+// StartSum returns the checksum of the task before its first op: [Start]
+// of its seed, with the CRC-32 of its input folded in when it has one.
+// Every executor starts a task with it, and reading the input is the
+// task's first work.
+func (t *Task) StartSum() uint64 {
+	sum := Start(t.Seed)
+	if len(t.Input) > 0 {
+		sum = Fold(sum, PayloadValue(t.Input))
+	}
+	return sum
+}
+
+// NewOutput returns the bytes the task hands back: Output bytes of
+// [Payload], nil for none. Every executor makes them anew when the task
+// ends, as a real task builds its result.
+func (t *Task) NewOutput() []byte {
+	if t.Output <= 0 {
+		return nil
+	}
+	return Payload(t.Output)
+}
+
+// Payload returns n bytes of deterministic data, a task's input or output:
+// the hash kernel's 64 KiB buffer ([HashBuffer]) repeated and cut to n.
+// Its CPython counterpart is (buf * (n // 65536 + 1))[:n].
+func Payload(n int) []byte {
+	p := make([]byte, n)
+	buf := HashBuffer()
+	for off := 0; off < n; off += len(buf) {
+		copy(p[off:], buf)
+	}
+	return p
+}
+
+// PayloadValue is the value a task folds for its input: its CRC-32 (IEEE),
+// zlib.crc32 in CPython.
+func PayloadValue(p []byte) uint64 { return uint64(crc32.ChecksumIEEE(p)) }
+
+// Validate reports whether every op of the task is well formed, and its
+// input and output sizes.
 func (t Task) Validate() error {
+	if len(t.Input) > MaxBytes || t.Output < 0 || t.Output > MaxBytes {
+		return fmt.Errorf("task %d: input of %d bytes, output of %d (each 0 to %d)", t.ID, len(t.Input), t.Output, MaxBytes)
+	}
 	for i, op := range t.Ops {
 		if err := op.validate(); err != nil {
 			return fmt.Errorf("task %d op %d: %w", t.ID, i, err)
@@ -42,6 +95,9 @@ type Result struct {
 	Sum     uint64
 	Elapsed time.Duration
 	PID     int
+	// Output is the bytes the task handed back ([Task.NewOutput]); a
+	// model that ran it elsewhere received them over its pipe or channel.
+	Output []byte
 }
 
 // Start returns the checksum of a task before its first op.

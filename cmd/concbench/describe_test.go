@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -74,7 +75,7 @@ func TestProfileSettingsRoundTrip(t *testing.T) {
 				PyOverheadTasks: atoi("py-overhead-tasks")}
 			want := p
 			want.Tasks, want.MixTasks, want.MaxFanout, want.GrainTotal, want.OverheadTasks, want.ConvoyCPU = 0, 0, 0, 0, 0, 0
-			if got != want {
+			if !reflect.DeepEqual(got, want) {
 				t.Errorf("read back %+v, want %+v", got, want)
 			}
 			if !validBenchTime(p.BenchTime) {

@@ -26,6 +26,8 @@ commands:
   describe         the benchmark matrix as config lines (for sets that predate them):
                    concbench describe [-profile NAME] [-cores N]
                    concbench describe [-profile NAME] -settings   (the runners' settings)
+  task check       check task files and print the batch each would run:
+                   concbench task check [-profile NAME] FILE...
   latency-server   run the latency server in the foreground (prints its addresses)
 `
 
@@ -49,6 +51,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runCompare(args[1:], stdout, stderr)
 	case "describe":
 		return describeCmd(args[1:], stdout, stderr)
+	case "task":
+		return taskCmd(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"bytes"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestTaskCheckRefuses runs concbench task check on every malformed task
+// file of workloads/testdata/badtasks: each must exit 1 with its problems
+// as FILE:LINE: FIELD: MESSAGE on stderr (golden testdata/task-NAME.stderr)
+// and print nothing on stdout.
+func TestTaskCheckRefuses(t *testing.T) {
+	files, err := filepath.Glob("../../workloads/testdata/badtasks/*.toml")
+	if err != nil || len(files) < 10 {
+		t.Fatalf("%d malformed task files (%v), want at least 10", len(files), err)
+	}
+	line := regexp.MustCompile(`^\.\./\.\./workloads/testdata/badtasks/[a-z-]+\.toml:[1-9][0-9]*: [a-z\[\]0-9.]+: .+$`)
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".toml")
+		t.Run(name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			if got := run([]string{"task", "check", "-profile", "smoke", f}, &stdout, &stderr); got != 1 {
+				t.Errorf("exit status %d, want 1; stderr:\n%s", got, stderr.String())
+			}
+			if stdout.Len() > 0 {
+				t.Errorf("stdout of a refused file:\n%s", stdout.String())
+			}
+			for _, l := range strings.Split(strings.TrimSuffix(stderr.String(), "\n"), "\n") {
+				if !line.MatchString(l) {
+					t.Errorf("stderr line %q is not FILE:LINE: FIELD: MESSAGE", l)
+				}
+			}
+			golden(t, "task-"+name+".stderr", stderr.String())
+		})
+	}
+}
+
+// TestTaskCheck prints the plan of a good file: every step with its
+// expected time, and the predictions against the profile's limit.
+func TestTaskCheck(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	f := "../../workloads/testdata/tasks/design.toml"
+	if got := run([]string{"task", "check", "-profile", "smoke", f}, &stdout, &stderr); got != 0 {
+		t.Fatalf("exit status %d, want 0; stderr:\n%s", got, stderr.String())
+	}
+	out := stdout.String()
+	for _, want := range []*regexp.Regexp{
+		regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(f) + `: workload=scraper, 64 tasks in 1 group\(s\)$`),
+		regexp.MustCompile(`(?m)^  group 0 \(line 2\): 64 tasks, input 4KiB, output 16KiB$`),
+		regexp.MustCompile(`(?m)^    step 0 \(line 7\): +net\(20ms, 16KiB\) +expected +20ms `),
+		regexp.MustCompile(`(?m)^    step 1 \(line 8\): +compute\(primes×[0-9]+ for 2ms\) +expected +[0-9.]+ms +\([0-9]+ units of [0-9.]+µs, calibrated here\)$`),
+		regexp.MustCompile(`(?m)^    step 2 \(line 9\): +compute\(hash×8\) +expected `),
+		regexp.MustCompile(`(?m)^    step 4 \(line 11\): +file\(64KiB\) +expected .*done here`),
+		regexp.MustCompile(`(?m)^  predicted batch at 1 core: seq [0-9.]+m?s, goroutines .* procpool [0-9.]+m?s$`),
+		regexp.MustCompile(`(?m)^  slowest: [a-z-]+, [0-9.]+m?s, within the smoke profile's limit of 5s a batch$`),
+	} {
+		if !want.MatchString(out) {
+			t.Errorf("stdout does not match %s:\n%s", want, out)
+		}
+	}
+	for _, args := range [][]string{{"task"}, {"task", "check"}, {"task", "run", f}, {"task", "check", "-profile", "huge", f}} {
+		if got := run(args, &stdout, &stderr); got != 2 {
+			t.Errorf("%q: exit status %d, want 2", args, got)
+		}
+	}
+	// A file that cannot be read is named.
+	stderr.Reset()
+	if got := run([]string{"task", "check", "nonexistent.toml"}, &stdout, &stderr); got != 1 || !strings.Contains(stderr.String(), "nonexistent.toml") {
+		t.Errorf("a missing file: status %d, stderr %q", got, stderr.String())
+	}
+}
