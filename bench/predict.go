@@ -11,6 +11,11 @@ import (
 const (
 	predictSpawn    = 1500 * time.Microsecond
 	predictPipeTrip = 20 * time.Microsecond
+	// predictByteNs is what one byte of a task's input or output costs
+	// a model that sends it (procs, procpool, interp-pool): encoded,
+	// through a pipe or channel, and decoded; 4 MiB took about 2 ms
+	// (TestPayloadCrosses).
+	predictByteNs = 0.5
 )
 
 // SkipBudget is the predicted batch time above which the matrix skips a
@@ -27,7 +32,9 @@ func Predict(model string, tasks []workloads.Task, gomaxprocs int) time.Duration
 	}
 	var cpu, wait time.Duration // totals over the batch
 	var longest time.Duration   // the longest single task
+	moved := 0                  // input and output bytes over the batch
 	for _, t := range tasks {
+		moved += len(t.Input) + t.Output
 		var c, w time.Duration
 		for _, op := range t.Ops {
 			if op.Kind == workloads.KindCompute {
@@ -44,6 +51,8 @@ func Predict(model string, tasks []workloads.Task, gomaxprocs int) time.Duration
 		return time.Duration((n + workers - 1) / workers)
 	}
 	per := (cpu + wait) / time.Duration(n) // the mean task
+	// The mean task where a model sends its bytes.
+	sent := per + time.Duration(float64(moved)*predictByteNs)/time.Duration(n)
 	switch model {
 	case "seq":
 		return cpu + wait
@@ -56,11 +65,11 @@ func Predict(model string, tasks []workloads.Task, gomaxprocs int) time.Duration
 	case "gil-pool":
 		return max(cpu, rounds(min(32, gomaxprocs+4))*per)
 	case "interp-pool":
-		return max(cpu/cores, rounds(min(32, gomaxprocs+4))*per)
+		return max(cpu/cores, rounds(min(32, gomaxprocs+4))*sent)
 	case "procs":
-		return rounds(gomaxprocs) * (per + predictSpawn)
+		return rounds(gomaxprocs) * (sent + predictSpawn)
 	case "procpool":
-		return time.Duration(gomaxprocs)*predictSpawn + rounds(gomaxprocs)*(per+predictPipeTrip)
+		return time.Duration(gomaxprocs)*predictSpawn + rounds(gomaxprocs)*(sent+predictPipeTrip)
 	}
 	return cpu + wait
 }

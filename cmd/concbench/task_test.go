@@ -72,3 +72,21 @@ func TestTaskCheck(t *testing.T) {
 		t.Errorf("a missing file: status %d, stderr %q", got, stderr.String())
 	}
 }
+
+// The committed examples are valid task files, within the smoke profile's
+// limit.
+func TestTaskExamples(t *testing.T) {
+	files, err := filepath.Glob("../../examples/tasks/*.toml")
+	if err != nil || len(files) < 3 {
+		t.Fatalf("%d example task files (%v), want at least 3", len(files), err)
+	}
+	var stdout, stderr bytes.Buffer
+	if got := run(append([]string{"task", "check", "-profile", "smoke"}, files...), &stdout, &stderr); got != 0 {
+		t.Fatalf("exit status %d, want 0; stderr:\n%s", got, stderr.String())
+	}
+	for _, name := range []string{"scraper", "thumbnailer", "transform"} {
+		if !strings.Contains(stdout.String(), ": workload="+name+", ") {
+			t.Errorf("no workload %s in:\n%s", name, stdout.String())
+		}
+	}
+}
