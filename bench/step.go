@@ -127,15 +127,18 @@ func (r *releaser) Reacquire() {
 }
 
 // exec runs task t to completion on the calling goroutine, blocking in its
-// waits, and returns its checksum and the output it hands back. Under a GIL the caller holds the lock
-// when exec starts, and holds it again when exec returns: every wait
-// releases the lock and reacquires it afterwards, as CPython does around a
-// blocking call, even when the wait failed.
+// waits, and returns its checksum and the output it hands back. Under a
+// GIL the caller holds the lock when exec starts, and holds it again when
+// exec returns: every wait releases the lock and reacquires it afterwards,
+// as CPython does around a blocking call, even when the wait failed.
 func (s *stepper) exec(env *workloads.Env, t *workloads.Task) (uint64, []byte, error) {
 	if err := t.Validate(); err != nil {
 		return 0, nil, err
 	}
-	sum := t.StartSum()
+	sum := workloads.Start(t.Seed)
+	if len(t.Input) > 0 {
+		sum = workloads.Fold(sum, s.inputValue(t.Input))
+	}
 	p := s.probe
 	if p != nil {
 		p.op(t.ID, -1)
@@ -172,6 +175,21 @@ func (s *stepper) exec(env *workloads.Env, t *workloads.Task) (uint64, []byte, e
 		p.op(t.ID, len(t.Ops))
 	}
 	return sum, t.NewOutput(), nil
+}
+
+// inputValue reads a task's input, its first work, and returns the value
+// [workloads.Task.StartSum] folds for it: its CRC-32, which CPython's
+// zlib.crc32 computes without the GIL for a buffer over
+// [workloads.PayloadReleaseMin], so under a GIL the lock is released
+// around it.
+func (s *stepper) inputValue(in []byte) uint64 {
+	if s.gil == nil || len(in) <= workloads.PayloadReleaseMin {
+		return workloads.PayloadValue(in)
+	}
+	s.gil.release()
+	v := workloads.PayloadValue(in)
+	s.gil.acquire()
+	return v
 }
 
 // blockingSleeps returns a copy of env whose sleeps last what they ask, as a

@@ -63,6 +63,12 @@ func Payload(n int) []byte {
 // zlib.crc32 in CPython.
 func PayloadValue(p []byte) uint64 { return uint64(crc32.ChecksumIEEE(p)) }
 
+// PayloadReleaseMin is the size over which CPython's zlib.crc32 releases
+// the GIL while it reads a buffer (Modules/zlibmodule.c: data.len >
+// 1024*5), so that a model emulating the GIL reads a larger input without
+// it.
+const PayloadReleaseMin = 5 << 10
+
 // Validate reports whether every op of the task is well formed, and its
 // input and output sizes.
 func (t Task) Validate() error {
