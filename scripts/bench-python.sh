@@ -4,7 +4,7 @@
 # appending benchfmt lines to a file.
 #
 # usage: scripts/bench-python.sh [-o FILE] [-c "1 2 4"] [-n COUNT] [-p PROFILE]
-#                                [-a HOST:PORT] [-b REGEXP] [-m MODELS]
+#                                [-a HOST:PORT] [-b REGEXP] [-m MODELS] [-g DIR]
 #   -o FILE     append results here (default: OUT, else standard output)
 #   -c CORES    core counts, space- or comma-separated (default: CORES, else
 #               1, 2, 4, … up to this machine's CPUs, and the CPU count itself)
@@ -15,6 +15,12 @@
 #               one with the concbench CLI, built from this repository)
 #   -b REGEXP   only results whose names match (like -test.bench)
 #   -m MODELS   comma-separated py-* approaches (default: all)
+#   -g DIR      run a round only when told to (bench.sh runs its rounds
+#               between the Go rounds this way): when ready for round r it
+#               writes "ready r" to the FIFO DIR/ready, then waits for a
+#               line "run" on the FIFO DIR/go; any other line, or the end
+#               of DIR/go, stops it there, status 0. After its last round
+#               it writes "done".
 # Environment: PYTHONS, the interpreters, space-separated (default: PYTHON,
 # else python3; one that is missing or older than 3.9 is skipped with a
 # line saying so); START_METHODS, comma-separated multiprocessing start
@@ -39,7 +45,8 @@ pythons=${PYTHONS:-${PYTHON:-python3}}
 methods=${START_METHODS:-}
 bench=.
 models=
-while getopts "o:c:n:p:a:b:m:h" opt; do
+gate=
+while getopts "o:c:n:p:a:b:m:g:h" opt; do
 	case $opt in
 	o) out=$OPTARG ;;
 	c) cores=$OPTARG ;;
@@ -48,10 +55,16 @@ while getopts "o:c:n:p:a:b:m:h" opt; do
 	a) addr=$OPTARG ;;
 	b) bench=$OPTARG ;;
 	m) models=$OPTARG ;;
-	h) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	g) gate=$OPTARG ;;
+	h) sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) exit 2 ;;
 	esac
 done
+if [ -n "$gate" ]; then
+	# Opened first, before anything can fail: the runner holds both ends
+	# open read-write, so neither open blocks.
+	exec 6>"$gate/ready" 7<"$gate/go"
+fi
 
 # The interpreters that can run the suite, and each one's tag (3.14, 3.14t).
 pys=()
@@ -182,6 +195,15 @@ failed=0
 start=$(date +%s)
 echo "bench-python: Python ${tags[*]}, profile $profile, cores [$cores], $count round(s), server $addr" >&2
 for r in $(seq "$count"); do
+	if [ -n "$gate" ]; then
+		echo "ready $r" >&6
+		cmd=
+		read -r cmd <&7 || true
+		if [ "$cmd" != run ]; then
+			echo "bench-python: stopped before round $r, as the runner asked" >&2
+			break
+		fi
+	fi
 	for i in "${!pys[@]}"; do
 		for k in $cores; do
 			[ "$interrupted" = 1 ] && break 3
@@ -219,6 +241,7 @@ if [ "$interrupted" = 1 ]; then
 	exit 130
 fi
 echo "bench-python: done, $done_ runs in $(($(date +%s) - start))s" >&2
+[ -z "$gate" ] || echo "done" >&6
 if [ "$failed" = 1 ]; then
 	echo "bench-python: some runs failed" >&2
 	exit 1

@@ -9,6 +9,18 @@
 # is no taskset (macOS), every run is unpinned, with GOMAXPROCS=k only, and
 # says so (pinned: false).
 #
+# One schedule for both languages: the Python reference suite
+# (scripts/bench-python.sh) runs its rounds between the Go rounds, so that
+# drift of the host moves Go's cells and CPython's alike. It has fewer
+# rounds (py-rounds of the profile, or COUNT when given), each running every
+# interpreter at every core count; Python round j runs right after Go round
+# ceil((2j-1)·COUNT / (2·py-rounds)), the middle of its share of the Go
+# rounds: with 5 Go rounds and 3 Python ones, after Go rounds 1, 3 and 5;
+# with as many of each, after every Go round. The suite starts once (its
+# interpreters calibrated, its latency server up) before the first Go round
+# and waits, idle, between its rounds, so the wall time is that of running
+# the two one after the other. Adaptive rounds (Go's) come after all of it.
+#
 # It runs under macOS's bash 3.2 and BSD tools: no associative arrays, no
 # negative array indexes, no "${empty[@]}" under set -u, no wait on a
 # process substitution, and no shuf or nproc are assumed. Results go to
@@ -72,8 +84,9 @@ count=$(setting rounds)
 benchtime=$(setting benchtime)
 budget=$(setting budget)
 budget=${budget%s}
-if ! [[ "$count" =~ ^[1-9][0-9]*$ && "$budget" =~ ^[0-9]+$ && -n "$benchtime" ]]; then
-	echo "bench.sh: concbench describe -settings gave rounds='$count' benchtime='$benchtime' budget='$budget'" >&2
+py_count=$(setting py-rounds)
+if ! [[ "$count" =~ ^[1-9][0-9]*$ && "$py_count" =~ ^[1-9][0-9]*$ && "$budget" =~ ^[0-9]+$ && -n "$benchtime" ]]; then
+	echo "bench.sh: concbench describe -settings gave rounds='$count' py-rounds='$py_count' benchtime='$benchtime' budget='$budget'" >&2
 	exit 1
 fi
 user_count=${COUNT:-}
@@ -85,6 +98,8 @@ usage_error() {
 	exit 2
 }
 if ! [[ "$COUNT" =~ ^[1-9][0-9]*$ ]]; then usage_error "COUNT must be a positive integer, got '$COUNT'"; fi
+# COUNT, when given, is the Python suite's rounds too.
+py_count=${user_count:-$py_count}
 # BUDGET: seconds, or a number with s, m or h.
 if [ -n "${BUDGET:-}" ]; then
 	case "$BUDGET" in
@@ -143,6 +158,10 @@ while [ -e "$dir" ]; do n=$((n + 1)); dir="$OUT/$MACHINE/$stamp-$n"; done
 mkdir -p "$dir"
 partial="$tmp/partial.txt"
 : >"$partial"
+# The Go runs alone, for the adaptive rounds' look at what is undecided:
+# they re-run Go cells only.
+go_partial="$tmp/go.txt"
+: >"$go_partial"
 
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 if [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then commit="$commit-dirty"; fi
@@ -280,13 +299,11 @@ run_at() {
 	wait "$child" || status=$?
 	child=""
 	exec 3<&-
-	{
-		cat "$tmp/head.txt"
-		local la
-		la=$(load1)
-		[ -z "$la" ] || echo "load-after: $la"
-		cat "$run"
-	} >>"$partial"
+	local la
+	la=$(load1)
+	[ -z "$la" ] || echo "load-after: $la" >>"$tmp/head.txt"
+	cat "$tmp/head.txt" "$run" >>"$partial"
+	cat "$tmp/head.txt" "$run" >>"$go_partial"
 	if [ "$status" != 0 ] && [ "$interrupted" = 0 ]; then
 		failed=1
 		[ "$tty" = 1 ] && echo >&2
@@ -294,13 +311,86 @@ run_at() {
 	fi
 }
 
+# The Python suite, when it runs, is a background process told through two
+# FIFOs when to run its next round (bench-python.sh -g). This script holds
+# both FIFOs open read-write, so that no open blocks whatever the suite
+# does, and notices the suite's end by its process, not by end of file.
+py_pid=""
+py_round=0
+py_status=0
+if [ "${PYTHON_SUITE:-1}" != 0 ]; then
+	mkdir "$tmp/gate"
+	mkfifo "$tmp/gate/go" "$tmp/gate/ready"
+	exec 8<>"$tmp/gate/go" 9<>"$tmp/gate/ready"
+	echo "bench: the Python reference suite${PYTHONS:+ under $PYTHONS}${START_METHODS:+, start methods $START_METHODS}, $py_count round(s) between the Go rounds (PYTHON_SUITE=0 to leave it out)" >&2
+	# COUNT may be exported (make exports it, empty or not); the Python
+	# suite must not see the Go rounds through it. PYTHONS and
+	# START_METHODS reach it from the environment, as given.
+	PYTHONS=${PYTHONS:-} START_METHODS=${START_METHODS:-} env -u COUNT scripts/bench-python.sh -g "$tmp/gate" -o "$partial" -p "$PROFILE" \
+		-c "${cores[*]}" -n "$py_count" ${BENCH:+-b "$BENCH"} 2>>"$dir/stderr.log" >&2 8>&- 9>&- &
+	py_pid=$!
+fi
+# py_wait waits until the Python suite is between rounds (it wrote a line
+# to the ready FIFO) and returns 0, or until it has ended and returns 1.
+py_wait() {
+	local line
+	child=$py_pid
+	while [ "$interrupted" = 0 ]; do
+		if read -r -t 1 line <&9; then
+			child=""
+			return 0
+		fi
+		kill -0 "$py_pid" 2>/dev/null || break
+	done
+	child=""
+	py_end
+	return 1
+}
+# py_end closes the suite's go FIFO, which stops it before its next round,
+# and waits for it.
+py_end() {
+	[ -n "$py_pid" ] || return 0
+	exec 8>&-
+	wait "$py_pid" || py_status=$?
+	py_pid=""
+	exec 9<&-
+}
+# py_run runs the Python suite's next round. Its config lines (the
+# interpreter's, runner: pyref) would hold for the Go results after it, as
+# benchfmt carries config over; so every key it wrote that no Go run writes
+# is then cleared with an empty value.
+py_run() {
+	local from
+	from=$(($(wc -c <"$partial") + 1))
+	py_round=$((py_round + 1))
+	echo "bench: Python round $py_round of $py_count" >&2
+	echo run >&8
+	py_wait || return 0
+	config_keys <"$go_partial" >"$tmp/go-keys.txt"
+	tail -c +"$from" "$partial" | config_keys | LC_ALL=C comm -23 - "$tmp/go-keys.txt" | sed 's/$/:/' >"$tmp/clear.txt"
+	cat "$tmp/clear.txt" >>"$partial"
+}
+# config_keys lists the keys of the benchfmt config lines on stdin, sorted.
+config_keys() {
+	sed -n 's/^\([a-z][^[:space:]:A-Z]*\):.*/\1/p' | LC_ALL=C sort -u
+}
+
+# The suite's set-up (calibration, its latency server) ends before the
+# first Go run; it measures nothing but must not overlap one.
+[ -z "$py_pid" ] || py_wait || true
 for ((round = 1; round <= COUNT && !interrupted; round++)); do
 	for k in $(printf '%s\n' "${cores[@]}" | shuffle); do
 		[ "$interrupted" = 1 ] && break
 		run_at "$k" "$round" "$pattern" false
 	done
+	[ "$tty" = 1 ] && echo >&2
+	# The Python rounds whose place is after this Go round.
+	while [ -n "$py_pid" ] && [ "$interrupted" = 0 ] && [ "$py_round" -lt "$py_count" ] &&
+		[ $(((2 * (py_round + 1) - 1) * COUNT)) -le $((2 * py_count * round)) ]; do
+		py_run
+	done
 done
-[ "$tty" = 1 ] && echo >&2
+py_end
 
 # Adaptive rounds: while the budget lasts, the report names the cells its
 # undecided verdicts wait on ("CORES PATTERN" lines), and one more round runs
@@ -314,7 +404,7 @@ if [ "$interrupted" = 0 ] && [ "$failed" = 0 ] && [ "$budget" -gt 0 ]; then
 	adaptive_end=$(($(date +%s) + budget))
 	round=$COUNT
 	while [ "$interrupted" = 0 ] && [ "$adaptive_rounds" -lt "$MAX_LOOKS" ] && [ "$(date +%s)" -lt "$adaptive_end" ]; do
-		{ echo "machine: $MACHINE"; cat "$partial"; } >"$tmp/sofar.txt"
+		{ echo "machine: $MACHINE"; cat "$go_partial"; } >"$tmp/sofar.txt"
 		if ! "$tmp/concbench" report -undecided -horizon $((MAX_LOOKS - adaptive_rounds)) "$tmp/sofar.txt" >"$tmp/undecided.txt" 2>>"$dir/stderr.log"; then
 			echo "bench: the report could not list the undecided cells (see $dir/stderr.log); no adaptive rounds" >&2
 			break
@@ -332,29 +422,12 @@ if [ "$interrupted" = 0 ] && [ "$failed" = 0 ] && [ "$budget" -gt 0 ]; then
 		exec 4<&-
 		[ "$tty" = 1 ] && echo >&2
 	done
-	# Later runs (the Python suite's) are not adaptive: config lines
-	# carry over in benchfmt until changed.
-	echo "adaptive: false" >>"$partial"
 fi
-
-# The Python reference suite (CPython's real models) joins the result set
-# for each interpreter of PYTHONS (default python3) that is >= 3.9;
-# bench-python.sh says in one line which it skips and why.
-if [ "$interrupted" = 0 ] && [ "${PYTHON_SUITE:-1}" != 0 ]; then
-	echo "bench: the Python reference suite${PYTHONS:+ under $PYTHONS}${START_METHODS:+, start methods $START_METHODS} (PYTHON_SUITE=0 to leave it out)" >&2
-	# The Python suite's own rounds per profile (py-rounds of the
-	# settings: fewer than the Go rounds, its batches are slower) unless COUNT was
-	# given. COUNT may be exported (make exports it, empty or not); the
-	# Python suite must not see the Go rounds through it. PYTHONS and
-	# START_METHODS reach it from the environment, as given.
-	PYTHONS=${PYTHONS:-} START_METHODS=${START_METHODS:-} env -u COUNT scripts/bench-python.sh -o "$partial" -p "$PROFILE" -c "${cores[*]}" ${user_count:+-n "$user_count"} \
-		${BENCH:+-b "$BENCH"} 2>>"$dir/stderr.log" >&2 &
-	child=$!
-	if ! wait "$child"; then
-		[ "$interrupted" = 1 ] || failed=1
-		echo "bench: the Python suite failed (see $dir/stderr.log); the set will be marked failed" >&2
-	fi
-	child=""
+# A failure of the Python suite fails the set, but does not take the Go
+# cells' adaptive rounds away.
+if [ "$py_status" != 0 ] && [ "$interrupted" = 0 ]; then
+	failed=1
+	echo "bench: the Python suite failed (see $dir/stderr.log); the set will be marked failed" >&2
 fi
 
 if [ "$interrupted" = 1 ]; then

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/bench"
+	"golang.org/x/perf/benchfmt"
 )
 
 // needTools skips the test unless it can run the scripts: Linux (taskset,
@@ -208,6 +209,83 @@ func TestBenchReadsTheProfile(t *testing.T) {
 				t.Errorf("%d results, want one a round (%d):\n%s", results, tc.rounds, txt)
 			}
 		})
+	}
+}
+
+// TestOneSchedule runs bench.sh with the Python suite on one Go cell and
+// its CPython counterpart under the standard profile: the Python rounds
+// must come between the Go rounds, Python round j right after Go round
+// ceil((2j-1)·rounds / (2·py-rounds)), so that host drift moves both alike;
+// and no Go result may carry the Python runs' config lines, which benchfmt
+// would otherwise carry over to the Go runs after them.
+func TestOneSchedule(t *testing.T) {
+	needTools(t)
+	if !hasPython() {
+		t.Skip("no python3 >= 3.9: the Python suite cannot run here")
+	}
+	std, err := bench.ProfileNamed("standard")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if std.PyRounds >= std.Rounds {
+		t.Fatalf("standard has %d Python rounds for %d Go rounds: this test wants fewer, to see them spread", std.PyRounds, std.Rounds)
+	}
+	out := t.TempDir()
+	log, code := run(t, "..", []string{"PROFILE=standard", "CORES=1", "BUDGET=0", "MACHINE=t", "OUT=" + out,
+		"BENCH=Overhead/model=(py-)?seq", "PYTHONS=python3"}, "scripts/bench.sh")
+	if code != 0 {
+		t.Fatalf("bench.sh exited %d; output:\n%s", code, log)
+	}
+	dirs := sets(t, out)
+	if len(dirs) != 1 {
+		t.Fatalf("want one result set, got %v; output:\n%s", dirs, log)
+	}
+	file := filepath.Join(dirs[0], "bench.txt")
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+
+	var want []string
+	for g, j := 1, 1; g <= std.Rounds; g++ {
+		want = append(want, fmt.Sprintf("go %d", g))
+		for ; j <= std.PyRounds && (2*j-1)*std.Rounds <= 2*std.PyRounds*g; j++ {
+			want = append(want, fmt.Sprintf("py %d", j))
+		}
+	}
+	var got []string
+	r := benchfmt.NewReader(f, file)
+	for r.Scan() {
+		res, ok := r.Result().(*benchfmt.Result)
+		if !ok {
+			t.Errorf("%v", r.Result())
+			continue
+		}
+		runner := res.GetConfig("runner")
+		side := "go"
+		if strings.Contains(string(res.Name), "model=py-") {
+			side = "py"
+			if runner != "pyref" {
+				t.Errorf("%s: a Python result with runner %q, want pyref", res.Name, runner)
+			}
+		} else {
+			for _, c := range res.Config {
+				if c.Key == "runner" || c.Key == "gil" || strings.HasPrefix(c.Key, "python-") || strings.HasSuffix(c.Key, "-py") {
+					t.Errorf("%s (round %s): a Go result carries the Python suite's %s: %s", res.Name, res.GetConfig("round"), c.Key, c.Value)
+				}
+			}
+		}
+		got = append(got, side+" "+res.GetConfig("round"))
+	}
+	if err := r.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(got, ", ") != strings.Join(want, ", ") {
+		t.Errorf("the runs came in the order\n\t%s\nwant\n\t%s", strings.Join(got, ", "), strings.Join(want, ", "))
+	}
+	if _, err := os.Stat(filepath.Join(dirs[0], "index.html")); err != nil {
+		t.Errorf("no report beside the set: %v", err)
 	}
 }
 
