@@ -2,8 +2,9 @@
 // scheduled. It is the first stage of concbench's flow:
 //
 //  1. workloads: tasks as data (this package) — typed operations, compute
-//     kernels, a blocking executor, deterministic generators, a binary codec,
-//     the latency server and the re-exec entry for child processes;
+//     kernels, a blocking executor, deterministic generators, users' task
+//     files ([LoadTaskFile]), a binary codec, the latency server and the
+//     re-exec entry for child processes;
 //  2. bench: concurrency models that schedule those tasks, and the
 //     go test -bench matrix that measures them;
 //  3. results/: benchfmt files written by scripts/bench.sh;
