@@ -68,6 +68,7 @@ type Chart struct {
 	xlabel string
 	ylabel string      // drawn by the chart, not by gonum: see draw
 	tiles  *tileLabels // AddTileLabels's, if any
+	texts  *textLabels // AddText's, if any
 	empty  string      // what Empty writes in the plot's middle
 
 	parent *Chart   // the chart a panel belongs to
@@ -160,6 +161,7 @@ const (
 	panelTitleFont = 12
 	minTitleFont   = 10
 	noteFont       = 9.5
+	minTickFont    = 6 // the smallest a crowded axis's labels shrink to
 	emptyFont      = 13
 	margin         = 6 // around the canvas's edge
 )
@@ -370,7 +372,13 @@ func (c *Chart) turnLabels(width vg.Length) {
 		}
 	}
 	d := (width - yw - 16) / vg.Length(ax.Max-ax.Min)
+	// Categories closer than a line of text, even upright: smaller text.
 	ext := sty.FontExtents()
+	for ext.Ascent+ext.Descent+1 > d && sty.Font.Size > minTickFont {
+		sty.Font.Size -= 0.5
+		ext = sty.FontExtents()
+	}
+	ax.Tick.Label.Font.Size = sty.Font.Size
 	h := ext.Ascent + ext.Descent + 1
 	turn := c.turn
 	if widest+2 > d || turn != 0 {

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/concbench/concbench/report/chart/charttest"
 )
@@ -121,7 +122,8 @@ func TestLegendShrinksAndWraps(t *testing.T) {
 }
 
 // Twenty categories with long names on a nominal axis: the labels turn
-// until they clear each other.
+// until they clear each other; the small labels over each pair of markers
+// shrink until they clear each other too.
 func TestNominalLabelsTurn(t *testing.T) {
 	c := New("dots", "Dispatch overhead", "model", "time per task (log scale)")
 	cats := append(append([]string{}, goModels...), pyModels("3.14")...)
@@ -129,9 +131,20 @@ func TestNominalLabelsTurn(t *testing.T) {
 	off := c.Nominal(cats, 0.35, 2, 0.5)
 	c.AutoY(1e2, 1e7, true, TickDuration)
 	for i, m := range cats {
-		c.Add(m, Style{Color: SeriesColor(i), Glyph: Glyph(i)}, Dots, []Point{{X: float64(i) + off(0), Y: 1e3 * float64(i+1)}, {X: float64(i) + off(1), Y: 1.2e3 * float64(i+1)}})
+		pts := []Point{{X: float64(i) + off(0), Y: 1e3 * float64(i+1)}, {X: float64(i) + off(1), Y: 1.2e3 * float64(i+1)}}
+		c.Add(m, Style{Color: SeriesColor(i), Glyph: Glyph(i)}, Dots, pts)
+		c.AddText(pts, []string{"1", "16"}, vg.Points(8), Baseline, draw.XCenter, draw.YBottom, vg.Point{Y: vg.Points(6)})
 	}
-	checkText(t, c)
+	texts := checkText(t, c)
+	small := 0
+	for _, x := range texts {
+		if x.S == "1" || x.S == "16" {
+			small++
+		}
+	}
+	if small < len(cats) {
+		t.Errorf("%d of %d core labels drawn", small, 2*len(cats))
+	}
 	if r := c.Plot.X.Tick.Label.Rotation; r <= 0.35 {
 		t.Errorf("labels turned %.2f rad, no more than asked (0.35): they cannot clear each other", r)
 	}
@@ -161,17 +174,9 @@ func TestPanelsFourInterpreters(t *testing.T) {
 		for i, m := range models {
 			p.Add(m, Style{Color: SeriesColor(i), Glyph: Glyph(i), Dashes: PyDashes}, Lines, speedups(16, float64(i)/12))
 		}
-		if ri > 0 {
-			for i, m := range []string{"gil-threads", "gil-pool", "interp-pool"} {
-				if len(p.Series) < 12 {
-					p.Add(m+" (Go emulation)", Style{Color: Lighten(SeriesColor(i), 0.5), Glyph: Glyph(i)}, Faint, speedups(16, 0.02))
-				}
-			}
-		}
 		p.Legend.Add("fitted law, 95% band", LineThumb{Width: vg.Points(1.3), Dashes: FitDashes})
 	}
 	c.Note("Error bars: 95%% CI of the ratio of geometric means (Welch, the run's moderated noise), the estimator the verdicts decide on.")
-	c.Note("Faint: the Go emulation of the mechanism CPython uses, for reference.")
 	checkText(t, c)
 	for _, p := range c.Panels() {
 		if lines := len(p.Series); lines > 12 {
@@ -179,7 +184,7 @@ func TestPanelsFourInterpreters(t *testing.T) {
 		}
 	}
 	// Go's seven models and each interpreter's eleven, with the ideal in
-	// each panel: no room is left for the faint emulations.
+	// each panel.
 	if got, want := len(c.Series), 8+4*12; got != want {
 		t.Errorf("the figure names %d series, want %d", got, want)
 	}

@@ -3,8 +3,10 @@ package chart
 import (
 	"image/color"
 	"math"
+	"slices"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -37,10 +39,6 @@ var (
 	Dots = Look{Marker: vg.Points(4.5), Bar: vg.Points(1.2), Cap: vg.Points(6)}
 	// Overlay: many machines' curves on one chart, lighter.
 	Overlay = Look{Line: vg.Points(1.6), Marker: vg.Points(3.2), Bar: vg.Points(0.8), Cap: vg.Points(4), Ring: vg.Points(6.5)}
-	// Faint: a series shown for reference beside others (an emulation
-	// beside the runtime it emulates): thin, small markers, no error
-	// bars. Draw it in a lightened colour.
-	Faint = Look{Line: vg.Points(1.1), Marker: vg.Points(2.4)}
 )
 
 // errXY is points with asymmetric error bars, for plotter.NewYErrorBars.
@@ -84,7 +82,7 @@ func (c *Chart) Add(label string, st Style, look Look, pts []Point) {
 			thumbs = append(thumbs, line)
 		}
 	}
-	if eb, err := plotter.NewYErrorBars(errXY{xys, errs}); err == nil && look.Bar > 0 {
+	if eb, err := plotter.NewYErrorBars(errXY{xys, errs}); err == nil {
 		eb.LineStyle.Color = st.Color
 		eb.LineStyle.Width = look.Bar
 		eb.CapWidth = look.Cap
@@ -202,23 +200,94 @@ func (g glyphThumb) Thumbnail(c *draw.Canvas) {
 
 // AddText writes labels at points, in the chart's sans serif at size and
 // in col, aligned to each point by xalign and yalign and shifted by
-// offset.
+// offset. Every call's labels are placed together when the chart is
+// drawn: when any two would overlap, all shrink alike, down to
+// minTextFont; a label that still runs into one placed before it is left
+// out, and one that would leave the plot is moved back inside it.
 func (c *Chart) AddText(pts []Point, labels []string, size vg.Length, col color.Color, xalign draw.XAlignment, yalign draw.YAlignment, offset vg.Point) {
 	if len(pts) == 0 {
 		return
 	}
-	l, err := plotter.NewLabels(plotter.XYLabels{XYs: xysOf(pts), Labels: labels})
-	if err != nil {
-		return
+	if c.texts == nil {
+		c.texts = &textLabels{}
+		c.Plot.Add(c.texts)
 	}
-	for i := range l.TextStyle {
-		l.TextStyle[i].Font.Size = size
-		l.TextStyle[i].Font.Variant = "Sans"
-		l.TextStyle[i].Color = col
-		l.TextStyle[i].XAlign, l.TextStyle[i].YAlign = xalign, yalign
+	c.texts.groups = append(c.texts.groups, textGroup{pts, labels, size, col, xalign, yalign, offset})
+}
+
+// minTextFont is the smallest size AddText's labels shrink to.
+const minTextFont = 5.5 // points
+
+// textLabels is the plotter behind AddText.
+type textLabels struct{ groups []textGroup }
+
+type textGroup struct {
+	pts    []Point
+	labels []string
+	size   vg.Length
+	col    color.Color
+	xalign draw.XAlignment
+	yalign draw.YAlignment
+	offset vg.Point
+}
+
+// A placed label is where one label goes at a scale.
+type placed struct {
+	s    string
+	face font.Face
+	col  color.Color
+	box  vg.Rectangle
+	base vg.Point // the baseline's start
+}
+
+// Plot implements plot.Plotter.
+func (t *textLabels) Plot(dc draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&dc)
+	place := func(scale vg.Length) []placed {
+		var out []placed
+		for _, g := range t.groups {
+			face := sansFace(max(g.size*scale, min(g.size, minTextFont)))
+			ext := face.Extents()
+			for i, pt := range g.pts {
+				if i >= len(g.labels) || g.labels[i] == "" {
+					continue
+				}
+				w, h := face.Width(g.labels[i]), ext.Ascent+ext.Descent
+				x := trX(pt.X) + g.offset.X + vg.Length(g.xalign)*w
+				y := trY(pt.Y) + g.offset.Y + vg.Length(g.yalign)*h
+				// Back inside the plot, sideways.
+				x = max(dc.Min.X, min(x, dc.Max.X-w))
+				out = append(out, placed{g.labels[i], face, g.col,
+					vg.Rectangle{Min: vg.Point{X: x, Y: y}, Max: vg.Point{X: x + w, Y: y + h}},
+					vg.Point{X: x, Y: y + ext.Descent}})
+			}
+		}
+		return out
 	}
-	l.Offset = offset
-	c.Plot.Add(l)
+	overlaps := func(a, b vg.Rectangle) bool {
+		return a.Min.X < b.Max.X && b.Min.X < a.Max.X && a.Min.Y < b.Max.Y && b.Min.Y < a.Max.Y
+	}
+	var labels []placed
+	for scale := vg.Length(1); ; scale -= 0.05 {
+		labels = place(scale)
+		clear := true
+		for i := range labels {
+			for j := i + 1; j < len(labels) && clear; j++ {
+				clear = !overlaps(labels[i].box, labels[j].box)
+			}
+		}
+		if clear || scale <= 0.05 || labels[0].face.Font.Size <= minTextFont {
+			break
+		}
+	}
+	var drawn []vg.Rectangle
+	for _, l := range labels {
+		if slices.ContainsFunc(drawn, func(r vg.Rectangle) bool { return overlaps(r, l.box) }) {
+			continue
+		}
+		drawn = append(drawn, l.box)
+		fillString(dc, l.face, l.col, l.base, l.s)
+	}
 }
 
 // AddLegend adds a legend entry drawn by thumb, with no data.
