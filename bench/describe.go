@@ -19,17 +19,11 @@ const (
 	FamilyProcesses   = "processes"
 )
 
-// ModelFamily returns the family of a model of [Models].
+// ModelFamily returns the family of a model of [Models], from its
+// [Traits]; "other" for a model that has none.
 func ModelFamily(m Model) string {
-	switch m.(type) {
-	case *Seq:
-		return FamilyBaseline
-	case *Goroutines, *Pool, *ErrGroup, *InterpPool:
-		return FamilyThreads
-	case *EventLoop, *GILThreads, *GILPool:
-		return FamilyConcurrency
-	case *procs, *procpool:
-		return FamilyProcesses
+	if t, ok := TraitsOf(m.Name()); ok {
+		return t.Family
 	}
 	return "other"
 }
@@ -39,6 +33,7 @@ func ModelFamily(m Model) string {
 //
 //	matrix-benchmarks: BenchmarkCores BenchmarkMix …
 //	matrix-models: seq:baseline goroutines:threads … (report order)
+//	matrix-model-traits: seq:pool=1,serial=1 … gil-pool:pool=min(32,cores+4),serial=1,os-threads …
 //	matrix-gil-release: hash:0.06 gzip:0.085
 //	matrix-cores: workload=hash:64:1.46ms:cpu:compute workload=sleep:64:5ms:io:sleep …
 //
@@ -49,6 +44,13 @@ func ModelFamily(m Model) string {
 // whose latency it reports: their no-load latency), its kind (cpu, io or
 // mixed) and the kinds of its ops joined by "+".
 //
+// matrix-model-traits gives each model's [Traits], in the order of
+// matrix-models: how many workers it runs a batch on (pool=tasks, 1,
+// cores or min(32,cores+4)), the share of its compute that runs on one core
+// at a time (serial), the flags os-threads (each worker an OS thread for
+// its whole life), processes and sends-bytes (tasks and results cross as
+// bytes), and file-executor=SIZE where an executor runs its File ops.
+//
 // Each task file of the profile adds a matrix-task-NAME line
 // ([TaskConfig]): its file and the units its compute steps got here.
 //
@@ -57,12 +59,17 @@ func ModelFamily(m Model) string {
 // with its held share ([workloads.Kernel.HeldShare]), which the GIL models
 // run holding the lock; a kernel not listed holds it throughout.
 func Describe(p Profile, gomaxprocs int) ([]ConfigLine, error) {
-	var benches, models []string
+	var benches, models, traits []string
 	for _, n := range SweepNames() {
 		benches = append(benches, "Benchmark"+n)
 	}
 	for _, m := range Models(Config{}) {
-		models = append(models, m.Name()+":"+ModelFamily(m))
+		t, ok := TraitsOf(m.Name())
+		if !ok {
+			return nil, fmt.Errorf("bench: model %s has no traits", m.Name())
+		}
+		models = append(models, m.Name()+":"+t.Family)
+		traits = append(traits, t.describe())
 	}
 	var sweeps []ConfigLine
 	used := map[workloads.Kernel]bool{}
@@ -93,6 +100,7 @@ func Describe(p Profile, gomaxprocs int) ([]ConfigLine, error) {
 	lines := []ConfigLine{
 		{"matrix-benchmarks", strings.Join(benches, " ")},
 		{"matrix-models", strings.Join(models, " ")},
+		{"matrix-model-traits", strings.Join(traits, " ")},
 		{"matrix-gil-release", strings.Join(release, " ")},
 	}
 	lines = append(lines, sweeps...)

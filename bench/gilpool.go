@@ -2,7 +2,6 @@ package bench
 
 import (
 	"context"
-	"runtime"
 
 	"github.com/concbench/concbench/workloads"
 )
@@ -34,7 +33,3 @@ func (m *GILPool) Run(ctx context.Context, env *workloads.Env, tasks []workloads
 	b.pool(s, env, tasks, executorWorkers())
 	return b.result()
 }
-
-// executorWorkers is ThreadPoolExecutor's default max_workers,
-// min(32, os.cpu_count()+4), with GOMAXPROCS as the CPU count.
-func executorWorkers() int { return min(32, runtime.GOMAXPROCS(0)+4) }

@@ -62,7 +62,9 @@ const (
 )
 
 // CellNeed estimates what one batch of tasks under the named model needs
-// at gomaxprocs, from how many of its tasks can be in a wait at once.
+// at gomaxprocs, from how many of its tasks can be in a wait at once, which
+// the model's [Traits] tell. An unknown model counts as one task per
+// worker.
 func CellNeed(model string, tasks []workloads.Task, gomaxprocs int) Need {
 	var net, file bool
 	for _, t := range tasks {
@@ -72,49 +74,42 @@ func CellNeed(model string, tasks []workloads.Task, gomaxprocs int) Need {
 		}
 	}
 	n := len(tasks)
-	workers := min(n, max(1, gomaxprocs)) // Config{}'s Workers
-	pyWorkers := min(n, 32, max(1, gomaxprocs)+4)
+	tr, ok := TraitsOf(model)
+	if !ok {
+		tr.Pool = perTaskPool
+	}
+	// inFlight is how many tasks may be in a Net or File op at once: one
+	// per worker.
+	inFlight := tr.Pool.Workers(n, gomaxprocs)
 	var need Need
-	// inFlight is how many tasks may be in a Net or File op at once.
-	inFlight := n
-	// osThreads is how many OS threads the model's own tasks or workers
-	// hold for their whole life (see [stepper.thread]); a File op blocks
-	// in one of them rather than in a thread of its own.
-	osThreads := 0
-	switch model {
-	case "seq":
-		inFlight = 1
-	case "pool", "errgroup":
-		inFlight = workers
-	case "gil-threads":
-		osThreads = n
-	case "gil-pool", "interp-pool":
-		inFlight = pyWorkers
-		osThreads = pyWorkers
-	case "procs", "procpool":
+	if tr.Processes {
 		// Ops run in the workers, each a process with its own limit and
 		// one op at a time.
-		need.Files = workers * filesPerWorker
-		need.Threads = workers * threadsPerWorker
+		need.Files = inFlight * filesPerWorker
+		need.Threads = inFlight * threadsPerWorker
 		if net {
-			need.ServerFiles = workers
+			need.ServerFiles = inFlight
 		}
 		return need
+	}
+	if tr.OSThreads {
+		need.Threads = inFlight
 	}
 	if net {
 		need.Files += inFlight
 		need.ServerFiles = inFlight
 	}
 	if file {
-		if model == "eventloop" {
-			inFlight = pyWorkers // its executor runs the File ops
+		if tr.FileExecutor != (PoolSize{}) {
+			inFlight = tr.FileExecutor.Workers(n, gomaxprocs)
 		}
 		need.Files += inFlight
-		if osThreads == 0 {
+		if !tr.OSThreads {
+			// A File op blocked in fsync holds a thread of its own,
+			// unless it blocks in the task's own.
 			need.Threads += inFlight
 		}
 	}
-	need.Threads += osThreads
 	return need
 }
 

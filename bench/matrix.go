@@ -98,7 +98,10 @@ func ProfileNamed(name string) (Profile, error) {
 // Settings returns the profile's run settings as the key=value lines that
 // `concbench describe -settings` prints and the runners read, in this
 // order: name, rounds, benchtime, budget, py-rounds, py-tasks,
-// py-max-fanout, py-max-op, py-overhead-tasks. Shell and Python read them,
+// py-max-fanout, py-max-op, py-overhead-tasks, py-pool-max, py-pool-extra.
+// The last two are [ExecutorPool], ThreadPoolExecutor's default size at C
+// cores, min(py-pool-max, C+py-pool-extra), which the Python suite gives
+// its pools as gil-pool and interp-pool have it. Shell and Python read them,
 // so durations are plain seconds with an "s" suffix ("90s", not
 // time.Duration's "1m30s"), which bash arithmetic (the "s" stripped) and
 // Python's float() both take.
@@ -113,6 +116,8 @@ func (p Profile) Settings() []string {
 		"py-max-fanout=" + strconv.Itoa(p.PyMaxFanout),
 		"py-max-op=" + seconds(p.PyMaxOp),
 		"py-overhead-tasks=" + strconv.Itoa(p.PyOverheadTasks),
+		"py-pool-max=" + strconv.Itoa(ExecutorPool.Max),
+		"py-pool-extra=" + strconv.Itoa(ExecutorPool.Extra),
 	}
 }
 

@@ -23,12 +23,23 @@ const (
 const SkipBudget = 2 * time.Second
 
 // Predict estimates one batch's makespan under the named model with
-// gomaxprocs cores, from the tasks' nominal compute and waits. It is a coarse
-// model of each scheduler, good enough to say "seq would take 100 s".
+// gomaxprocs cores, from the tasks' nominal compute and waits and the
+// model's [Traits]. It is a coarse model of each scheduler, good enough to
+// say "seq would take 100 s": the batch takes at least its compute, the
+// serial share of it on one core and the rest spread over every core; and
+// at least its tasks queued on the model's workers, in rounds of the mean
+// task (or the longest task, where every task has a worker of its own),
+// plus the process models' start and round-trip costs and, where the model
+// sends them, the tasks' input and output bytes. An unknown model is
+// predicted as seq.
 func Predict(model string, tasks []workloads.Task, gomaxprocs int) time.Duration {
 	n := len(tasks)
 	if n == 0 {
 		return 0
+	}
+	tr, ok := TraitsOf(model)
+	if !ok {
+		tr, _ = TraitsOf("seq")
 	}
 	var cpu, wait time.Duration // totals over the batch
 	var longest time.Duration   // the longest single task
@@ -47,31 +58,19 @@ func Predict(model string, tasks []workloads.Task, gomaxprocs int) time.Duration
 		longest = max(longest, c+w)
 	}
 	cores := time.Duration(max(1, gomaxprocs))
-	rounds := func(workers int) time.Duration {
-		return time.Duration((n + workers - 1) / workers)
+	serial := time.Duration(tr.Serial * float64(cpu))
+	compute := serial + (cpu-serial)/cores
+	queued := longest
+	if !tr.Pool.PerTask {
+		workers := tr.Pool.Workers(n, gomaxprocs)
+		rounds := time.Duration((n + workers - 1) / workers)
+		per := (cpu + wait) / time.Duration(n) // the mean task
+		if tr.SendsBytes {
+			per += time.Duration(float64(moved)*predictByteNs) / time.Duration(n)
+		}
+		queued = time.Duration(workers)*tr.WorkerStart + rounds*(per+tr.TaskStart+tr.TaskTrip)
 	}
-	per := (cpu + wait) / time.Duration(n) // the mean task
-	// The mean task where a model sends its bytes.
-	sent := per + time.Duration(float64(moved)*predictByteNs)/time.Duration(n)
-	switch model {
-	case "seq":
-		return cpu + wait
-	case "goroutines":
-		return max(cpu/cores, longest)
-	case "pool", "errgroup":
-		return max(cpu/cores, rounds(gomaxprocs)*per)
-	case "eventloop", "gil-threads":
-		return max(cpu, longest)
-	case "gil-pool":
-		return max(cpu, rounds(min(32, gomaxprocs+4))*per)
-	case "interp-pool":
-		return max(cpu/cores, rounds(min(32, gomaxprocs+4))*sent)
-	case "procs":
-		return rounds(gomaxprocs) * (sent + predictSpawn)
-	case "procpool":
-		return time.Duration(gomaxprocs)*predictSpawn + rounds(gomaxprocs)*(sent+predictPipeTrip)
-	}
-	return cpu + wait
+	return max(compute, queued)
 }
 
 // opCost is a compute op's nominal time on one core.

@@ -21,8 +21,10 @@ nominal task times use this machine's calibrated unit costs.
 With -settings it prints instead the profile's run settings, one key=value
 a line, for the runners (scripts/bench.sh, the Python suite), which keep
 no copy of them: name, rounds, benchtime (go test -benchtime syntax),
-budget, py-rounds, py-tasks, py-max-fanout, py-max-op and
-py-overhead-tasks. Durations are seconds with an "s" suffix (90s, 0s).
+budget, py-rounds, py-tasks, py-max-fanout, py-max-op,
+py-overhead-tasks, and py-pool-max and py-pool-extra (a thread or
+interpreter pool's default size at C cores, min(py-pool-max,
+C+py-pool-extra)). Durations are seconds with an "s" suffix (90s, 0s).
 `
 
 // describeCmd runs the describe subcommand and returns the exit status.

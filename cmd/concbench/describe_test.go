@@ -37,7 +37,7 @@ func TestDescribeSettings(t *testing.T) {
 // seconds that parse back to the same value.
 func TestProfileSettingsRoundTrip(t *testing.T) {
 	keys := []string{"name", "rounds", "benchtime", "budget", "py-rounds", "py-tasks", "py-max-fanout",
-		"py-max-op", "py-overhead-tasks"}
+		"py-max-op", "py-overhead-tasks", "py-pool-max", "py-pool-extra"}
 	for _, p := range bench.Profiles() {
 		t.Run(p.Name, func(t *testing.T) {
 			lines := p.Settings()
@@ -77,6 +77,9 @@ func TestProfileSettingsRoundTrip(t *testing.T) {
 			want.Tasks, want.MixTasks, want.MaxFanout, want.GrainTotal, want.OverheadTasks, want.ConvoyCPU = 0, 0, 0, 0, 0, 0
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("read back %+v, want %+v", got, want)
+			}
+			if pool := (bench.PoolSize{PerCore: 1, Extra: atoi("py-pool-extra"), Max: atoi("py-pool-max")}); pool != bench.ExecutorPool {
+				t.Errorf("py-pool-max, py-pool-extra read back as %v, want %v", pool, bench.ExecutorPool)
 			}
 			if !validBenchTime(p.BenchTime) {
 				t.Errorf("benchtime=%s is not go test -benchtime syntax", p.BenchTime)
