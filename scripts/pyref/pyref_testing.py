@@ -13,12 +13,15 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 if HERE not in sys.path:
     sys.path.insert(0, HERE)
 
-from concbench_py import kernels, tasks  # noqa: E402
+from concbench_py import kernels, models, settings, tasks  # noqa: E402
 
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 MS = 1_000_000
 SMOKE = os.path.join(HERE, "testdata", "settings-smoke.txt")
 STANDARD = os.path.join(HERE, "testdata", "settings-standard.txt")
+
+# The pool size, as the command takes it from Go's settings.
+models.set_pool_size(settings.load(SMOKE))
 
 
 class FakeLatencyServer:

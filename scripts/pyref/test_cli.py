@@ -53,10 +53,11 @@ class SettingsTest(unittest.TestCase):
             (good.replace("py-tasks=16", "py-tasks=0"), "f.txt:6: py-tasks=0: want a positive integer"),
             (good.replace("py-max-op=5s", "py-max-op=5"), "f.txt:8: py-max-op=5: '5' is not a duration"),
             (good.replace("py-max-op=5s", "py-max-op=0s"), "f.txt:8: py-max-op=0s: want a positive duration"),
-            (good + "py-tasks=3\n", "f.txt:10: py-tasks given twice (first at line 6)"),
+            (good + "py-tasks=3\n", "f.txt:12: py-tasks given twice (first at line 6)"),
             (good.replace("py-overhead-tasks=16\n", ""), "f.txt: no py-overhead-tasks (is it the output of "
                                                          "concbench describe -profile NAME -settings?)"),
-            ("", "f.txt: no name, py-rounds, py-tasks, py-max-fanout, py-overhead-tasks, py-max-op"),
+            ("", "f.txt: no name, py-rounds, py-tasks, py-max-fanout, py-overhead-tasks, py-pool-max, py-pool-extra, "
+                 "py-max-op"),
         ]:
             with self.assertRaises(settings.SettingsError) as cm:
                 settings.parse(text, "f.txt")

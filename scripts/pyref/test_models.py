@@ -14,8 +14,8 @@ import time
 import unittest
 import warnings
 
-from pyref_testing import MS, FakeLatencyServer, small_batch
-from concbench_py import measure, models, tasks
+from pyref_testing import MS, SMOKE, FakeLatencyServer, small_batch
+from concbench_py import measure, models, settings, tasks
 from concbench_py.models import Model, TaskError, build_models
 
 HAS_INTERP_POOL = models.interpreter_pool_missing() is None
@@ -77,6 +77,21 @@ class NamingTest(unittest.TestCase):
             self.assertEqual(models.counterpart("py-threadpool"), "pool")
             self.assertEqual(models.counterpart("py-interpreterpool"), "interp-pool")
             self.assertEqual(models.counterpart("py-processpool"), "procpool")
+
+
+class PoolSizeTest(unittest.TestCase):
+    def test_pool_size_comes_from_the_settings(self):
+        # pyref_testing set it from the smoke settings, as Go prints them:
+        # min(32, cores + 4).
+        self.assertEqual([models.threadpool_workers(c) for c in (1, 2, 28, 64)], [5, 6, 32, 32])
+        with open(SMOKE) as f:
+            text = f.read()
+        other = settings.parse(text.replace("py-pool-max=32", "py-pool-max=8").replace("py-pool-extra=4", "py-pool-extra=1"))
+        try:
+            models.set_pool_size(other)
+            self.assertEqual([models.threadpool_workers(c) for c in (1, 2, 28, 64)], [2, 3, 8, 8])
+        finally:
+            models.set_pool_size(settings.load(SMOKE))
 
 
 class BuildModelsTest(unittest.TestCase):

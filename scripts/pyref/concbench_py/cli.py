@@ -14,7 +14,7 @@ from .kernels import GZIP, HASH, KERNELS, RELEASING_CALLS, SPLIT_TRIALS, SPLIT_U
 from .limits import UNLIMITED, cell_need, limit_skip, open_files, raise_fd_limit, read_limits, user_threads
 from .matrix import applies, cell_name, cell_tasks, matrix, predict, predict_start
 from .measure import metrics, run_batch, start_pool
-from .models import APPROACHES, build_models, python_tag
+from .models import APPROACHES, build_models, python_tag, set_pool_size
 from .output import config_lines, fmt_line, fmt_start_line, unit_costs_line
 from .tasks import Env
 
@@ -122,6 +122,7 @@ def main(argv=None):
     except settings_mod.SettingsError as e:
         print("pyref: %s" % e, file=sys.stderr)
         return 2
+    set_pool_size(st)
     if args.print_matrix:
         json.dump({"profile": st.name, "python_tag": python_tag(), "models": [m.name for m in models],
                    "go_counterpart": {m.name: m.counterpart for m in models}, "cells": matrix(st)},

@@ -111,7 +111,7 @@ def cell_need(approach, batch, cores):
         files, server = in_flight, in_flight
     if file:
         if approach == "py-asyncio":  # asyncio.to_thread's default executor
-            in_flight = min(n, 32, (os.cpu_count() or 1) + 4)
+            in_flight = min(n, threadpool_workers(os.cpu_count() or 1))
         files += in_flight
     if approach == "py-threading":
         threads = n

@@ -90,7 +90,7 @@ def cell_tasks(c):
 
 def pool_workers(model, cores):
     """The worker count of a pool model's batch: the thread and interpreter
-    pools' default, min(32, cores + 4); the process pool's, cores."""
+    pools' default (threadpool_workers); the process pool's, cores."""
     return cores if model.approach == "py-processpool" else threadpool_workers(cores)
 
 

@@ -69,11 +69,27 @@ def start_methods_available():
     return multiprocessing.get_all_start_methods()
 
 
+# ThreadPoolExecutor's default size at C CPUs is min(max, C + extra). The
+# numbers live in Go (bench.ExecutorPool, which gil-pool and interp-pool
+# use), and reach the suite in the settings (py-pool-max, py-pool-extra);
+# the command sets them here before it runs or lists any cell.
+_pool_size = None
+
+
+def set_pool_size(settings):
+    """Take the default pool size from settings (a settings.Settings)."""
+    global _pool_size
+    _pool_size = (settings.pool_max, settings.pool_extra)
+
+
 def threadpool_workers(cores):
     """ThreadPoolExecutor's and InterpreterPoolExecutor's default worker
-    count, min(32, CPUs + 4), with CPUs the cores this run may use (3.13's
-    os.process_cpu_count(); earlier versions count every CPU)."""
-    return min(32, cores + 4)
+    count, min(32, CPUs + 4) in CPython, with CPUs the cores this run may use
+    (3.13's os.process_cpu_count(); earlier versions count every CPU)."""
+    if _pool_size is None:
+        raise RuntimeError("the pool size comes from the settings: call set_pool_size first")
+    top, extra = _pool_size
+    return min(top, cores + extra)
 
 
 # ---------------------------------------------------------------------------
@@ -305,7 +321,6 @@ def run_interpreterpool(env, batch, cores):
 APPROACHES = ["py-seq", "py-threading", "py-asyncio", "py-threadpool", "py-interpreterpool",
               "py-multiprocessing", "py-processpool"]
 PROCESS_APPROACHES = ("py-multiprocessing", "py-processpool")
-POOL_APPROACHES = ("py-threadpool", "py-interpreterpool", "py-processpool")  # BenchmarkStart's
 
 _RUN = {
     "py-seq": run_seq,

@@ -6,6 +6,7 @@ values:
 
     name=NAME  rounds=N  benchtime=T  budget=Ns  py-rounds=N
     py-tasks=N  py-max-fanout=N  py-max-op=Ns  py-overhead-tasks=N
+    py-pool-max=N  py-pool-extra=N
 
 (one a line; durations in whole seconds with an "s"). Keys the suite does not use are kept but not checked, so Go
 may add some.
@@ -19,7 +20,7 @@ class SettingsError(ValueError):
 
 
 # What the suite needs, and how each is read.
-INT_KEYS = ("py-rounds", "py-tasks", "py-max-fanout", "py-overhead-tasks")
+INT_KEYS = ("py-rounds", "py-tasks", "py-max-fanout", "py-overhead-tasks", "py-pool-max", "py-pool-extra")
 DURATION_KEYS = ("py-max-op",)
 REQUIRED = ("name",) + INT_KEYS + DURATION_KEYS
 
@@ -44,8 +45,9 @@ def parse_duration(s):
 
 class Settings:
     """A profile's settings: name (the profile), rounds, tasks (BenchmarkCores's
-    batch size), max_fanout, max_op (seconds) and overhead_tasks, for the
-    Python suite; raw holds every key=value as read."""
+    batch size), max_fanout, max_op (seconds), overhead_tasks, and pool_max
+    and pool_extra (a pool's default size at C cores, min(pool_max, C +
+    pool_extra)), for the Python suite; raw holds every key=value as read."""
 
     def __init__(self, raw):
         self.raw = dict(raw)
@@ -55,6 +57,8 @@ class Settings:
         self.max_fanout = raw["py-max-fanout"]
         self.max_op = raw["py-max-op"]
         self.overhead_tasks = raw["py-overhead-tasks"]
+        self.pool_max = raw["py-pool-max"]
+        self.pool_extra = raw["py-pool-extra"]
 
     def __repr__(self):
         return "Settings(%s)" % self.name
