@@ -2,16 +2,16 @@ package report
 
 import (
 	"fmt"
-	"image/color"
 	"math"
+	"slices"
 	"strings"
 
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+	"image/color"
 
 	"github.com/concbench/concbench/report/chart"
 	"github.com/concbench/concbench/report/internal/prose"
-	"github.com/concbench/concbench/report/stats"
 )
 
 // Charts builds every chart the analysis supports, in page order: speedup
@@ -51,7 +51,7 @@ func (a *Analysis) Charts() []*chart.Chart {
 const ciNote = "Error bars: 95% CI of the ratio of geometric means (Welch, the run's moderated noise), the estimator the verdicts decide on."
 
 func (a *Analysis) speedupChart(w *Workload) *chart.Chart {
-	c := chart.New("speedup-"+w.Name, prose.Kinded(w.Name, w.Kind)+": speedup over seq at 1 core (×) vs cores",
+	c := chart.New("speedup-"+w.Name, prose.Kinded(w.Name, w.Kind.String())+": speedup over seq at 1 core (×) vs cores",
 		"cores (GOMAXPROCS, log scale)", "speedup over seq at 1 core (×, log scale)")
 	c.Caption = fmt.Sprintf("BenchmarkCores/workload=%s: each model's batch makespan at 1 core divided into seq's, by core count, with the ideal linear speedup and fitted scaling laws: dashed where fitted, a shaded 95%% prediction band where extrapolated.", w.Name)
 	if w.Base == nil {
@@ -72,7 +72,7 @@ func (a *Analysis) speedupChart(w *Workload) *chart.Chart {
 	extra := []float64{1}
 	// Fitted laws: drawn for models whose extra cores pay off, decided;
 	// a flat model's fit is a flat line that adds clutter.
-	drawFit := bestPerFamily(w, a.MaxCores)
+	drawFit := a.bestPerFamily(w, a.MaxCores)
 	type curve struct {
 		st chart.Style
 		f  *Fit
@@ -80,21 +80,22 @@ func (a *Analysis) speedupChart(w *Workload) *chart.Chart {
 	var curves []curve
 	var rejected []string
 	for _, s := range w.Models {
-		f := s.Fit()
-		if s.Rejected {
+		l := a.Fits.Model(s)
+		f := l.Fit()
+		if l.Rejected {
 			rejected = append(rejected, s.Model)
 			continue
 		}
 		if f == nil {
-			if s.FitNote != "" && fitNote == "" && s.Family != "baseline" {
-				fitNote = s.FitNote
+			if l.FitNote != "" && fitNote == "" && s.Family != FamilyBaseline {
+				fitNote = l.FitNote
 			}
 			continue
 		}
-		if s.USL == nil && s.FitNote != "" {
-			fitNote = s.FitNote
+		if l.USL == nil && l.FitNote != "" {
+			fitNote = l.FitNote
 		}
-		if !scales(s) || !drawFit[s.Model] || s.Point(1) == nil {
+		if !scales(a.Claims, s) || !drawFit[s.Model] || s.Point(1) == nil {
 			unfit = append(unfit, s.Model)
 			continue
 		}
@@ -138,14 +139,14 @@ func (a *Analysis) speedupChart(w *Workload) *chart.Chart {
 
 // bestPerFamily picks, per model family and language, the model with the
 // highest speedup at k: the ones whose fitted laws a chart draws.
-func bestPerFamily(w *Workload, k int) map[string]bool {
+func (a *Analysis) bestPerFamily(w *Workload, k int) map[string]bool {
 	best := map[string]*Scaling{}
 	for _, s := range w.Models {
 		p := s.Point(k)
-		if p == nil || s.Fit() == nil {
+		if p == nil || a.Fits.Model(s).Fit() == nil {
 			continue
 		}
-		key := s.Family
+		key := s.Family.String()
 		if s.Python {
 			key += "-py" + s.Interp
 		}
@@ -158,17 +159,6 @@ func bestPerFamily(w *Workload, k int) map[string]bool {
 		out[s.Model] = true
 	}
 	return out
-}
-
-// scales reports whether a model's parallel gain beats the margin, decided,
-// at some core count: the fits' gating, in the verdicts' vocabulary.
-func scales(s *Scaling) bool {
-	for _, p := range s.Points {
-		if p.VsOne != nil && p.VsOne.Outcome == stats.Faster {
-			return true
-		}
-	}
-	return false
 }
 
 // missingModels notes in a chart which Go models it lacks.
@@ -237,7 +227,7 @@ func (a *Analysis) mixChart(sw *Sweep) *chart.Chart {
 				vg.Points(10), color.Black, draw.XLeft, draw.YTop, vg.Point{})
 		}
 		c.Note("%s", ciNote)
-		c.Note("Crossover: %s.", sw.CrossoverNote)
+		c.Note("Crossover: %s.", crossoverNote(sw))
 	})
 }
 
@@ -257,7 +247,7 @@ func (a *Analysis) fanoutChart(sw *Sweep) *chart.Chart {
 		c.LogX(0.7, 15000, chart.LogTicks{})
 		c.AddRef("Little's law ideal", chart.Ref{Color: color.Black, Dashes: chart.Dotted, Width: vg.Points(1.5)}, ideal...)
 		c.Note("%s", strings.Replace(ciNote, "ratio of medians (bounds of both medians' CIs combined, conservative)", "median tasks/s", 1))
-		c.Note("Ideal: %s.", sw.IdealNote)
+		c.Note("Ideal: %s.", idealNote(sw))
 		if sw.Ceiling > 0 {
 			c.AddLevel(fmt.Sprintf("loopback connections/s (%s, measured)", chart.TrimNum(sw.Ceiling)),
 				chart.Ref{Color: color.RGBA{170, 40, 30, 255}, Dashes: []vg.Length{vg.Points(6), vg.Points(3)}, Width: vg.Points(1.3)}, sw.Ceiling)
@@ -343,7 +333,7 @@ func (a *Analysis) dotChart(file, title, ylabel string, d *Dots, ref float64, un
 	c.Note("Error bars: 95%% CI of the median. Small numbers above the markers: cores.")
 	var miss []string
 	for _, m := range a.M.GoModels() {
-		if !contains(d.Models, m) {
+		if !slices.Contains(d.Models, m) {
 			miss = append(miss, m)
 		}
 	}
@@ -404,7 +394,7 @@ func (a *Analysis) winnerChart() *chart.Chart {
 			text := "no data"
 			if v != nil {
 				text = "no model\n> " + a.marginText()
-				if v.Gain == "undecided" && v.Winner == "" {
+				if v.Gain == GainUndecided && v.Winner == "" {
 					text = "undecided"
 				}
 				if v.Winner != "" {
@@ -433,15 +423,14 @@ func (a *Analysis) winnerChart() *chart.Chart {
 	return c
 }
 
-func gainWord(g string) string {
+// gainWord is a winner map tile's second line.
+func gainWord(g Gain) string {
 	switch g {
-	case "concurrency":
-		return "concurrency"
-	case "parallelism":
-		return "parallelism"
-	case "both":
+	case GainConcurrency, GainParallelism:
+		return g.String()
+	case GainBoth:
 		return "concurrency + parallelism"
-	case "undecided":
+	case GainUndecided:
 		return "source undecided"
 	}
 	return ""
@@ -480,12 +469,13 @@ func (a *Analysis) genericCharts(g *GenericGroup) []*chart.Chart {
 				s.Points = append(s.Points, SeriesPoint{X: float64(p.Cores), Y: p.Par, Oversub: p.Oversub})
 			}
 			series = append(series, s)
-			f := fitOf(b.Amdahl, b.USL)
+			l := a.Fits.Bench(b)
+			f := l.Fit()
 			fits = append(fits, f)
-			if b.Rejected {
+			if l.Rejected {
 				rejected = append(rejected, s.Model)
-			} else if b.FitNote != "" && (f == nil || b.USL == nil) {
-				fitNote = b.FitNote
+			} else if l.FitNote != "" && (f == nil || l.USL == nil) {
+				fitNote = l.FitNote
 			}
 			if f == nil {
 				continue

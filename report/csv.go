@@ -68,14 +68,14 @@ func (a *Analysis) Predictions() []Prediction {
 	}
 	for _, w := range a.Workloads {
 		for _, s := range w.Models {
-			if s.Family != "baseline" && w.Base != nil {
-				add(BenchCores, w.Name, s.Model, s.Fit())
+			if s.Family != FamilyBaseline && w.Base != nil {
+				add(BenchCores, w.Name, s.Model, a.Fits.Model(s).Fit())
 			}
 		}
 	}
 	for _, g := range a.Generic {
 		for _, b := range g.Benches {
-			add(b.Name, "", "", fitOf(b.Amdahl, b.USL))
+			add(b.Name, "", "", a.Fits.Bench(b).Fit())
 		}
 	}
 	return out

@@ -12,7 +12,7 @@ func TestDecisions(t *testing.T) {
 	type want struct {
 		workload string
 		cores    int
-		gain     string // Verdict.Gain
+		gain     string // Verdict.Gain.String()
 		family   string // the winner's family, "" for no winner
 		within   string // a model that must gain nothing beyond the margin, or ""
 	}
@@ -41,9 +41,9 @@ func TestDecisions(t *testing.T) {
 			v := a.Verdicts[i]
 			fam := ""
 			if v.Winner != "" {
-				fam = a.M.Family(v.Winner)
+				fam = a.M.Family(v.Winner).String()
 			}
-			if v.Gain != w.gain || fam != w.family {
+			if v.Gain.String() != w.gain || fam != w.family {
 				t.Errorf("%s: %s at %d cores: gain %q by %q (%s), want %q by a model of %q", tc.set, w.workload, w.cores, v.Gain, v.Winner, fam, w.gain, w.family)
 			}
 			if w.within != "" && !slices.Contains(v.Within, w.within) {

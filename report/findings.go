@@ -10,10 +10,11 @@ import (
 )
 
 // findings are the one-line results of the mix, fanout, grain, overhead
-// and convoy charts.
-func (a *Analysis) findings() {
-	if a.Mix != nil && a.Mix.CrossoverNote != "" {
-		a.Findings = append(a.Findings, "Mix: "+a.Mix.CrossoverNote+".")
+// and convoy charts, worded from the measured sweeps and dots.
+func findings(a *Measured) []string {
+	var out []string
+	if a.Mix != nil {
+		out = append(out, "Mix: "+crossoverNote(a.Mix)+".")
 	}
 	for _, f := range a.Fanout {
 		var best *Series
@@ -43,14 +44,14 @@ func (a *Analysis) findings() {
 			if len(bounds) > 0 {
 				bound = " (" + strings.Join(bounds, ", ") + ")"
 			}
-			a.Findings = append(a.Findings, fmt.Sprintf("Fanout %s at %d %s: %s reaches the highest throughput, %s tasks/s at %.0f tasks%s.",
+			out = append(out, fmt.Sprintf("Fanout %s at %d %s: %s reaches the highest throughput, %s tasks/s at %.0f tasks%s.",
 				f.Name, f.Cores, prose.Plural(f.Cores, "core"), best.Model, prose.Num(last.Y.Value), last.X, bound))
 		}
 	}
 	if a.Grain != nil {
 		var parts []string
 		for _, s := range a.Grain.Series {
-			if a.M.Family(s.Model) == "baseline" {
+			if a.M.Family(s.Model) == FamilyBaseline {
 				continue
 			}
 			// The smallest grain at which the model keeps half its ideal efficiency.
@@ -62,7 +63,7 @@ func (a *Analysis) findings() {
 			}
 		}
 		if len(parts) > 0 {
-			a.Findings = append(a.Findings, fmt.Sprintf("Grain at %d %s: parallel efficiency ≥ 50%% for %s.", a.Grain.Cores, prose.Plural(a.Grain.Cores, "core"), strings.Join(parts, ", ")))
+			out = append(out, fmt.Sprintf("Grain at %d %s: parallel efficiency ≥ 50%% for %s.", a.Grain.Cores, prose.Plural(a.Grain.Cores, "core"), strings.Join(parts, ", ")))
 		}
 	}
 	if d := a.Overhead; d != nil && len(d.Cores) > 0 {
@@ -70,7 +71,7 @@ func (a *Analysis) findings() {
 		lo, hi := "", ""
 		var loV, hiV float64
 		for _, m := range d.Models {
-			if e, ok := d.Values[m][k]; ok && a.M.Family(m) != "baseline" {
+			if e, ok := d.Values[m][k]; ok && a.M.Family(m) != FamilyBaseline {
 				if lo == "" || e.Value < loV {
 					lo, loV = m, e.Value
 				}
@@ -80,7 +81,7 @@ func (a *Analysis) findings() {
 			}
 		}
 		if lo != "" {
-			a.Findings = append(a.Findings, fmt.Sprintf("Overhead at %d %s: dispatch costs %s per task with %s, %s with %s.", k, prose.Plural(k, "core"), prose.Duration(loV), lo, prose.Duration(hiV), hi))
+			out = append(out, fmt.Sprintf("Overhead at %d %s: dispatch costs %s per task with %s, %s with %s.", k, prose.Plural(k, "core"), prose.Duration(loV), lo, prose.Duration(hiV), hi))
 		}
 	}
 	if d := a.Convoy; d != nil && len(d.Cores) > 0 {
@@ -91,24 +92,27 @@ func (a *Analysis) findings() {
 				parts = append(parts, fmt.Sprintf("%s %s ms", m, prose.Num(e.Value)))
 			}
 		}
-		a.Findings = append(a.Findings, fmt.Sprintf("Convoy at %d %s: I/O p99 under CPU load: %s.", k, prose.Plural(k, "core"), strings.Join(parts, ", ")))
+		out = append(out, fmt.Sprintf("Convoy at %d %s: I/O p99 under CPU load: %s.", k, prose.Plural(k, "core"), strings.Join(parts, ", ")))
 	}
+	return out
 }
 
 func grainLabel(sec float64) string {
 	return prose.Duration(sec * 1e9)
 }
 
-// warnings gathers what a reader should know before trusting the numbers.
-func (a *Analysis) warnings() {
+// warnings gathers what a reader should know before trusting the numbers,
+// from the measured set and the decisions.
+func warnings(a *Measured, d *Decisions) []string {
+	var out []string
 	s := a.Set
 	if s.Incomplete {
-		a.Warnings = append(a.Warnings, "the run was interrupted (incomplete: true): this is a partial report")
+		out = append(out, "the run was interrupted (incomplete: true): this is a partial report")
 	}
 	for _, w := range s.Warnings {
-		a.Warnings = append(a.Warnings, w.Error())
+		out = append(out, w.Error())
 	}
-	var few, noisy []string
+	var few []string
 	minN := math.MaxInt
 	cvCells := 0
 	worstCV, worst := 0.0, ""
@@ -125,48 +129,21 @@ func (a *Analysis) warnings() {
 		}
 		if st.CV > MaxCV {
 			cvCells++
-			noisy = append(noisy, c.Name)
 			if st.CV > worstCV {
 				worstCV, worst = st.CV, fmt.Sprintf("%s at %d %s", c.Name, c.Cores, prose.Plural(c.Cores, "core"))
 			}
 		}
 	}
 	if len(few) > 0 {
-		a.Warnings = append(a.Warnings, fmt.Sprintf("%d %s fewer than %d samples: %s", len(few), prose.Verb(len(few), "cell has", "cells have"), MinSamples, prose.List(few, 6)))
+		out = append(out, fmt.Sprintf("%d %s fewer than %d samples: %s", len(few), prose.Verb(len(few), "cell has", "cells have"), MinSamples, prose.List(few, 6)))
 	}
 	if cvCells > 0 {
-		a.Warnings = append(a.Warnings, fmt.Sprintf("%d of %d cells are noisy (CV of ns/op above %.0f%%); the worst is %s with %.1f%%",
+		out = append(out, fmt.Sprintf("%d of %d cells are noisy (CV of ns/op above %.0f%%); the worst is %s with %.1f%%",
 			cvCells, len(s.Cells), MaxCV*100, worst, worstCV*100))
 	}
-	for _, r := range s.Runs {
-		if len(r.CalibrationSpeedup) == 0 {
-			continue
-		}
-		cal := append([]float64(nil), r.CalibrationSpeedup...)
-		slices.Sort(cal)
-		med := cal[len(cal)/2]
-		want := float64(r.Cores)
-		if r.CalibrationCores > 0 {
-			want = math.Min(want, float64(r.CalibrationCores))
-		}
-		if a.CPUs > 0 {
-			want = math.Min(want, float64(a.CPUs))
-		}
-		// A run is never judged by a calibration below the parallel gain
-		// it reached itself: a probe that one slow vCPU held back
-		// understates the machine.
-		reached, by := a.reachedGain(r.Cores)
-		judged := math.Max(med, reached)
-		if judged < 0.8*want {
-			a.Warnings = append(a.Warnings, fmt.Sprintf("at %d cores the calibration speedup is %.2f, well below %.0f: the CPUs were shared or throttled, parallel gains there understate the machine",
-				r.Cores, judged, want))
-		} else if med < 0.8*want && reached > med {
-			a.Warnings = append(a.Warnings, fmt.Sprintf("at %d cores the calibration probe measured %.2f, but %s reached %.2f in the same runs: the probe understated the machine, and the run is judged by %.2f",
-				r.Cores, med, by, reached, reached))
-		}
-	}
+	out = append(out, calibrationWarnings(a)...)
 	if a.M.Inferred {
-		a.Warnings = append(a.Warnings, "the set does not describe its matrix (no matrix-* config lines: it predates them), so the report inferred it from the cells: "+
+		out = append(out, "the set does not describe its matrix (no matrix-* config lines: it predates them), so the report inferred it from the cells: "+
 			"benchmarks, batches and models in the order the set names them, the first model as the baseline, workload kinds from the baseline's cpu-util, "+
 			"families from each model's gain on CPU-bound work and its dispatch cost; no nominal times, so no convoy or fanout reference lines. "+
 			"concbench describe -profile PROFILE > DIR/matrix.txt beside its bench.txt describes it exactly")
@@ -178,42 +155,43 @@ func (a *Analysis) warnings() {
 		}
 	}
 	if len(unpinned) > 0 {
-		a.Warnings = append(a.Warnings, fmt.Sprintf("the runs at %s %s were not pinned to CPUs (no taskset here: macOS, or taskset missing): a core count is GOMAXPROCS only, so the OS could place other work on the same CPUs and heterogeneous cores (performance and efficiency) mix freely",
+		out = append(out, fmt.Sprintf("the runs at %s %s were not pinned to CPUs (no taskset here: macOS, or taskset missing): a core count is GOMAXPROCS only, so the OS could place other work on the same CPUs and heterogeneous cores (performance and efficiency) mix freely",
 			prose.JoinAnd(unpinned), prose.Plural(len(unpinned)+boolInt(unpinned[0] != "1"), "core")))
 	}
 	var undecided []string
 	maxMore := 0
-	for _, v := range a.Verdicts {
-		if v.Word == WordUndecided {
+	for _, v := range d.Verdicts {
+		if v.Gain == GainUndecided {
 			undecided = append(undecided, fmt.Sprintf("%s at %d", v.Workload, v.Cores))
 			maxMore = max(maxMore, v.MoreRounds)
 		}
 	}
 	if len(undecided) > 0 {
-		msg := fmt.Sprintf("%d of %d verdicts are undecided (%s)", len(undecided), len(a.Verdicts), prose.List(undecided, 6))
+		msg := fmt.Sprintf("%d of %d verdicts are undecided (%s)", len(undecided), len(d.Verdicts), prose.List(undecided, 6))
 		if minN != math.MaxInt && minN < 2 {
 			msg += fmt.Sprintf(": with %d sample a cell there is no noise to judge by; run at least 2 rounds", minN)
 		} else if maxMore > 0 {
 			msg += fmt.Sprintf("; up to about %d more rounds of those cells would decide them (make bench adds rounds to undecided cells while its BUDGET lasts)", maxMore)
 		}
-		a.Warnings = append(a.Warnings, msg)
+		out = append(out, msg)
 	}
 	if len(a.Generic) == 0 && len(a.NoSweep) > 0 && len(a.Workloads) == 0 {
-		a.Warnings = append(a.Warnings, fmt.Sprintf("no -cpu sweep: each of the %d benchmarks ran at one GOMAXPROCS only, so there is no speedup to chart; rerun with go test -bench . -cpu 1,2,4 (up to your CPUs) -count 10", len(a.NoSweep)))
+		out = append(out, fmt.Sprintf("no -cpu sweep: each of the %d benchmarks ran at one GOMAXPROCS only, so there is no speedup to chart; rerun with go test -bench . -cpu 1,2,4 (up to your CPUs) -count 10", len(a.NoSweep)))
 	}
+	return out
 }
 
 // reachedGain is the largest median parallel gain (a model at k cores
 // over itself at 1 core) of a CPU-bound workload at k cores, and who
 // reached it: what the machine delivered, whatever its calibration said.
-func (a *Analysis) reachedGain(k int) (float64, string) {
+func (a *Measured) reachedGain(k int) (float64, string) {
 	best, by := 0.0, ""
 	for _, w := range a.Workloads {
-		if w.Kind != "CPU-bound" {
+		if w.Kind != KindCPU {
 			continue
 		}
 		for _, s := range w.Models {
-			if p := s.Point(k); p != nil && !math.IsNaN(p.Par.Value) && p.Par.Value > best && s.Family != "baseline" {
+			if p := s.Point(k); p != nil && !math.IsNaN(p.Par.Value) && p.Par.Value > best && s.Family != FamilyBaseline {
 				best, by = p.Par.Value, fmt.Sprintf("%s under %s", w.Name, s.Model)
 			}
 		}
@@ -235,4 +213,37 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// calibrationWarnings say where a run's calibration probe found the CPUs
+// shared or throttled, or understated what the run itself reached.
+func calibrationWarnings(a *Measured) []string {
+	var out []string
+	for _, r := range a.Set.Runs {
+		if len(r.CalibrationSpeedup) == 0 {
+			continue
+		}
+		cal := slices.Sorted(slices.Values(r.CalibrationSpeedup))
+		med := cal[len(cal)/2]
+		want := float64(r.Cores)
+		if r.CalibrationCores > 0 {
+			want = math.Min(want, float64(r.CalibrationCores))
+		}
+		if a.CPUs > 0 {
+			want = math.Min(want, float64(a.CPUs))
+		}
+		// A run is never judged by a calibration below the parallel gain
+		// it reached itself: a probe that one slow vCPU held back
+		// understates the machine.
+		reached, by := a.reachedGain(r.Cores)
+		judged := math.Max(med, reached)
+		if judged < 0.8*want {
+			out = append(out, fmt.Sprintf("at %d cores the calibration speedup is %.2f, well below %.0f: the CPUs were shared or throttled, parallel gains there understate the machine",
+				r.Cores, judged, want))
+		} else if med < 0.8*want && reached > med {
+			out = append(out, fmt.Sprintf("at %d cores the calibration probe measured %.2f, but %s reached %.2f in the same runs: the probe understated the machine, and the run is judged by %.2f",
+				r.Cores, med, by, reached, reached))
+		}
+	}
+	return out
 }

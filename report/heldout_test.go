@@ -23,14 +23,14 @@ type heldOut struct {
 // heldOutCases are the held-out cases of an analysis of the 16-core set.
 func heldOutCases(a *Analysis) []heldOut {
 	var out []heldOut
-	held := *a
+	held := *a.Measured
 	held.Predict = []float64{16}
 	for _, w := range a.Workloads {
-		if w.Kind != "CPU-bound" {
+		if w.Kind != KindCPU {
 			continue
 		}
 		for _, s := range w.Models {
-			if s.Family != "threads" && s.Family != "processes" || s.One == nil || s.Python {
+			if s.Family != FamilyThreads && s.Family != FamilyProcesses || s.One == nil || s.Python {
 				continue
 			}
 			var at []*Cell
@@ -224,20 +224,22 @@ func TestPredictionReach(t *testing.T) {
 		for _, w := range a.Workloads {
 			for _, s := range w.Models {
 				if s.Model != "seq" {
-					check(w.Name+"/"+s.Model, s.Amdahl, s.USL, s.FitNote)
+					l := a.Fits.Model(s)
+					check(w.Name+"/"+s.Model, l.Amdahl, l.USL, l.FitNote)
 				}
 			}
 		}
 		for _, g := range a.Generic {
 			for _, b := range g.Benches {
-				check(b.Name, b.Amdahl, b.USL, b.FitNote)
-				if tc.cpus == 2 && b.Amdahl != nil && b.Amdahl.Points != 2 {
-					t.Errorf("%s %s: fitted %d core counts, want 2 (4 is oversubscribed)", tc.name, b.Name, b.Amdahl.Points)
+				l := a.Fits.Bench(b)
+				check(b.Name, l.Amdahl, l.USL, l.FitNote)
+				if tc.cpus == 2 && l.Amdahl != nil && l.Amdahl.Points != 2 {
+					t.Errorf("%s %s: fitted %d core counts, want 2 (4 is oversubscribed)", tc.name, b.Name, l.Amdahl.Points)
 				}
 				// Amdahl's law cannot fall below 1×: a benchmark that only
 				// slows down (MutexSlack, 0.47× at 2) gets no Amdahl fit.
-				if b.Name == "BenchmarkMutexSlack" && tc.cpus == 2 && (b.Amdahl != nil || !strings.Contains(b.FitNote, "a slowdown")) {
-					t.Errorf("%s %s: a slowdown fitted by Amdahl's law (%v), note %q", tc.name, b.Name, b.Amdahl, b.FitNote)
+				if b.Name == "BenchmarkMutexSlack" && tc.cpus == 2 && (l.Amdahl != nil || !strings.Contains(l.FitNote, "a slowdown")) {
+					t.Errorf("%s %s: a slowdown fitted by Amdahl's law (%v), note %q", tc.name, b.Name, l.Amdahl, l.FitNote)
 				}
 			}
 		}

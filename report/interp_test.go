@@ -144,9 +144,9 @@ func TestTwoInterpreters(t *testing.T) {
 				t.Errorf("%s has no interpreter", s.Model)
 			}
 			// Each model is claimed against its own interpreter's py-seq.
-			if p := s.Point(2); s.Python && p != nil && p.VsBase != nil {
-				if !strings.Contains(p.VsBase.Family, "CPython "+s.Interp) {
-					t.Errorf("%s at 2 cores is claimed in family %q, want CPython %s's", s.Model, p.VsBase.Family, s.Interp)
+			if p := s.Point(2); s.Python && p != nil && a.Claims.At(p).VsBase != nil {
+				if !strings.Contains(a.Claims.At(p).VsBase.Family, "CPython "+s.Interp) {
+					t.Errorf("%s at 2 cores is claimed in family %q, want CPython %s's", s.Model, a.Claims.At(p).VsBase.Family, s.Interp)
 				}
 			}
 		}

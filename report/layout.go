@@ -5,7 +5,6 @@ import (
 	"maps"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 
 	mstats "github.com/montanaflynn/stats"
@@ -29,119 +28,16 @@ func (a *Analysis) buildPage(charts []*chart.Chart, opt Options) *page.Page {
 	pg := &page.Page{Title: title}
 	s := a.Set
 	pg.P("From %s: %d cells at %s, %d samples per cell (median).", prose.List(s.Files, 4), len(s.Cells), prose.Cores(a.Cores), a.SamplesPerCell())
-
-	pg.H(2, "Machine")
-	var rows [][]string
-	shown := map[string]bool{}
-	for _, k := range fingerprintKeys {
-		if v := s.ConfigValue(k); v != "" {
-			rows = append(rows, []string{k, v})
-			shown[k] = true
-		}
-	}
-	for _, c := range s.Config {
-		if !shown[c.Key] {
-			rows = append(rows, []string{c.Key, c.Value})
-		}
-	}
-	pg.Add(page.Table{Head: []string{"key", "value"}, Rows: rows})
-	if len(s.Runs) > 0 && (len(s.Runs) > 1 || len(s.Runs[0].CalibrationSpeedup) > 0) {
-		var rr [][]string
-		for _, r := range s.Runs {
-			cal := "—"
-			if len(r.CalibrationSpeedup) > 0 {
-				cal = fmt.Sprintf("%.2f", medianOf(r.CalibrationSpeedup))
-			}
-			aff := r.Affinity
-			if aff == "" {
-				aff = "—"
-			}
-			pin := "—"
-			switch {
-			case r.Unpinned > 0 && r.Pinned > 0:
-				pin = fmt.Sprintf("%d of %d rounds", r.Pinned, r.Pinned+r.Unpinned)
-			case r.Unpinned > 0:
-				pin = "no"
-			case r.Pinned > 0:
-				pin = "yes"
-			}
-			rr = append(rr, []string{fmt.Sprint(r.Cores), fmt.Sprint(r.Rounds), aff, pin, yesNo(a.Set.Oversubscribed(r.Cores)), cal})
-		}
-		pg.Add(page.Table{Head: []string{"cores", "rounds", "affinity", "pinned", "oversubscribed", "calibration speedup"},
-			Rows: rr, Numeric: []bool{true, true, false, false, false, true}})
-	}
-
+	a.machineSection(pg)
 	pg.Warnings(a.Warnings)
-
-	if len(a.Verdicts) > 0 || len(a.Findings) > 0 {
-		pg.H(2, "Verdicts")
-		var items []string
-		for _, v := range a.Verdicts {
-			items = append(items, v.Text+".")
-		}
-		if len(items) > 0 {
-			pg.Add(page.Bullets{Items: items})
-		}
-		if len(a.Findings) > 0 {
-			pg.Add(page.Bullets{Items: a.Findings})
-		}
-	}
-	if len(a.Generic) > 0 || len(a.NoSweep) > 0 {
-		pg.H(2, "Benchmarks swept over GOMAXPROCS")
-		var items []string
-		for _, g := range a.Generic {
-			for _, b := range g.Benches {
-				items = append(items, b.Text+".")
-			}
-		}
-		if len(items) > 0 {
-			pg.Add(page.Bullets{Items: items})
-		}
-		if len(a.NoSweep) > 0 {
-			pg.P("%d %s ran at one GOMAXPROCS only (no -cpu sweep), so %s no speedup: %s.", len(a.NoSweep),
-				prose.Verb(len(a.NoSweep), "benchmark", "benchmarks"), prose.Verb(len(a.NoSweep), "it has", "they have"), prose.List(a.NoSweep, 8))
-		}
-	}
-
+	a.verdictSections(pg)
 	if len(charts) > 0 {
 		pg.H(2, "Charts")
 		for _, c := range charts {
 			pg.Add(page.Figure{Chart: c})
 		}
 	}
-
-	for _, w := range a.Workloads {
-		if w.Base == nil {
-			continue
-		}
-		if !pg.Has("Speedup and its two factors") {
-			pg.H(2, "Speedup and its two factors")
-			pg.P("speedup = concurrency gain (seq → model, both at 1 core) × parallel gain (model at 1 core → model at k cores). "+
-				"Medians with 95%% intervals; n is the cell's samples. The decisions are the claims of the verdicts (see Method): "+
-				"\"vs seq at 1 core\" is the speedup, \"vs itself at 1 core\" the parallel gain, each faster, slower, within %s or undecided (with the rounds that would likely decide it).", a.marginText())
-		}
-		pg.H(3, w.Name)
-		pg.Add(a.speedupTable(w))
-	}
-	if ft := a.fitTable(); len(ft.Rows) > 0 {
-		pg.H(2, "Scaling laws")
-		cpus := fmt.Sprintf("the machine's %d CPUs", a.CPUs)
-		if !a.CPUsKnown {
-			cpus = "the largest core count measured (the input does not say how many CPUs the machine has: pass -cpus N)"
-		}
-		pg.P("Fitted (gonum/optimize, Nelder–Mead) to each model's makespans at the core counts within %s, as speedups over its 1-core run; oversubscribed points are never fitted. "+
-			"Least squares in ln(speedup), each cell weighted by the inverse variance of its mean ln time, the law's 1-core time a free scale (as the USL's λ), so a noisy 1-core cell does not pin the curve: "+
-			"Amdahl's serial fraction s with 2 core counts or more, the USL's σ (contention) and κ (coherency), both ≥ 0, with at least %d (1 included). Karp–Flatt's serial fraction is in the tables above. "+
-			"Intervals are 95%%, from a bootstrap over the rounds (200 resamples of the rounds, each refitted; each cell's samples when the input names no rounds; "+
-			"below %d rounds, draws of each cell from its moderated noise, since a resample of a few rounds understates the spread). "+
-			"A prediction is the law times the model's concurrency gain, as a range for the speedup this set would show there: each resample's prediction carries a draw of a future cell's noise (that of the largest core count fitted), "+
-			"so the band is a 95%% prediction interval for a measurement, not only for the law. A lack-of-fit F test compares the points' scatter around the law with the cells' own noise: "+
-			"where it finds a miss (p < %.2g) the band widens by the dispersion; where it rejects the law (p < %.2g) and the law misses a measured point by more than the margin, the law predicts nothing and the note says by how much it misses. "+
-			"Predictions reach at most 4× the largest core count measured, and no further than the measured range is wide. "+
-			"How far the bands can be trusted is measured on real data by a test (fit 1–8 cores of a 16-core set, predict 16); the README gives its table.",
-			cpus, stats.MinUSLPoints, stats.MinBootstrapRounds, stats.LackOfFitWiden, stats.DefaultLackOfFitAlpha)
-		pg.Add(ft)
-	}
+	a.tableSections(pg)
 	a.pythonSections(pg)
 	if len(a.Generic) > 0 {
 		pg.H(2, "GOMAXPROCS sweep")
@@ -158,11 +54,112 @@ func (a *Analysis) buildPage(charts []*chart.Chart, opt Options) *page.Page {
 	}
 	pg.H(2, "Method")
 	pg.P("%s", a.methodText())
-	pg.P("Medians with distribution-free 95%% confidence intervals (golang.org/x/perf/benchmath, AssumeNothing: the numbers benchstat prints) describe each cell in the tables and charts; "+
-		"a ratio's interval there combines the bounds of the two medians' intervals (conservative). "+
-		"CV and percentiles come from github.com/montanaflynn/stats; a cell warns below %d samples or above %.0f%% CV. Every cell is in results.csv, with its sample count n.",
-		MinSamples, MaxCV*100)
+	pg.P("%s", a.cellMethodText())
 	return pg
+}
+
+// machineSection lays out the machine's fingerprint and, when the set has
+// several core counts or a calibration, its runs.
+func (a *Analysis) machineSection(pg *page.Page) {
+	s := a.Set
+	pg.H(2, "Machine")
+	var rows [][]string
+	shown := map[string]bool{}
+	for _, k := range fingerprintKeys {
+		if v := s.ConfigValue(k); v != "" {
+			rows = append(rows, []string{k, v})
+			shown[k] = true
+		}
+	}
+	for _, c := range s.Config {
+		if !shown[c.Key] {
+			rows = append(rows, []string{c.Key, c.Value})
+		}
+	}
+	pg.Add(page.Table{Head: []string{"key", "value"}, Rows: rows})
+	if len(s.Runs) == 0 || (len(s.Runs) == 1 && len(s.Runs[0].CalibrationSpeedup) == 0) {
+		return
+	}
+	var rr [][]string
+	for _, r := range s.Runs {
+		cal := "—"
+		if len(r.CalibrationSpeedup) > 0 {
+			cal = fmt.Sprintf("%.2f", medianOf(r.CalibrationSpeedup))
+		}
+		aff := r.Affinity
+		if aff == "" {
+			aff = "—"
+		}
+		pin := "—"
+		switch {
+		case r.Unpinned > 0 && r.Pinned > 0:
+			pin = fmt.Sprintf("%d of %d rounds", r.Pinned, r.Pinned+r.Unpinned)
+		case r.Unpinned > 0:
+			pin = "no"
+		case r.Pinned > 0:
+			pin = "yes"
+		}
+		rr = append(rr, []string{fmt.Sprint(r.Cores), fmt.Sprint(r.Rounds), aff, pin, yesNo(a.Set.Oversubscribed(r.Cores)), cal})
+	}
+	pg.Add(page.Table{Head: []string{"cores", "rounds", "affinity", "pinned", "oversubscribed", "calibration speedup"},
+		Rows: rr, Numeric: []bool{true, true, false, false, false, true}})
+}
+
+// verdictSections lays out the verdicts and findings, and the foreign
+// benchmarks' sweeps.
+func (a *Analysis) verdictSections(pg *page.Page) {
+	if len(a.Verdicts) > 0 || len(a.Findings) > 0 {
+		pg.H(2, "Verdicts")
+		var items []string
+		for _, v := range a.Verdicts {
+			items = append(items, a.Text.Verdict(v)+".")
+		}
+		if len(items) > 0 {
+			pg.Add(page.Bullets{Items: items})
+		}
+		if len(a.Findings) > 0 {
+			pg.Add(page.Bullets{Items: a.Findings})
+		}
+	}
+	if len(a.Generic) > 0 || len(a.NoSweep) > 0 {
+		pg.H(2, "Benchmarks swept over GOMAXPROCS")
+		var items []string
+		for _, g := range a.Generic {
+			for _, b := range g.Benches {
+				items = append(items, a.Text.Bench(b)+".")
+			}
+		}
+		if len(items) > 0 {
+			pg.Add(page.Bullets{Items: items})
+		}
+		if len(a.NoSweep) > 0 {
+			pg.P("%d %s ran at one GOMAXPROCS only (no -cpu sweep), so %s no speedup: %s.", len(a.NoSweep),
+				prose.Verb(len(a.NoSweep), "benchmark", "benchmarks"), prose.Verb(len(a.NoSweep), "it has", "they have"), prose.List(a.NoSweep, 8))
+		}
+	}
+}
+
+// tableSections lays out each workload's speedup table and the fitted
+// laws.
+func (a *Analysis) tableSections(pg *page.Page) {
+	for _, w := range a.Workloads {
+		if w.Base == nil {
+			continue
+		}
+		if !pg.Has("Speedup and its two factors") {
+			pg.H(2, "Speedup and its two factors")
+			pg.P("speedup = concurrency gain (seq → model, both at 1 core) × parallel gain (model at 1 core → model at k cores). "+
+				"Medians with 95%% intervals; n is the cell's samples. The decisions are the claims of the verdicts (see Method): "+
+				"\"vs seq at 1 core\" is the speedup, \"vs itself at 1 core\" the parallel gain, each faster, slower, within %s or undecided (with the rounds that would likely decide it).", a.marginText())
+		}
+		pg.H(3, w.Name)
+		pg.Add(a.speedupTable(w))
+	}
+	if ft := a.fitTable(); len(ft.Rows) > 0 {
+		pg.H(2, "Scaling laws")
+		pg.P("%s", a.fitMethodText())
+		pg.Add(ft)
+	}
 }
 
 // SamplesPerCell is the median number of ns/op samples of the set's cells.
@@ -215,14 +212,14 @@ func (a *Analysis) speedupTable(w *Workload) page.Table {
 				ks += " (over)"
 			}
 			conc, par := p.Conc.String(), p.Par.String()
-			if s.Family == "baseline" {
+			if s.Family == FamilyBaseline {
 				conc, par = "1×", p.Speedup.String()
 			}
 			if p.Cores == 1 {
 				par = "1×"
 			}
-			t.Rows = append(t.Rows, []string{s.Model, ks, samples(p.Cell), prose.Duration(p.Cell.Median(UnitTime)), p.Speedup.String(), a.sig(p.VsBase),
-				conc, par, a.sig(p.VsOne), fixed("%.2f", p.CPUUtil), fixed("%.3f", p.KarpFlatt)})
+			t.Rows = append(t.Rows, []string{s.Model, ks, samples(p.Cell), prose.Duration(p.Cell.Median(UnitTime)), p.Speedup.String(), a.sig(a.Claims.At(p).VsBase),
+				conc, par, a.sig(a.Claims.At(p).VsOne), fixed("%.2f", p.CPUUtil), fixed("%.3f", p.KarpFlatt)})
 		}
 	}
 	return t
@@ -241,15 +238,15 @@ func (a *Analysis) fitTable() page.Table {
 	ci := func(v float64, c [2]float64) string {
 		return fmt.Sprintf("%s [%s, %s]", stats.Param(v), stats.Param(c[0]), stats.Param(c[1]))
 	}
-	row := func(bench, model string, amdahl, usl *Fit, note string) {
+	row := func(bench, model string, l Laws) {
 		r := []string{bench, model, "—", "—", "—"}
-		if amdahl != nil {
-			r[2] = ci(amdahl.Serial, amdahl.SerialCI)
+		if l.Amdahl != nil {
+			r[2] = ci(l.Amdahl.Serial, l.Amdahl.SerialCI)
 		}
-		if usl != nil {
-			r[3], r[4] = ci(usl.Sigma, usl.SigmaCI), ci(usl.Kappa, usl.KappaCI)
+		if l.USL != nil {
+			r[3], r[4] = ci(l.USL.Sigma, l.USL.SigmaCI), ci(l.USL.Kappa, l.USL.KappaCI)
 		}
-		f := fitOf(amdahl, usl)
+		f := l.Fit()
 		for _, n := range a.PredictAt {
 			b, ok := Band{}, false
 			if f != nil {
@@ -261,20 +258,20 @@ func (a *Analysis) fitTable() page.Table {
 			}
 			r = append(r, bandText(b))
 		}
-		r = append(r, note)
+		r = append(r, l.FitNote)
 		t.Rows = append(t.Rows, r)
 	}
 	for _, w := range a.Workloads {
 		for _, s := range w.Models {
-			if s.Family == "baseline" || w.Base == nil {
+			if s.Family == FamilyBaseline || w.Base == nil {
 				continue
 			}
-			row("workload="+w.Name, s.Model, s.Amdahl, s.USL, s.FitNote)
+			row("workload="+w.Name, s.Model, a.Fits.Model(s))
 		}
 	}
 	for _, g := range a.Generic {
 		for _, b := range g.Benches {
-			row(b.Name, "", b.Amdahl, b.USL, b.FitNote)
+			row(b.Name, "", a.Fits.Bench(b))
 		}
 	}
 	return t
@@ -340,8 +337,7 @@ func (a *Analysis) pythonSections(pg *page.Page) {
 func (a *Analysis) gilText() string {
 	var rel []string
 	for _, k := range a.M.GILRelease {
-		f, _ := strconv.ParseFloat(k.Held, 64)
-		rel = append(rel, fmt.Sprintf("%s (%s of each unit holds the lock)", k.Kernel, prose.Pct(f)))
+		rel = append(rel, fmt.Sprintf("%s (%s of each unit holds the lock)", k.Kernel, prose.Pct(k.Held)))
 	}
 	return "Threads help Python code that spends its time in C calls that release the GIL. " +
 		"CPython's hashlib releases it while it hashes a buffer of 2 KiB or more, and zlib while it deflates; pure-Python code such as the primes kernel holds it throughout. " +
@@ -400,7 +396,7 @@ func (a *Analysis) startFindings() []string {
 		}
 		var gains, spans []string
 		for _, w := range a.Workloads {
-			if w.Kind != "CPU-bound" {
+			if w.Kind != KindCPU {
 				continue
 			}
 			for _, s := range w.Models {
@@ -425,7 +421,7 @@ func (a *Analysis) genericTable() page.Table {
 	for _, g := range a.Generic {
 		for _, b := range g.Benches {
 			for _, p := range b.Points {
-				t.Rows = append(t.Rows, []string{b.Name, fmt.Sprint(p.Cores), samples(p.Cell), prose.Duration(p.Cell.Median(UnitTime)), p.Par.String(), a.sig(p.VsOne),
+				t.Rows = append(t.Rows, []string{b.Name, fmt.Sprint(p.Cores), samples(p.Cell), prose.Duration(p.Cell.Median(UnitTime)), p.Par.String(), a.sig(a.Claims.At(p).VsOne),
 					fixed("%.3f", p.KarpFlatt)})
 			}
 		}

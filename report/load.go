@@ -84,7 +84,8 @@ type Interpreter struct {
 	GIL         string // "enabled" or "disabled" (sys._is_gil_enabled)
 	StartMethod string // multiprocessing's default start method
 	// HeldShare is, by kernel, the share of a unit CPython measured
-	// holding the GIL (gil-held-share-KERNEL-py), as written.
+	// holding the GIL (gil-held-share-KERNEL-py), as written; the loader
+	// checks each is a number in [0, 1].
 	HeldShare map[string]string
 }
 
@@ -110,6 +111,10 @@ func (l *loader) interpreter(r *benchfmt.Result, model string) {
 		case k == "mp-start-method":
 			in.StartMethod = v
 		case strings.HasPrefix(k, "gil-held-share-") && strings.HasSuffix(k, "-py"):
+			if f, err := strconv.ParseFloat(v, 64); err != nil || f < 0 || f > 1 {
+				l.badValue(r, k, v, "a share in [0, 1]")
+				continue
+			}
 			in.HeldShare[strings.TrimSuffix(strings.TrimPrefix(k, "gil-held-share-"), "-py")] = v
 		}
 	}
@@ -228,12 +233,6 @@ func (c *Cell) Param() string {
 		b.WriteString(p.Value)
 	}
 	return b.String()
-}
-
-// Summary returns the summary of unit, and whether the cell has that unit.
-func (c *Cell) Summary(unit string) (Summary, bool) {
-	s, ok := c.Stats[unit]
-	return s, ok
 }
 
 // Cell returns the cell of machine with the given name and core count, or
@@ -372,6 +371,43 @@ type loader struct {
 	skipped  map[string]bool
 	reader   benchfmt.Reader
 	order    []*Cell // cells in the order the input first names them
+	// cfgLine is where a file first says a checked config value
+	// (file, key and value → line), so a bad one names its line.
+	cfgLine map[string]int
+	// invalid are the config values already found bad (same key), each
+	// reported once.
+	invalid map[string]bool
+}
+
+// checkedKey reports whether the loader parses a config key's value: a bad
+// one is an *InputError naming its line.
+func checkedKey(k string) bool {
+	switch k {
+	case "calibration-cores", "calibration-speedup", "loopback-connect-rate":
+		return true
+	}
+	return strings.HasPrefix(k, "gil-held-share-") && strings.HasSuffix(k, "-py")
+}
+
+// badValue records a config value that does not parse, once per file,
+// key and value: an *InputError at the line that says it.
+func (l *loader) badValue(r *benchfmt.Result, key, val, want string) {
+	file, line := r.Pos()
+	id := file + "\x00" + key + "\x00" + val
+	if l.invalid[id] {
+		return
+	}
+	l.invalid[id] = true
+	if n, ok := l.cfgLine[id]; ok {
+		line = n
+	}
+	l.bad(&InputError{File: file, Line: line, Msg: fmt.Sprintf("config %s: %q is not %s", key, val, want)}, false)
+}
+
+// positive parses a config value that must be a finite number above 0.
+func positive(v string) (float64, bool) {
+	f, err := strconv.ParseFloat(v, 64)
+	return f, err == nil && f > 0 && !math.IsInf(f, 0)
 }
 
 func newLoader(opt LoadOptions) *loader {
@@ -382,6 +418,8 @@ func newLoader(opt LoadOptions) *loader {
 		machines: map[string]bool{},
 		conflict: map[string]bool{},
 		skipped:  map[string]bool{},
+		cfgLine:  map[string]int{},
+		invalid:  map[string]bool{},
 	}
 }
 
@@ -463,6 +501,11 @@ func (l *loader) scanLines(name string, data []byte) (incomplete, described bool
 		if bytes.HasPrefix(t, []byte("incomplete:")) && bytes.Equal(bytes.TrimSpace(t[len("incomplete:"):]), []byte("true")) {
 			incomplete = true
 			continue
+		}
+		if k, v, ok := strings.Cut(string(t), ":"); ok && checkedKey(k) {
+			if id := name + "\x00" + k + "\x00" + strings.TrimSpace(v); l.cfgLine[id] == 0 {
+				l.cfgLine[id] = line
+			}
 		}
 		if bytes.HasPrefix(t, []byte(matrixPrefix)) {
 			// The matrix's description: set-wide, first value of a key,
@@ -636,7 +679,11 @@ func (l *loader) config(r *benchfmt.Result, cores int) (machine, roundKey string
 		case "calibration-speedup":
 			calib = string(c.Value)
 		case "calibration-cores":
-			run.CalibrationCores, _ = strconv.Atoi(string(c.Value))
+			if n, err := strconv.Atoi(string(c.Value)); err == nil && n > 0 {
+				run.CalibrationCores = n
+			} else {
+				l.badValue(r, c.Key, string(c.Value), "a positive count of cores")
+			}
 		case "affinity":
 			run.Affinity = string(c.Value)
 		case "pinned":
@@ -663,8 +710,10 @@ func (l *loader) config(r *benchfmt.Result, cores int) (machine, roundKey string
 		file, _ := r.Pos()
 		if k := file + "#" + round + "#conn"; !run.calib[k] {
 			run.calib[k] = true
-			if f, err := strconv.ParseFloat(conn, 64); err == nil && f > 0 && !math.IsInf(f, 0) {
+			if f, ok := positive(conn); ok {
 				run.LoopbackRate = append(run.LoopbackRate, f)
+			} else {
+				l.badValue(r, "loopback-connect-rate", conn, "a positive rate")
 			}
 		}
 	}
@@ -688,8 +737,10 @@ func (l *loader) config(r *benchfmt.Result, cores int) (machine, roundKey string
 		file, _ := r.Pos()
 		if k := file + "#" + round; !run.calib[k] {
 			run.calib[k] = true
-			if f, err := strconv.ParseFloat(calib, 64); err == nil && f > 0 && !math.IsInf(f, 0) {
+			if f, ok := positive(calib); ok {
 				run.CalibrationSpeedup = append(run.CalibrationSpeedup, f)
+			} else {
+				l.badValue(r, "calibration-speedup", calib, "a positive speedup")
 			}
 		}
 	}

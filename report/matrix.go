@@ -38,7 +38,7 @@ type Matrix struct {
 // ModelInfo is one model of the matrix.
 type ModelInfo struct {
 	Name   string
-	Family string // "baseline", "threads", "concurrency", "processes"
+	Family Family
 	// Counterpart is a CPython model's Go model ("" for Go models).
 	Counterpart string
 	// Interp tags a CPython model's interpreter: "3.14", or "3.14t" where
@@ -60,7 +60,10 @@ func interpOf(name string) string {
 }
 
 // A KernelShare is a kernel and the share of its unit that holds the GIL.
-type KernelShare struct{ Kernel, Held string }
+type KernelShare struct {
+	Kernel string
+	Held   float64 // in [0, 1], parsed when the set is loaded
+}
 
 // A BatchInfo is one batch of a benchmark: a cell without its model.
 type BatchInfo struct {
@@ -117,14 +120,15 @@ func parseMatrix(lines map[string]string) (*Matrix, []error) {
 		return out
 	}
 	for _, p := range pairs("matrix-models", "FAMILY") {
-		m.Models = append(m.Models, ModelInfo{Name: p[0], Family: p[1]})
+		m.Models = append(m.Models, ModelInfo{Name: p[0], Family: Family(p[1])})
 	}
 	for _, p := range pairs("matrix-gil-release", "HELD_SHARE") {
-		if f, err := strconv.ParseFloat(p[1], 64); err != nil || f < 0 || f > 1 {
+		f, err := strconv.ParseFloat(p[1], 64)
+		if err != nil || f < 0 || f > 1 {
 			bad("matrix-gil-release", "held share %q of %s is not a number in [0, 1]", p[1], p[0])
 			continue
 		}
-		m.GILRelease = append(m.GILRelease, KernelShare{p[0], p[1]})
+		m.GILRelease = append(m.GILRelease, KernelShare{p[0], f})
 	}
 	for _, p := range pairs("matrix-python", "COUNTERPART") {
 		// Each interpreter's runs describe their own models; a set with
@@ -211,14 +215,14 @@ func (m *Matrix) IsPython(model string) bool {
 // without a lock), "concurrency" (one compute step at a time: event loop,
 // GIL) or "processes"; a CPython model has its counterpart's. Unknown
 // models are "other".
-func (m *Matrix) Family(model string) string {
+func (m *Matrix) Family(model string) Family {
 	if g, ok := m.Counterpart(model); ok {
 		model = g
 	}
 	if x, ok := m.model(model); ok && x.Family != "" {
 		return x.Family
 	}
-	return "other"
+	return FamilyOther
 }
 
 // Baseline returns the sequential model that model's speedup is measured
@@ -227,7 +231,7 @@ func (m *Matrix) Family(model string) string {
 func (m *Matrix) Baseline(model string) string {
 	info, py := m.pyInfo(model)
 	for _, x := range m.Models {
-		if x.Family == "baseline" {
+		if x.Family == FamilyBaseline {
 			if !py {
 				return x.Name
 			}
@@ -328,21 +332,13 @@ func (m *Matrix) Batch(bench, param string) (BatchInfo, bool) {
 }
 
 // Kind says what bounds a BenchmarkCores workload, for verdicts:
-// "CPU-bound", "I/O-bound", "mixed", or "" when the set does not say.
-func (m *Matrix) Kind(workload string) string {
+// KindUnknown when the set does not say.
+func (m *Matrix) Kind(workload string) Kind {
 	b, ok := m.Batch(BenchCores, "workload="+workload)
 	if !ok {
-		return ""
+		return KindUnknown
 	}
-	switch b.Kind {
-	case "cpu":
-		return "CPU-bound"
-	case "io":
-		return "I/O-bound"
-	case "mixed":
-		return "mixed"
-	}
-	return ""
+	return kindOf(b.Kind)
 }
 
 // Order is the position of a benchmark's batch in the matrix (by the value
@@ -459,7 +455,7 @@ func inferMatrix(s *Set, order []*Cell) *Matrix {
 		return &Matrix{Batches: map[string][]BatchInfo{}}
 	}
 	m.Inferred = true
-	m.Models[0].Family = "baseline"
+	m.Models[0].Family = FamilyBaseline
 	if len(m.Python) > 0 {
 		m.Python[0].Counterpart = m.Models[0].Name
 	}
@@ -505,7 +501,7 @@ func inferCell(s *Set, b BatchInfo, model string, k int) *Cell {
 // 5 µs a task or more (BenchmarkOverhead) means processes, else threads.
 // CPython's models above 1.3 are processes. Without a second core count
 // the family is "other".
-func inferFamily(s *Set, m *Matrix, model string, py bool) string {
+func inferFamily(s *Set, m *Matrix, model string, py bool) Family {
 	k := 0
 	for _, c := range s.Cores() {
 		if c > 1 && !s.Oversubscribed(c) {
@@ -513,7 +509,7 @@ func inferFamily(s *Set, m *Matrix, model string, py bool) string {
 		}
 	}
 	if k == 0 {
-		return "other"
+		return FamilyOther
 	}
 	var gains []float64
 	for _, b := range m.Batches[BenchCores] {
@@ -526,18 +522,18 @@ func inferFamily(s *Set, m *Matrix, model string, py bool) string {
 		}
 	}
 	if len(gains) == 0 {
-		return "other"
+		return FamilyOther
 	}
 	if medianOf(gains) < 1.3 {
-		return "concurrency"
+		return FamilyConcurrency
 	}
 	if py {
-		return "processes"
+		return FamilyProcesses
 	}
 	if c := s.Cell("", BenchOverhead+"/model="+model, 1); c != nil {
 		if t := c.Median(UnitTasks); t > 0 && 1e9/t >= 5000 {
-			return "processes"
+			return FamilyProcesses
 		}
 	}
-	return "threads"
+	return FamilyThreads
 }

@@ -59,8 +59,8 @@ func TestChangedMatrix(t *testing.T) {
 	for _, v := range a.Verdicts {
 		if v.Workload == "hash" && v.Cores == 2 {
 			found = true
-			if v.Winner != "actors" || v.Word != WordParallelism {
-				t.Errorf("hash at 2 cores: %s; want actors to win by parallelism", v.Text)
+			if v.Winner != "actors" || v.Gain != GainParallelism {
+				t.Errorf("hash at 2 cores: %s; want actors to win by parallelism", a.Text.Verdict(v))
 			}
 		}
 	}

@@ -101,7 +101,7 @@ func clearCut(w *Workload, k int) bool {
 	seq := w.Base.Samples[UnitTime]
 	for _, s := range w.Models {
 		p := s.Point(k)
-		if s.Family == "baseline" || s.Python || p == nil {
+		if s.Family == FamilyBaseline || s.Python || p == nil {
 			continue
 		}
 		if slices.Max(p.Cell.Samples[UnitTime])*1.5 <= slices.Min(seq) {
@@ -112,8 +112,8 @@ func clearCut(w *Workload, k int) bool {
 }
 
 func decidedWin(v *Verdict) bool {
-	switch v.Word {
-	case WordConcurrency, WordParallelism, WordBoth:
+	switch v.Gain {
+	case GainConcurrency, GainParallelism, GainBoth:
 		return true
 	}
 	return false
@@ -140,7 +140,7 @@ func checkClearCut(t *testing.T, label string, a *Analysis) (clear, decided int)
 			}
 			text := "no verdict"
 			if v != nil {
-				text = v.Text
+				text = a.Text.Verdict(v)
 			}
 			t.Errorf("%s: %s at %d cores is clear-cut but not decided: %s", label, w.Name, k, text)
 		}
@@ -296,7 +296,7 @@ func TestAAReference(t *testing.T) {
 		a := analyzeBytes(t, "aa", data)
 		for _, v := range a.Verdicts {
 			if v.Winner != "" || decidedWin(v) {
-				t.Errorf("seed %d: A/A verdict with a winner: %s", seed, v.Text)
+				t.Errorf("seed %d: A/A verdict with a winner: %s", seed, a.Text.Verdict(v))
 			}
 		}
 		for _, c := range a.Claims.All() {
@@ -338,12 +338,12 @@ func TestKnownEffectVerdicts(t *testing.T) {
 		t.Fatalf("%d verdicts, want %d", len(a.Verdicts), len(ref.Verdicts))
 	}
 	for _, v := range a.Verdicts {
-		if v.Word != WordConcurrency || v.Decided.Value < 1.99 || v.Decided.Value > 2.01 {
-			t.Errorf("%s at %d: %s, want concurrency wins at 2.00×", v.Workload, v.Cores, v.Text)
+		if v.Gain != GainConcurrency || v.Decided.Value < 1.99 || v.Decided.Value > 2.01 {
+			t.Errorf("%s at %d: %s, want concurrency wins at 2.00×", v.Workload, v.Cores, a.Text.Verdict(v))
 		}
 		// No parallel gain is claimed; whether it is within 5% needs more
 		// than three samples of this machine's noise.
-		if v.Gain != "concurrency" || (v.Par != nil && v.Par.Outcome == stats.Faster) {
+		if v.Gain != GainConcurrency || (v.Par != nil && v.Par.Outcome == stats.Faster) {
 			t.Errorf("%s at %d: gain %q, parallel claim %v; want no parallel gain", v.Workload, v.Cores, v.Gain, v.Par)
 		}
 	}
@@ -359,7 +359,7 @@ func TestReferenceGolden(t *testing.T) {
 			fmt.Fprintf(&b, "warning: %s\n", w)
 		}
 		for _, v := range a.Verdicts {
-			fmt.Fprintf(&b, "%s.\n", v.Text)
+			fmt.Fprintf(&b, "%s.\n", a.Text.Verdict(v))
 		}
 		for _, f := range a.Findings {
 			fmt.Fprintln(&b, f)

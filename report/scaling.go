@@ -6,10 +6,9 @@ import (
 	"runtime"
 	"slices"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/concbench/concbench/report/internal/prose"
 	"github.com/concbench/concbench/report/stats"
+	"golang.org/x/sync/errgroup"
 )
 
 // A Fit is a scaling law fitted to a model's parallel gains, with its
@@ -30,7 +29,7 @@ func KarpFlatt(speedup, p float64) float64 {
 // measured range is wide (a 1–2 core run predicts 4 cores, not 8), so the
 // data stays the main part of a chart. Bands are drawn on a grid of
 // quarter doublings; the text and results.csv give the whole doublings.
-func (a *Analysis) predictions() {
+func (a *Measured) predictions() {
 	lo := float64(a.Cores[0])
 	hi := float64(a.MaxCores)
 	limit := hi * math.Min(4, hi/lo)
@@ -57,60 +56,109 @@ type fitJob struct {
 	noAmdahl bool
 }
 
-// fits fits the scaling laws, concurrently, to every model whose parallel
-// gain is decided beyond the margin at some core count (the fits' gating,
-// in the verdicts' vocabulary: a law fitted to a flat or undecided gain
-// would predict noise), and to every foreign benchmark whose speedup over
-// GOMAXPROCS=1 is decided either way.
-func (a *Analysis) fits() {
+// Laws are the scaling laws fitted to a model's (or a foreign
+// benchmark's) parallel gains.
+type Laws struct {
+	Amdahl *Fit
+	USL    *Fit
+	// FitNote says why a law was not fitted, if one was not.
+	FitNote string
+	// Rejected says every law fitted missed the measured gains (the
+	// lack-of-fit test): the model scales, but no law describes how.
+	Rejected bool
+}
+
+// Fit returns the law drawn: the USL when it could be fitted, else
+// Amdahl's, else nil.
+func (l Laws) Fit() *Fit {
+	if l.USL != nil {
+		return l.USL
+	}
+	return l.Amdahl
+}
+
+// Fits is what the third stage, FitLaws, returns: the laws fitted to each
+// model's and each foreign benchmark's parallel gains, with the reason as
+// a note where none was fitted.
+type Fits struct {
+	models  map[*Scaling]Laws
+	benches map[*GenericBench]Laws
+}
+
+// Model returns the laws fitted to s.
+func (f *Fits) Model(s *Scaling) Laws { return f.models[s] }
+
+// Bench returns the laws fitted to a foreign benchmark.
+func (f *Fits) Bench(b *GenericBench) Laws { return f.benches[b] }
+
+// FitLaws is the third stage: it fits the scaling laws, concurrently, to
+// every model whose parallel gain is decided beyond the margin at some
+// core count (the fits' gating, in the verdicts' vocabulary: a law fitted
+// to a flat or undecided gain would predict noise), and to every foreign
+// benchmark whose speedup over GOMAXPROCS=1 is decided either way. It
+// reads the measured cells and the claims, and returns new values.
+func FitLaws(m *Measured, c *Claims) *Fits {
+	f := &Fits{models: map[*Scaling]Laws{}, benches: map[*GenericBench]Laws{}}
 	type job struct {
 		fitJob
-		laws *Laws
+		model *Scaling
+		bench *GenericBench
 	}
 	var jobs []job
-	for _, w := range a.Workloads {
+	for _, w := range m.Workloads {
 		for _, s := range w.Models {
 			switch {
-			case s.Family == "baseline":
+			case s.Family == FamilyBaseline:
 			case s.fit.one == nil:
-				s.FitNote = "no 1-core run: no fit"
-			case !scales(s):
-				s.FitNote = "no parallel gain decided beyond the margin: not fitted"
+				f.models[s] = Laws{FitNote: "no 1-core run: no fit"}
+			case !scales(c, s):
+				f.models[s] = Laws{FitNote: "no parallel gain decided beyond the margin: not fitted"}
 			default:
-				jobs = append(jobs, job{s.fit, &s.Laws})
+				jobs = append(jobs, job{fitJob: s.fit, model: s})
 			}
 		}
 	}
-	for _, g := range a.Generic {
+	for _, g := range m.Generic {
 		for _, b := range g.Benches {
 			if b.fit.one == nil {
+				f.benches[b] = Laws{FitNote: fmt.Sprintf("no GOMAXPROCS=1 run: speedups are relative to %d and not fitted", b.BaseK)}
 				continue
 			}
 			faster, slower := false, false
 			for _, p := range b.Points {
-				faster = faster || p.VsOne != nil && p.VsOne.Outcome == stats.Faster
-				slower = slower || p.VsOne != nil && p.VsOne.Outcome == stats.Slower
+				vs := c.At(p).VsOne
+				faster = faster || vs != nil && vs.Outcome == stats.Faster
+				slower = slower || vs != nil && vs.Outcome == stats.Slower
 			}
 			if !faster && !slower {
-				b.FitNote = "no speedup decided beyond the margin: not fitted"
+				f.benches[b] = Laws{FitNote: "no speedup decided beyond the margin: not fitted"}
 				continue
 			}
 			// Amdahl's law never falls below 1×: a benchmark that only
 			// slows down with more GOMAXPROCS is the USL's (κ) or no law's.
-			f := b.fit
-			f.noAmdahl = !faster
-			jobs = append(jobs, job{f, &b.Laws})
+			fj := b.fit
+			fj.noAmdahl = !faster
+			jobs = append(jobs, job{fitJob: fj, bench: b})
 		}
 	}
+	laws := make([]Laws, len(jobs))
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
-	for _, j := range jobs {
+	for i, j := range jobs {
 		g.Go(func() error {
-			*j.laws = a.fitScaling(j.fitJob)
+			laws[i] = m.fitScaling(j.fitJob)
 			return nil
 		})
 	}
 	g.Wait() //nolint:errcheck // the jobs return no error
+	for i, j := range jobs {
+		if j.model != nil {
+			f.models[j.model] = laws[i]
+		} else {
+			f.benches[j.bench] = laws[i]
+		}
+	}
+	return f
 }
 
 // fitScaling fits Amdahl's law and, with stats.MinUSLPoints core counts,
@@ -118,7 +166,7 @@ func (a *Analysis) fits() {
 // at the other core counts within the machine's CPUs (oversubscribed ones
 // are never fitted). base (seq at 1 core), if any, makes the bands speedups
 // over it. When every cell names its rounds, the bootstrap draws rounds.
-func (a *Analysis) fitScaling(j fitJob) Laws {
+func (a *Measured) fitScaling(j fitJob) Laws {
 	name, one, at, base := j.name, j.one, j.at, j.base
 	if one == nil {
 		return Laws{FitNote: "no 1-core run: no fit"}
@@ -242,7 +290,7 @@ func joinNotes(a, b string) string {
 }
 
 // bandNote says how far the bands reach and what they are.
-func (a *Analysis) bandNote() string {
+func (a *Measured) bandNote() string {
 	if len(a.PredictAt) == 0 {
 		return ""
 	}

@@ -72,12 +72,6 @@ func Ratio(num, den Summary) Estimate {
 	return e
 }
 
-// Mul multiplies two estimates: a product of ratios, its interval the
-// product of the bounds (conservative again).
-func (e Estimate) Mul(f Estimate) Estimate {
-	return Estimate{e.Value * f.Value, e.Lo * f.Lo, e.Hi * f.Hi}
-}
-
 // Finite reports whether the interval is finite.
 func (e Estimate) Finite() bool {
 	return !math.IsInf(e.Hi, 0) && !math.IsInf(e.Lo, 0) && !math.IsNaN(e.Value)

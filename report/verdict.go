@@ -4,30 +4,157 @@ import (
 	"github.com/concbench/concbench/report/stats"
 )
 
-// verdicts decides one verdict per workload and core count from the
-// significance-gated factors of the best Go model's speedup.
-func (a *Analysis) verdicts() {
-	for _, w := range a.Workloads {
-		for _, k := range a.Cores {
-			if v := a.verdict(w, k); v != nil {
-				a.Verdicts = append(a.Verdicts, v)
+// A Verdict is the decision for one workload at one core count, as a
+// struct: Wording.Text words it.
+type Verdict struct {
+	Workload string
+	Kind     Kind
+	Cores    int
+	Oversub  bool
+	Winner   string // best model, "" if none beats the baseline
+	// Gain is the verdict: where the winner's gain comes from, or that
+	// none is decided (Wording.Word says it in the report's vocabulary).
+	Gain Gain
+	// Decided is the winner's speedup over the baseline — the ratio its
+	// point in the speedup chart shows (CorePoint.Speedup, the report's
+	// one estimator) — with the interval its claim was decided by, which
+	// is wider than the chart's 95% interval by the correction for the
+	// other claims of its family.
+	Decided Estimate
+	// MoreRounds is, for an undecided verdict, about how many more rounds
+	// would decide it (−1: not soon).
+	MoreRounds int
+	// Waiting are the cells whose undecided claims an undecided verdict
+	// waits on: the ones more rounds should re-run.
+	Waiting []*Cell
+
+	// What the verdict's words are written from (words.go), all decided
+	// before any is worded.
+
+	// Conc and Par are the winner's concurrency gain (its claim against
+	// seq at 1 core) and its parallel gain (k cores against 1).
+	Conc, Par *stats.Claim
+	// RunnerUp is the second fastest model when the winner is the
+	// fastest and the two are within the margin or undecided; Faster is
+	// the fastest model by estimate when it is not the winner (its claim
+	// undecided).
+	RunnerUp, Faster *Rival
+	// Within and Slower are the other models within the margin of seq
+	// and slower than seq.
+	Within, Slower []string
+	// Best is, when no model wins, the fastest; Lead the fastest still
+	// undecided, OthersUndecided how many more are, and OnEdge how many
+	// of them sit on the margin's edge (no number of rounds decides them).
+	Best, Lead      *Rival
+	OthersUndecided int
+	OnEdge          int
+	// Fit is the winner's fitted law when the verdict is at the largest
+	// core count and its gain is parallel; Rejected says every law fitted
+	// to it missed (the lack-of-fit test).
+	Fit      *Fit
+	Rejected bool
+	// Python are the CPython models beside their Go counterparts here.
+	Python []*PyRow
+}
+
+// A Rival is a model a verdict names beside its winner: its speedup over
+// seq with the interval its claim was decided by, and the outcome of that
+// claim (or of its claim against the winner, for a runner-up).
+type Rival struct {
+	Model   string
+	Speedup Estimate
+	Outcome stats.Outcome
+}
+
+// Decisions is what the fourth stage, Decide, returns: a Verdict per
+// workload and core count, and a decision per foreign benchmark swept
+// over GOMAXPROCS.
+type Decisions struct {
+	Verdicts []*Verdict
+	Benches  []*BenchDecision
+
+	m *Measured // what Undecided reads the cells and core counts from
+}
+
+// A BenchDecision is what a foreign benchmark's sweep says: its best
+// point within the CPUs, that point's claim against the lowest
+// GOMAXPROCS, and the laws fitted to it.
+type BenchDecision struct {
+	Bench *GenericBench
+	Best  *CorePoint
+	Claim *stats.Claim
+	Laws  Laws
+}
+
+// Gain is a verdict: where the winner's gain over seq comes from, or why
+// there is no winner.
+type Gain uint8
+
+// The verdicts, as the winner map and verdicts.csv name them.
+const (
+	GainNone        Gain = iota // no model beats seq by more than the margin
+	GainConcurrency             // the gain at 1 core, from overlapping waits
+	GainParallelism             // the gain from more cores
+	GainBoth                    // both factors beat the margin
+	GainUndecided               // more rounds are needed
+)
+
+// String names the gain: "none", "concurrency", "parallelism", "both" or
+// "undecided".
+func (g Gain) String() string {
+	switch g {
+	case GainConcurrency:
+		return "concurrency"
+	case GainParallelism:
+		return "parallelism"
+	case GainBoth:
+		return "both"
+	case GainUndecided:
+		return "undecided"
+	}
+	return "none"
+}
+
+// Decide is the fourth stage: from the measured points, their decided
+// claims and the fitted laws it decides one verdict per workload and core
+// count — the best Go model's speedup and which of its factors beat the
+// margin — and what each foreign sweep says. f may be nil, for a caller
+// that needs no verdict's law (concbench report -undecided).
+func Decide(m *Measured, c *Claims, f *Fits) *Decisions {
+	d := &Decisions{m: m}
+	for _, w := range m.Workloads {
+		for _, k := range m.Cores {
+			if v := verdict(m, c, f, w, k); v != nil {
+				d.Verdicts = append(d.Verdicts, v)
 			}
 		}
 	}
+	for _, g := range m.Generic {
+		for _, b := range g.Benches {
+			best := genericBest(b)
+			bd := &BenchDecision{Bench: b, Best: best, Claim: c.At(best).VsOne}
+			if f != nil {
+				bd.Laws = f.Bench(b)
+			}
+			d.Benches = append(d.Benches, bd)
+		}
+	}
+	return d
 }
 
-// The verdict words: one vocabulary for the verdict lines, the winner map
-// and the fits' gating.
-const (
-	WordConcurrency = "concurrency wins"
-	WordParallelism = "parallelism wins"
-	WordBoth        = "concurrency and parallelism both"
-	WordUndecided   = "undecided"
-)
-
-// wordNone is the verdict when no model beats seq by more than the margin.
-func (a *Analysis) wordNone() string {
-	return "no model beats seq by more than " + a.marginText()
+// genericBest is the point a foreign sweep's verdict is about: its largest
+// parallel gain within the CPUs, else its last point.
+func genericBest(b *GenericBench) *CorePoint {
+	var best *CorePoint
+	for _, p := range b.Points[1:] {
+		if !p.Oversub && (best == nil || p.Par.Value > best.Par.Value) {
+			best = p
+		}
+	}
+	if best == nil {
+		best = b.Points[len(b.Points)-1]
+	}
+	return best
 }
 
 // verdict decides workload w at k cores from the decided claims: the
@@ -35,86 +162,88 @@ func (a *Analysis) wordNone() string {
 // which of its two factors — the concurrency gain (at 1 core) and the
 // parallel gain (1 → k cores) — beat the margin too. It returns the
 // decision as a struct; words (words.go) writes it in plain words.
-func (a *Analysis) verdict(w *Workload, k int) *Verdict {
+func verdict(a *Measured, cl *Claims, f *Fits, w *Workload, k int) *Verdict {
 	if w.Base == nil {
 		return nil
 	}
 	v := &Verdict{Workload: w.Name, Kind: w.Kind, Cores: k, Oversub: a.Set.Oversubscribed(k)}
-	models := ranked(w, k, lang{})
+	models := ranked(w, k, lang{}, cl)
 	if len(models) == 0 {
 		return nil
 	}
 	var winners []*Scaling
 	for _, s := range models {
-		if s.Point(k).VsBase.Outcome == stats.Faster {
+		if cl.At(s.Point(k)).VsBase.Outcome == stats.Faster {
 			winners = append(winners, s)
 		}
 	}
 	if len(winners) == 0 {
-		a.noWinner(v, w, models, k)
+		noWinner(cl, v, w, models, k)
 		return v
 	}
 	best := winners[0]
 	bp := best.Point(k)
-	v.Winner, v.Decided = best.Model, claimEst(bp.VsBase)
-	c, p := bp.ConcClaim, bp.VsOne
+	bc := cl.At(bp)
+	v.Winner, v.Decided = best.Model, claimEst(bc.VsBase)
+	c, p := bc.Conc, bc.VsOne
 	v.Conc, v.Par = c, p
 	cWins := c != nil && c.Outcome == stats.Faster
 	pWins := k > 1 && p != nil && p.Outcome == stats.Faster
 	switch {
 	case k == 1 || cWins && !pWins:
-		v.Word, v.Gain = WordConcurrency, "concurrency"
+		v.Gain = GainConcurrency
 	case pWins && !cWins:
-		v.Word, v.Gain = WordParallelism, "parallelism"
+		v.Gain = GainParallelism
 	case pWins && cWins:
-		v.Word, v.Gain = WordBoth, "both"
+		v.Gain = GainBoth
 	default:
 		// It beats seq, but neither factor alone is decided.
-		v.Word, v.Gain = WordUndecided, "undecided"
+		v.Gain = GainUndecided
 		v.MoreRounds = soonest(c, p)
 		if c != nil {
 			v.Waiting = append(v.Waiting, best.One, w.Base)
 		}
 		v.Waiting = append(v.Waiting, bp.Cell, best.One)
 	}
-	if r := w.RunnerUp[k]; r != nil && models[0] == best && len(models) > 1 {
+	if r := cl.RunnerUp(w, k); r != nil && models[0] == best && len(models) > 1 {
 		if r.Outcome == stats.Within || r.Outcome == stats.Undecided {
-			v.RunnerUp = rival(models[1], k, r.Outcome)
+			v.RunnerUp = rival(cl, models[1], k, r.Outcome)
 		}
 	} else if models[0] != best {
-		v.Faster = rival(models[0], k, models[0].Point(k).VsBase.Outcome)
+		v.Faster = rival(cl, models[0], k, cl.At(models[0].Point(k)).VsBase.Outcome)
 	}
 	for _, s := range models {
 		if s == best {
 			continue
 		}
-		switch s.Point(k).VsBase.Outcome {
+		switch cl.At(s.Point(k)).VsBase.Outcome {
 		case stats.Within:
 			v.Within = append(v.Within, s.Model)
 		case stats.Slower:
 			v.Slower = append(v.Slower, s.Model)
 		}
 	}
-	if k == a.MaxCores && v.Gain != "concurrency" && scales(best) {
-		v.Fit, v.Rejected = best.Fit(), best.Fit() == nil && best.Rejected
+	if f != nil && k == a.MaxCores && v.Gain != GainConcurrency && scales(cl, best) {
+		l := f.Model(best)
+		v.Fit, v.Rejected = l.Fit(), l.Fit() == nil && l.Rejected
 	}
 	v.Python = a.pyRows(w, k)
 	return v
 }
 
 // rival is model s at k cores as a verdict mentions it beside the winner.
-func rival(s *Scaling, k int, o stats.Outcome) *Rival {
-	return &Rival{Model: s.Model, Speedup: claimEst(s.Point(k).VsBase), Outcome: o}
+func rival(cl *Claims, s *Scaling, k int, o stats.Outcome) *Rival {
+	return &Rival{Model: s.Model, Speedup: claimEst(cl.At(s.Point(k)).VsBase), Outcome: o}
 }
 
 // noWinner decides the verdict when no model decidedly beats seq: every
 // model within the margin or slower, or some still undecided.
-func (a *Analysis) noWinner(v *Verdict, w *Workload, models []*Scaling, k int) {
+func noWinner(cl *Claims, v *Verdict, w *Workload, models []*Scaling, k int) {
 	best := models[0]
-	v.Best = rival(best, k, best.Point(k).VsBase.Outcome)
+	v.Best = rival(cl, best, k, cl.At(best.Point(k)).VsBase.Outcome)
 	undecided := 0
 	for _, s := range models {
-		switch c := s.Point(k).VsBase; c.Outcome {
+		switch c := cl.At(s.Point(k)).VsBase; c.Outcome {
 		case stats.Undecided:
 			undecided++
 			v.Waiting = append(v.Waiting, s.Point(k).Cell, w.Base)
@@ -123,20 +252,20 @@ func (a *Analysis) noWinner(v *Verdict, w *Workload, models []*Scaling, k int) {
 		}
 	}
 	if undecided == 0 {
-		v.Word, v.Gain = a.wordNone(), "none"
+		v.Gain = GainNone
 		return
 	}
-	v.Word, v.Gain = WordUndecided, "undecided"
+	v.Gain = GainUndecided
 	v.Slower = nil
 	// The undecided model with the highest speedup is the verdict's
 	// subject; the rounds are those that would decide every estimable one.
 	for _, s := range models {
-		c := s.Point(k).VsBase
+		c := cl.At(s.Point(k)).VsBase
 		if c.Outcome != stats.Undecided {
 			continue
 		}
 		if v.Lead == nil {
-			v.Lead = rival(s, k, c.Outcome)
+			v.Lead = rival(cl, s, k, c.Outcome)
 		}
 		if c.MoreRounds < 0 {
 			v.OnEdge++
@@ -163,10 +292,10 @@ func soonest(cs ...*stats.Claim) int {
 
 // pyRows are the CPython rows of workload w at k cores, baselines left
 // out: what a verdict says about CPython beside the emulation.
-func (a *Analysis) pyRows(w *Workload, k int) []*PyRow {
+func (a *Measured) pyRows(w *Workload, k int) []*PyRow {
 	var out []*PyRow
 	for _, r := range a.Python {
-		if r.Benchmark == BenchCores && r.Param == "workload="+w.Name && r.Cores == k && a.M.Family(r.Py) != "baseline" {
+		if r.Benchmark == BenchCores && r.Param == "workload="+w.Name && r.Cores == k && a.M.Family(r.Py) != FamilyBaseline {
 			out = append(out, r)
 		}
 	}

@@ -30,7 +30,7 @@ func TestChartWinnerIsVerdictWinner(t *testing.T) {
 				top, topV := "", math.Inf(-1)
 				for _, s := range w.Models {
 					p := s.Point(v.Cores)
-					if s.Python || s.Family == "baseline" || p == nil {
+					if s.Python || s.Family == FamilyBaseline || p == nil {
 						continue
 					}
 					if p.Speedup.Value > topV {

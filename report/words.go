@@ -9,47 +9,94 @@ import (
 	"github.com/concbench/concbench/report/stats"
 )
 
-// wording is everything the words stage reads beside the decisions: the
-// margin as the text says it and the core counts predictions are worded at.
-type wording struct {
-	margin    string
-	predictAt []int
+// The verdict words: one vocabulary for the verdict lines, the winner map
+// and the fits' gating.
+const (
+	WordConcurrency = "concurrency wins"
+	WordParallelism = "parallelism wins"
+	WordBoth        = "concurrency and parallelism both"
+	WordUndecided   = "undecided"
+)
+
+// A Wording is everything the last stage reads beside the decisions: the
+// margin the claims were decided against and the core counts predictions
+// are worded at.
+type Wording struct {
+	Margin    float64
+	PredictAt []int
 }
 
-// words is the words stage: it writes every verdict and foreign sweep in
-// plain words, from its decision alone.
-func (a *Analysis) words() {
-	wd := wording{margin: a.marginText(), predictAt: a.PredictAt}
-	for _, v := range a.Verdicts {
-		v.Text = verdictText(v, wd)
+// Wording returns the wording of the measured set's report.
+func (a *Measured) Wording() Wording {
+	return Wording{Margin: a.opt.margin(), PredictAt: a.PredictAt}
+}
+
+// margin is the margin as a percentage, "5%".
+func (wd Wording) margin() string { return prose.Pct(wd.Margin) }
+
+// Word is a verdict in the report's vocabulary: WordConcurrency,
+// WordParallelism, WordBoth, WordUndecided, or "no model beats seq by
+// more than 5%" (with the report's margin).
+func (wd Wording) Word(g Gain) string {
+	switch g {
+	case GainConcurrency:
+		return WordConcurrency
+	case GainParallelism:
+		return WordParallelism
+	case GainBoth:
+		return WordBoth
+	case GainUndecided:
+		return WordUndecided
 	}
-	for _, g := range a.Generic {
-		for _, b := range g.Benches {
-			b.Text = genericText(b, wd.margin, wd.predictAt)
-		}
+	return "no model beats seq by more than " + wd.margin()
+}
+
+// Text is what the last stage, Wording.Text, returns: every verdict and
+// foreign sweep in plain words.
+type Text struct {
+	verdicts map[*Verdict]string
+	benches  map[*GenericBench]string
+}
+
+// Verdict is v in plain words.
+func (t Text) Verdict(v *Verdict) string { return t.verdicts[v] }
+
+// Bench is a foreign benchmark's sweep in plain words.
+func (t Text) Bench(b *GenericBench) string { return t.benches[b] }
+
+// Text is the last stage: it words every verdict and foreign sweep from
+// its decision alone.
+func (wd Wording) Text(d *Decisions) Text {
+	t := Text{verdicts: map[*Verdict]string{}, benches: map[*GenericBench]string{}}
+	for _, v := range d.Verdicts {
+		t.verdicts[v] = verdictText(v, wd)
 	}
+	for _, b := range d.Benches {
+		t.benches[b.Bench] = genericText(b, wd)
+	}
+	return t
 }
 
 // verdictText words one verdict: "hash (CPU-bound), 2 cores: parallelism
 // wins: pool 1.97× [1.88, 2.06] at 2 cores (errgroup 1.95× is within 5% of
 // it); …". It reads the decision (Verdict's fields) and wd, never the
 // claims' families, the cells or the Analysis.
-func verdictText(v *Verdict, wd wording) string {
-	margin := wd.margin
+func verdictText(v *Verdict, wd Wording) string {
+	margin, word := wd.margin(), wd.Word(v.Gain)
 	var b strings.Builder
-	b.WriteString(prose.Kinded(v.Workload, v.Kind) + fmt.Sprintf(", %d %s", v.Cores, prose.Plural(v.Cores, "core")))
+	b.WriteString(prose.Kinded(v.Workload, v.Kind.String()) + fmt.Sprintf(", %d %s", v.Cores, prose.Plural(v.Cores, "core")))
 	if v.Oversub {
 		b.WriteString(" (oversubscribed)")
 	}
 	b.WriteString(": ")
 	if v.Winner == "" {
-		noWinnerText(&b, v, margin)
+		noWinnerText(&b, v, word, margin)
 		return b.String()
 	}
 	k, c, p := v.Cores, v.Conc, v.Par
 	switch v.Gain {
-	case "concurrency":
-		fmt.Fprintf(&b, "%s: %s %s over seq", v.Word, v.Winner, v.Decided)
+	case GainConcurrency:
+		fmt.Fprintf(&b, "%s: %s %s over seq", word, v.Winner, v.Decided)
 		if k > 1 {
 			switch p.Outcome {
 			case stats.Within:
@@ -60,17 +107,17 @@ func verdictText(v *Verdict, wd wording) string {
 				fmt.Fprintf(&b, "; whether more cores add is undecided (%s)", claimEst(p))
 			}
 		}
-	case "parallelism":
-		fmt.Fprintf(&b, "%s: %s %s at %d cores", v.Word, v.Winner, v.Decided, k)
+	case GainParallelism:
+		fmt.Fprintf(&b, "%s: %s %s at %d cores", word, v.Winner, v.Decided, k)
 		if c != nil && c.Outcome == stats.Undecided {
 			fmt.Fprintf(&b, " (concurrency gain %s undecided)", claimEst(c))
 		}
-	case "both":
+	case GainBoth:
 		fmt.Fprintf(&b, "%s: %s %s = %s concurrency × %s from %d cores",
-			v.Word, v.Winner, v.Decided, short(claimEst(c)), short(claimEst(p)), k)
+			word, v.Winner, v.Decided, short(claimEst(c)), short(claimEst(p)), k)
 	default:
 		fmt.Fprintf(&b, "%s: %s beats seq, %s at %d cores, but neither its concurrency gain (%s) nor its parallel gain (%s) alone is decided",
-			v.Word, v.Winner, v.Decided, k, short(claimEst(c)), short(claimEst(p)))
+			word, v.Winner, v.Decided, k, short(claimEst(c)), short(claimEst(p)))
 		if t := roundsText(v.MoreRounds); t != "" {
 			b.WriteString("; " + t)
 		}
@@ -89,10 +136,10 @@ func verdictText(v *Verdict, wd wording) string {
 	slowerText(&b, v.Slower)
 	switch {
 	case v.Fit != nil:
-		if p := predictions(*v.Fit, wd.predictAt); p != "" {
+		if p := predictions(*v.Fit, wd.PredictAt); p != "" {
 			fmt.Fprintf(&b, "; fitted to it, %s predicts %s", lawName(v.Fit.Law), p)
 		}
-	case v.Rejected && len(wd.predictAt) > 0:
+	case v.Rejected && len(wd.PredictAt) > 0:
 		fmt.Fprintf(&b, "; its gain is no scaling law's shape (the lack-of-fit test rejects every law fitted to it), so nothing predicts beyond %d cores", k)
 	}
 	if note := pyText(v.Python); note != "" {
@@ -102,13 +149,13 @@ func verdictText(v *Verdict, wd wording) string {
 }
 
 // noWinnerText words a verdict in which no model decidedly beats seq.
-func noWinnerText(b *strings.Builder, v *Verdict, margin string) {
-	if v.Gain == "none" {
-		fmt.Fprintf(b, "%s (best: %s %s)", v.Word, v.Best.Model, v.Best.Speedup)
+func noWinnerText(b *strings.Builder, v *Verdict, word, margin string) {
+	if v.Gain == GainNone {
+		fmt.Fprintf(b, "%s (best: %s %s)", word, v.Best.Model, v.Best.Speedup)
 		slowerText(b, v.Slower)
 		return
 	}
-	fmt.Fprintf(b, "%s: %s %s over seq is not decided against the %s margin", v.Word, v.Lead.Model, v.Lead.Speedup, margin)
+	fmt.Fprintf(b, "%s: %s %s over seq is not decided against the %s margin", word, v.Lead.Model, v.Lead.Speedup, margin)
 	if n := v.OthersUndecided; n > 0 {
 		fmt.Fprintf(b, ", nor are %d other %s", n, prose.Plural(n, "model"))
 	}
@@ -151,53 +198,40 @@ func pyText(rows []*PyRow) string {
 	return ""
 }
 
-func genericText(b *GenericBench, margin string, predictAt []int) string {
-	var best *CorePoint
-	for _, p := range b.Points[1:] {
-		if !p.Oversub && (best == nil || p.Par.Value > best.Par.Value) {
-			best = p
-		}
-	}
-	if best == nil {
-		best = b.Points[len(b.Points)-1]
-	}
+// genericText words a foreign benchmark's sweep from its decision.
+func genericText(d *BenchDecision, wd Wording) string {
+	b, best, vs := d.Bench, d.Best, d.Claim
+	margin, predictAt := wd.margin(), wd.PredictAt
 	rel := "1"
 	if b.BaseK != 1 {
 		rel = fmt.Sprint(b.BaseK)
 	}
 	var s string
-	switch best.VsOne.Outcome {
+	switch vs.Outcome {
 	case stats.Faster:
-		s = fmt.Sprintf("%s: %s at GOMAXPROCS=%d over GOMAXPROCS=%s", b.Name, claimEst(best.VsOne), best.Cores, rel)
+		s = fmt.Sprintf("%s: %s at GOMAXPROCS=%d over GOMAXPROCS=%s", b.Name, claimEst(vs), best.Cores, rel)
 	case stats.Slower:
-		s = fmt.Sprintf("%s: slower with more GOMAXPROCS: %s at %d", b.Name, claimEst(best.VsOne), best.Cores)
+		s = fmt.Sprintf("%s: slower with more GOMAXPROCS: %s at %d", b.Name, claimEst(vs), best.Cores)
 	case stats.Within:
-		s = fmt.Sprintf("%s: GOMAXPROCS changes nothing beyond %s (%s at %d)", b.Name, margin, claimEst(best.VsOne), best.Cores)
+		s = fmt.Sprintf("%s: GOMAXPROCS changes nothing beyond %s (%s at %d)", b.Name, margin, claimEst(vs), best.Cores)
 	default:
-		s = fmt.Sprintf("%s: undecided whether GOMAXPROCS helps (%s at %d)", b.Name, claimEst(best.VsOne), best.Cores)
-		if t := roundsText(best.VsOne.MoreRounds); t != "" {
+		s = fmt.Sprintf("%s: undecided whether GOMAXPROCS helps (%s at %d)", b.Name, claimEst(vs), best.Cores)
+		if t := roundsText(vs.MoreRounds); t != "" {
 			s += "; " + t
 		}
 	}
-	if f := fitOf(b.Amdahl, b.USL); f != nil {
+	if f := d.Laws.Fit(); f != nil {
 		s += "; " + f.String()
 		if p := predictions(*f, predictAt); p != "" {
 			s += " predicts " + p
 		}
-		if b.FitNote != "" {
-			s += " (" + b.FitNote + ")"
+		if d.Laws.FitNote != "" {
+			s += " (" + d.Laws.FitNote + ")"
 		}
-	} else if b.FitNote != "" {
-		s += "; " + b.FitNote
+	} else if d.Laws.FitNote != "" {
+		s += "; " + d.Laws.FitNote
 	}
 	return s
-}
-
-func fitOf(amdahl, usl *Fit) *Fit {
-	if usl != nil {
-		return usl
-	}
-	return amdahl
 }
 
 // predictions words a fit's bands at the whole doublings: "9.8–12.4× at
@@ -235,4 +269,31 @@ func lawName(law string) string {
 		return "the USL"
 	}
 	return "Amdahl's law"
+}
+
+// crossoverNote says where the mix sweep's families cross, or that they
+// do not.
+func crossoverNote(sw *Sweep) string {
+	k := sw.Cores
+	switch sw.Cross {
+	case CrossProcsOvertake, CrossConcOvertake:
+		lead := "processes overtake the event loop and GIL threads"
+		if sw.Cross == CrossConcOvertake {
+			lead = "the event loop and GIL threads overtake processes"
+		}
+		return fmt.Sprintf("at %d cores, %s from ≈ %.0f%% compute", k, lead, sw.Crossover)
+	case CrossProcsEverywhere:
+		return fmt.Sprintf("no crossover at %d cores: processes beat the event loop and GIL threads at every compute share", k)
+	case CrossConcEverywhere:
+		return fmt.Sprintf("no crossover at %d cores: the event loop and GIL threads beat processes at every compute share", k)
+	}
+	return "no crossover: the mix sweep lacks concurrency-only or process models"
+}
+
+// idealNote says what a fanout sweep's ideal line divides by.
+func idealNote(sw *Sweep) string {
+	if sw.LatencyMeasured {
+		return fmt.Sprintf("Little's law: N tasks / %.3g ms (one task's latency alone, measured)", sw.Latency)
+	}
+	return fmt.Sprintf("Little's law with the nominal %s per task", prose.Duration(float64(sw.Nominal)))
 }

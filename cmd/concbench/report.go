@@ -77,14 +77,14 @@ func reportCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "warning: %s\n", w)
 	}
 	for _, v := range a.Verdicts {
-		fmt.Fprintln(stdout, v.Text+".")
+		fmt.Fprintln(stdout, a.Text.Verdict(v)+".")
 	}
 	for _, f := range a.Findings {
 		fmt.Fprintln(stdout, f)
 	}
 	for _, g := range a.Generic {
 		for _, b := range g.Benches {
-			fmt.Fprintln(stdout, b.Text+".")
+			fmt.Fprintln(stdout, a.Text.Bench(b)+".")
 		}
 	}
 	if len(a.Generic) == 0 && len(a.Workloads) == 0 && len(a.NoSweep) > 0 {
@@ -102,9 +102,9 @@ func reportCmd(args []string, stdout, stderr io.Writer) int {
 func undecidedCmd(paths []string, lax bool, opt report.Options, horizon int, stdout, stderr io.Writer) int {
 	s, err := report.Load(paths, report.LoadOptions{Lax: lax})
 	if err == nil {
-		var a *report.Analysis
-		if a, err = report.Analyze(s, opt); err == nil {
-			for _, r := range a.Undecided(horizon) {
+		var reruns []report.Rerun
+		if reruns, err = report.UndecidedCells(s, opt, horizon); err == nil {
+			for _, r := range reruns {
 				for _, p := range r.Patterns {
 					fmt.Fprintf(stdout, "%d %s\n", r.Cores, p)
 				}

@@ -15,10 +15,10 @@ import (
 
 // familyDashes is the line style of each family in the overlaid speedup
 // charts: solid threads, dashed processes, dotted concurrency-only.
-var familyDashes = map[string][]vg.Length{
-	"threads":     nil,
-	"processes":   {vg.Points(6), vg.Points(3)},
-	"concurrency": {vg.Points(1.8), vg.Points(2.4)},
+var familyDashes = map[report.Family][]vg.Length{
+	report.FamilyThreads:     nil,
+	report.FamilyProcesses:   {vg.Points(6), vg.Points(3)},
+	report.FamilyConcurrency: {vg.Points(1.8), vg.Points(2.4)},
 }
 
 // idealRef draws the ideal linear speedup: light and solid, unlike any
@@ -152,7 +152,7 @@ func (cmp *Comparison) machineLegend(c *chart.Chart, ms []*Machine) {
 // speedupChart overlays, for one workload, each machine's best model of
 // each family: speedup over the machine's own seq at 1 core.
 func (cmp *Comparison) speedupChart(w *WorkloadCompare) *chart.Chart {
-	c := chart.New("compare-speedup-"+w.Name, prose.Kinded(w.Name, w.Kind)+": speedup over each machine's own seq at 1 core",
+	c := chart.New("compare-speedup-"+w.Name, prose.Kinded(w.Name, w.Kind.String())+": speedup over each machine's own seq at 1 core",
 		"cores (GOMAXPROCS, log scale)", "speedup over own seq at 1 core (×, log scale)")
 	c.Caption = fmt.Sprintf("BenchmarkCores/workload=%s on every machine: colour and marker are the machine, the line is the model family "+
 		"(solid threads, dashed processes, dotted concurrency-only), each the family's fastest Go model on that machine (named in the efficiency table).", w.Name)
@@ -272,7 +272,7 @@ func (cmp *Comparison) efficiencyChart() *chart.Chart {
 	var names []string
 	var wls []*WorkloadCompare
 	for _, w := range cmp.Workloads {
-		if w.Kind != "I/O-bound" {
+		if w.Kind != report.KindIO {
 			names = append(names, w.Name)
 			wls = append(wls, w)
 		}
@@ -317,7 +317,7 @@ func (cmp *Comparison) efficiencyChart() *chart.Chart {
 func bestParallel(w *WorkloadCompare, m *Machine) *report.CorePoint {
 	var best *report.CorePoint
 	for _, fc := range w.Curves {
-		if fc.Machine != m || fc.Family == "concurrency" {
+		if fc.Machine != m || fc.Family == report.FamilyConcurrency {
 			continue
 		}
 		p := fc.Point(m.Analysis.MaxCores)

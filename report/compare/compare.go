@@ -143,7 +143,7 @@ type RatioRow struct {
 // each machine, the best model of each family.
 type WorkloadCompare struct {
 	Name   string
-	Kind   string
+	Kind   report.Kind
 	Curves []*FamilyCurve // by machine, then family
 }
 
@@ -153,29 +153,32 @@ type WorkloadCompare struct {
 // point's Par is the model's gain over its own 1-core run.
 type FamilyCurve struct {
 	Machine *Machine
-	Family  string // "threads", "processes" or "concurrency"
+	Family  report.Family // threads, processes or concurrency
 	Model   string
 	Points  []*report.CorePoint
 }
 
 // compareFamilies are the model families a comparison draws, in legend
 // order, with their names on the page.
-var compareFamilies = []struct{ key, name string }{
-	{"threads", "threads"},
-	{"processes", "processes"},
-	{"concurrency", "concurrency-only"},
+var compareFamilies = []struct {
+	key  report.Family
+	name string
+}{
+	{report.FamilyThreads, "threads"},
+	{report.FamilyProcesses, "processes"},
+	{report.FamilyConcurrency, "concurrency-only"},
 }
 
 // FamilyName is the name of a family on the comparison's page:
 // "concurrency-only" for the event loop and GIL models, which overlap
 // waits but never run two compute steps at once.
-func FamilyName(family string) string {
+func FamilyName(family report.Family) string {
 	for _, f := range compareFamilies {
 		if f.key == family {
 			return f.name
 		}
 	}
-	return family
+	return family.String()
 }
 
 // Compare loads 2 to MaxCompare result sets, one machine each, and compares
@@ -595,7 +598,7 @@ func (cmp *Comparison) workloads() {
 	for _, name := range names {
 		wc := &WorkloadCompare{Name: name}
 		for _, m := range cmp.Machines {
-			if w := m.workload(name); w != nil && wc.Kind == "" {
+			if w := m.workload(name); w != nil && wc.Kind == report.KindUnknown {
 				wc.Kind = w.Kind
 			}
 		}
@@ -626,7 +629,7 @@ func (m *Machine) workload(name string) *report.Workload {
 // bestOfFamily is the Go model of a family with the highest speedup at the
 // machine's largest core count within its CPUs (the largest it has, if it
 // lacks that one); nil if the family has no model with speedups.
-func bestOfFamily(m *Machine, w *report.Workload, family string) *FamilyCurve {
+func bestOfFamily(m *Machine, w *report.Workload, family report.Family) *FamilyCurve {
 	var best *report.Scaling
 	bestV := math.Inf(-1)
 	for _, s := range w.Models {

@@ -1,0 +1,288 @@
+package report
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/concbench/concbench/report/stats"
+)
+
+// Measured is what the first stage, Measure, returns: every number the
+// set's cells give before any claim is decided — each model's scaling per
+// workload with its two factors, the mix, fanout and grain sweeps, the
+// overhead and convoy dots, CPython's models beside their Go
+// counterparts, foreign GOMAXPROCS sweeps and the matrix's cells the set
+// lacks. It holds no claims and no prose.
+type Measured struct {
+	Set      *Set
+	Machine  string
+	CPUs     int   // the machine's CPUs (from config or Options.CPUs, else the largest core count)
+	Cores    []int // every core count measured
+	MaxCores int   // the largest core count within the machine's CPUs
+	// CPUsKnown says the CPU count came from the input or Options.CPUs,
+	// not assumed from the largest core count.
+	CPUsKnown bool
+	// Predict is where the fitted laws' bands are drawn (quarter
+	// doublings past MaxCores); PredictAt the whole doublings the text and
+	// results.csv predict at.
+	Predict   []float64
+	PredictAt []int
+
+	Workloads []*Workload // BenchmarkCores, in the matrix's order
+	Mix       *Sweep      // BenchmarkMix at MaxCores
+	Fanout    []*Sweep    // BenchmarkFanout per workload at MaxCores
+	Grain     *Sweep      // BenchmarkGrain at MaxCores
+	Overhead  *Dots       // BenchmarkOverhead: ns/task per model and cores
+	Convoy    *Dots       // BenchmarkConvoy: I/O p99 per model and cores
+	Python    []*PyRow    // Go model beside its Python counterpart
+	PyStarts  []*PyStart  // CPython executors' start-up (BenchmarkStart)
+	Generic   []*GenericGroup
+	NoSweep   []string // generic benchmarks measured at one core count only
+	Missing   []Missing
+
+	// M is the set's description of its matrix: models, families,
+	// batches (Set.Matrix).
+	M *Matrix
+
+	opt   Options
+	index map[string]*Cell
+}
+
+// Measure is the first stage: it reads the set's cells (and Options.CPUs)
+// and returns the numbers every later stage reads. It never writes s: a
+// -cpus override applies to a shallow copy of it. A set of several
+// machines is an *InputError.
+func Measure(s *Set, opt Options) (*Measured, error) {
+	if len(s.Machines) > 1 {
+		return nil, &InputError{File: strings.Join(s.Files, ", "),
+			Msg: fmt.Sprintf("results from %d machines (%s): a report covers one machine; compare machines with concbench compare",
+				len(s.Machines), strings.Join(s.Machines, ", "))}
+	}
+	if opt.CPUs > 0 && opt.CPUs != s.CPUs {
+		cp := *s
+		cp.CPUs = opt.CPUs
+		s = &cp
+	}
+	a := &Measured{Set: s, M: s.Matrix, Machine: s.Machines[0], CPUs: s.CPUs, CPUsKnown: s.CPUs > 0, Cores: s.Cores(), index: map[string]*Cell{}, opt: opt}
+	for _, c := range s.Cells {
+		a.index[a.key(c.Bench, c.Cores, c.Parts)] = c
+	}
+	if a.CPUs == 0 {
+		a.CPUs = a.Cores[len(a.Cores)-1]
+	}
+	for _, k := range a.Cores {
+		if !s.Oversubscribed(k) {
+			a.MaxCores = k
+		}
+	}
+	if a.MaxCores == 0 {
+		a.MaxCores = a.Cores[0]
+	}
+	a.measure()
+	return a, nil
+}
+
+func (a *Measured) key(bench string, cores int, parts []Part) string {
+	kv := make([]string, 0, len(parts))
+	for _, p := range parts {
+		kv = append(kv, p.Key+"="+p.Value)
+	}
+	slices.Sort(kv)
+	return bench + "|" + strings.Join(kv, "/") + "|" + strconv.Itoa(cores)
+}
+
+// cell finds a cell by benchmark, core count and key=value parts.
+func (a *Measured) cell(bench string, cores int, kv ...string) *Cell {
+	parts := make([]Part, 0, len(kv)/2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		parts = append(parts, Part{kv[i], kv[i+1]})
+	}
+	return a.index[a.key(bench, cores, parts)]
+}
+
+// values lists the distinct values of a name part among a benchmark's
+// cells, in numeric or duration order when they are numbers or durations.
+func (a *Measured) values(bench, key string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, c := range a.Set.Cells {
+		if c.Bench == bench {
+			if v := c.Get(key); v != "" && !seen[v] {
+				seen[v] = true
+				out = append(out, v)
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(x, y string) int {
+		return cmp.Or(valueCompare(x, y), strings.Compare(x, y))
+	})
+	return out
+}
+
+// paramNumber reads a parameter as a number: an integer, a float or a Go
+// duration (in seconds).
+func paramNumber(s string) (float64, bool) {
+	if f, err := strconv.ParseFloat(s, 64); err == nil {
+		return f, true
+	}
+	if d, err := time.ParseDuration(s); err == nil {
+		return d.Seconds(), true
+	}
+	return 0, false
+}
+
+// models lists the models of a benchmark's cells, in the matrix's order.
+func (a *Measured) models(bench string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, c := range a.Set.Cells {
+		if c.Bench != bench {
+			continue
+		}
+		if m := c.Model(); m != "" && !seen[m] {
+			seen[m] = true
+			out = append(out, m)
+		}
+	}
+	a.M.SortModels(out)
+	return out
+}
+
+// Median is the cell's median of unit; NaN for a nil cell or a unit it
+// lacks.
+func (c *Cell) Median(unit string) float64 {
+	if c == nil {
+		return math.NaN()
+	}
+	if s, ok := c.Stats[unit]; ok {
+		return s.Median
+	}
+	return math.NaN()
+}
+
+// measure fills the stage's value: each model's scaling per workload with
+// its two factors, the sweeps of the other benchmarks, CPython's models
+// beside their Go counterparts, foreign GOMAXPROCS sweeps, and the
+// matrix's cells the set lacks.
+func (a *Measured) measure() {
+	a.predictions()
+	a.cores()
+	a.python()
+	a.pyStarts()
+	a.mix()
+	a.fanout()
+	a.grain()
+	a.dots()
+	a.generic()
+	a.missing()
+}
+
+// has reports whether the set describes bench as part of its matrix and
+// holds cells of it.
+func (a *Measured) has(bench string) bool {
+	if !a.M.IsMatrix(bench) {
+		return false
+	}
+	for _, c := range a.Set.Cells {
+		if c.Bench == bench {
+			return true
+		}
+	}
+	return false
+}
+
+func nanEst() Estimate { return Estimate{math.NaN(), math.NaN(), math.NaN()} }
+
+// sweep builds one series per model over a parameter at a core count;
+// y computes the point from the cell at k and the cell at 1 core of seq.
+func (a *Measured) sweep(bench, key string, fixed []string, k int, y func(c, seq1 *Cell) Estimate) []*Series {
+	var out []*Series
+	for _, m := range a.models(bench) {
+		s := &Series{Model: m}
+		for _, v := range a.values(bench, key) {
+			x, ok := paramNumber(v)
+			if !ok {
+				continue
+			}
+			kv := append(append([]string(nil), fixed...), key, v, "model", m)
+			c := a.cell(bench, k, kv...)
+			if c == nil {
+				continue
+			}
+			seq1 := a.cell(bench, 1, append(append([]string(nil), fixed...), key, v, "model", a.M.Baseline(m))...)
+			e := y(c, seq1)
+			if math.IsNaN(e.Value) || math.IsInf(e.Value, 0) {
+				continue
+			}
+			s.Points = append(s.Points, SeriesPoint{X: x, Y: e, Oversub: a.Set.Oversubscribed(k)})
+		}
+		if len(s.Points) > 0 {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (a *Measured) speedupOver(c, seq1 *Cell) Estimate {
+	if seq1 == nil {
+		return nanEst()
+	}
+	return a.speedup(c, seq1)
+}
+
+// speedup is the report's one estimator of how much faster cell x runs
+// than cell ref: the ratio of their geometric mean times with its 95%
+// Welch interval from the moderated noise (stats.Speedup). Charts, tables
+// and verdicts all show it, so a chart's fastest model is the verdict's:
+// a verdict prints the same ratio with the interval its decision used,
+// which is corrected for the claims of its family.
+func (a *Measured) speedup(x, ref *Cell) Estimate {
+	r, lo, hi := stats.Speedup(a.Set.Side(x), a.Set.Side(ref), Confidence)
+	return Estimate{r, lo, hi}
+}
+
+// ParamCompare orders "workload=hash" and "workload=sleep/tasks=100"
+// strings by the matrix's order of workloads and numerically by counts,
+// as cmp.Compare does: negative when x comes first.
+func (m *Matrix) ParamCompare(x, y string) int {
+	xs, ys := strings.Split(x, "/"), strings.Split(y, "/")
+	for i := 0; i < len(xs) && i < len(ys); i++ {
+		if xs[i] == ys[i] {
+			continue
+		}
+		_, xv, _ := strings.Cut(xs[i], "=")
+		_, yv, _ := strings.Cut(ys[i], "=")
+		return cmp.Or(cmp.Compare(m.Order(BenchCores, xv), m.Order(BenchCores, yv)), valueCompare(xv, yv), strings.Compare(xs[i], ys[i]))
+	}
+	return cmp.Compare(len(xs), len(ys))
+}
+
+// valueCompare orders two parameter values numerically when both are
+// numbers, and leaves them tied otherwise.
+func valueCompare(x, y string) int {
+	nx, okx := paramNumber(x)
+	ny, oky := paramNumber(y)
+	if okx && oky {
+		return cmp.Compare(nx, ny)
+	}
+	return 0
+}
+
+// batchSize is a batch's size: as described, or, for an inferred matrix,
+// the number its last name part holds (Fanout's tasks=N).
+func batchSize(b BatchInfo) float64 {
+	if b.Tasks > 0 {
+		return float64(b.Tasks)
+	}
+	if n := len(b.Parts); n > 0 {
+		if v, ok := paramNumber(b.Parts[n-1].Value); ok {
+			return v
+		}
+	}
+	return math.Inf(1)
+}
