@@ -2,48 +2,86 @@ package report
 
 import (
 	"fmt"
+	"image/color"
 	"math"
 	"slices"
 	"strings"
 
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"image/color"
 
 	"github.com/concbench/concbench/report/chart"
 	"github.com/concbench/concbench/report/internal/prose"
 )
 
-// Charts builds every chart the analysis supports, in page order: speedup
-// per workload, mix, fanout, grain, overhead, convoy, the winner map, then
-// the generic speedup charts.
+// A chartKind is one kind of chart the report draws: its name, and how it
+// is built from the analysis (none when the set lacks the data).
+type chartKind struct {
+	name  string
+	build func(a *Analysis) []*chart.Chart
+}
+
+// chartKinds is the chart registry: every kind of chart, in the order
+// the page shows them. A new chart is one entry here and its builder.
+func chartKinds() []chartKind {
+	return []chartKind{
+		{"speedup", func(a *Analysis) []*chart.Chart {
+			var out []*chart.Chart
+			for _, w := range a.Workloads {
+				out = append(out, a.speedupChart(w))
+			}
+			return out
+		}},
+		{"mix", func(a *Analysis) []*chart.Chart {
+			return one(a.Mix != nil, func() *chart.Chart { return a.mixChart(a.Mix) })
+		}},
+		{"fanout", func(a *Analysis) []*chart.Chart {
+			var out []*chart.Chart
+			for _, f := range a.Fanout {
+				out = append(out, a.fanoutChart(f))
+			}
+			return out
+		}},
+		{"grain", func(a *Analysis) []*chart.Chart {
+			return one(a.Grain != nil, func() *chart.Chart { return a.grainChart(a.Grain) })
+		}},
+		{"overhead", func(a *Analysis) []*chart.Chart {
+			return one(a.Overhead != nil, func() *chart.Chart {
+				return a.dotChart("overhead", "Dispatch overhead: cost per empty task (ns/task = 1e9 / tasks/s)",
+					"time per task (log scale)", a.Overhead, 0, chart.TickDuration)
+			})
+		}},
+		{"convoy", func(a *Analysis) []*chart.Chart {
+			return one(a.Convoy != nil, func() *chart.Chart {
+				return a.dotChart("convoy", "Convoy: I/O task p99 latency under CPU load (ms)",
+					"I/O task p99 latency, ms (log scale)", a.Convoy, a.convoyNoLoad(), func(v float64) string { return chart.TrimNum(v) + " ms" })
+			})
+		}},
+		{"winner", func(a *Analysis) []*chart.Chart { return one(len(a.Workloads) > 0, a.winnerChart) }},
+		{"generic", func(a *Analysis) []*chart.Chart {
+			var out []*chart.Chart
+			for _, g := range a.Generic {
+				out = append(out, a.genericCharts(g)...)
+			}
+			return out
+		}},
+	}
+}
+
+// one is build's chart when ok, else none.
+func one(ok bool, build func() *chart.Chart) []*chart.Chart {
+	if !ok {
+		return nil
+	}
+	return []*chart.Chart{build()}
+}
+
+// Charts builds every chart the analysis supports, in the registry's
+// order (chartKinds), which is the page's.
 func (a *Analysis) Charts() []*chart.Chart {
 	var out []*chart.Chart
-	for _, w := range a.Workloads {
-		out = append(out, a.speedupChart(w))
-	}
-	if a.Mix != nil {
-		out = append(out, a.mixChart(a.Mix))
-	}
-	for _, f := range a.Fanout {
-		out = append(out, a.fanoutChart(f))
-	}
-	if a.Grain != nil {
-		out = append(out, a.grainChart(a.Grain))
-	}
-	if a.Overhead != nil {
-		out = append(out, a.dotChart("overhead", "Dispatch overhead: cost per empty task (ns/task = 1e9 / tasks/s)",
-			"time per task (log scale)", a.Overhead, 0, chart.TickDuration))
-	}
-	if a.Convoy != nil {
-		out = append(out, a.dotChart("convoy", "Convoy: I/O task p99 latency under CPU load (ms)",
-			"I/O task p99 latency, ms (log scale)", a.Convoy, a.convoyNoLoad(), func(v float64) string { return chart.TrimNum(v) + " ms" }))
-	}
-	if len(a.Workloads) > 0 {
-		out = append(out, a.winnerChart())
-	}
-	for _, g := range a.Generic {
-		out = append(out, a.genericCharts(g)...)
+	for _, k := range chartKinds() {
+		out = append(out, k.build(a)...)
 	}
 	return out
 }
@@ -341,188 +379,6 @@ func (a *Analysis) dotChart(file, title, ylabel string, d *Dots, ref float64, un
 		c.Lacks("no %s", prose.JoinAnd(miss))
 	}
 	return c
-}
-
-// The winner map's tiles, in data units around each cell's centre: nearly
-// the whole cell, with a white gap between tiles.
-const tileHalfW, tileHalfH = 0.48, 0.46
-
-// winnerChart draws the winner map: a cell per workload and core count,
-// coloured by the winning model, labelled with where its gain came from.
-func (a *Analysis) winnerChart() *chart.Chart {
-	c := chart.New("winner", "Winner map: fastest model per workload and core count, and the source of its gain",
-		"cores", "workload")
-	c.Caption = "For each workload and core count, the verdict: the fastest model that beats seq at 1 core by more than the margin, and whether its speedup came from overlapping waits (concurrency), from more cores (parallelism), or both; or that no model beats seq by more than the margin; or undecided."
-	var names []string
-	for _, w := range a.Workloads {
-		names = append(names, w.Name)
-	}
-	// Workloads top to bottom in the matrix's order.
-	rev := make([]string, len(names))
-	for i, n := range names {
-		rev[len(names)-1-i] = n
-	}
-	var cols []string
-	for _, k := range a.Cores {
-		l := fmt.Sprint(k)
-		if a.Set.Oversubscribed(k) {
-			l += " (over)"
-		}
-		cols = append(cols, l)
-	}
-	c.Plot.NominalX(cols...)
-	c.Plot.NominalY(rev...)
-	c.Plot.X.Min, c.Plot.X.Max = -0.5, float64(len(cols))-0.5
-	c.Plot.Y.Min, c.Plot.Y.Max = -0.5, float64(len(rev))-0.5
-	c.HideAxisLines()
-	c.Plot.X.Tick.Label.Font.Size = vg.Points(11)
-	c.Plot.Y.Tick.Label.Font.Size = vg.Points(11)
-	verdict := map[string]*Verdict{}
-	for _, v := range a.Verdicts {
-		verdict[fmt.Sprintf("%s|%d", v.Workload, v.Cores)] = v
-	}
-	inLegend := map[string]bool{}
-	var legendModels []string
-	var at []chart.Point
-	var labels []string
-	for wi, w := range rev {
-		y := float64(wi)
-		for ki, k := range a.Cores {
-			x := float64(ki)
-			v := verdict[fmt.Sprintf("%s|%d", w, k)]
-			fill := color.RGBA{235, 235, 235, 255}
-			text := "no data"
-			if v != nil {
-				text = "no model\n> " + a.marginText()
-				if v.Gain == GainUndecided && v.Winner == "" {
-					text = "undecided"
-				}
-				if v.Winner != "" {
-					fill = chart.Lighten(a.M.Style(v.Winner, 0).Color, 0.55)
-					text = fmt.Sprintf("%s %s\n%s", v.Winner, short(v.Decided), gainWord(v.Gain))
-					if !inLegend[v.Winner] {
-						inLegend[v.Winner] = true
-						legendModels = append(legendModels, v.Winner)
-					}
-				}
-			}
-			c.AddTile(x, y, tileHalfW, tileHalfH, fill)
-			at = append(at, chart.Point{X: x, Y: y})
-			labels = append(labels, text)
-		}
-	}
-	c.AddTileLabels(at, labels, tileHalfW, tileHalfH, vg.Points(11), color.Black)
-	a.M.SortModels(legendModels)
-	for _, m := range legendModels {
-		c.AddLegend(m, chart.Swatch{Color: chart.Lighten(a.M.Style(m, 0).Color, 0.55)})
-	}
-	c.Note("concurrency: the gain at 1 core, from overlapping waits; parallelism: the gain from more cores; each decided beyond the %s margin (see Method).", a.marginText())
-	if len(a.Verdicts) == 0 {
-		c.Lacks("no verdicts: every workload lacks its seq baseline")
-	}
-	return c
-}
-
-// gainWord is a winner map tile's second line.
-func gainWord(g Gain) string {
-	switch g {
-	case GainConcurrency, GainParallelism:
-		return g.String()
-	case GainBoth:
-		return "concurrency + parallelism"
-	case GainUndecided:
-		return "source undecided"
-	}
-	return ""
-}
-
-// maxGenericLines is the most sub-benchmarks one generic chart draws; more
-// go to further charts of the same benchmark.
-const maxGenericLines = 8
-
-func (a *Analysis) genericCharts(g *GenericGroup) []*chart.Chart {
-	var out []*chart.Chart
-	benches := g.Benches
-	for part := 0; len(benches) > 0; part++ {
-		n := min(len(benches), maxGenericLines)
-		chunk := benches[:n]
-		benches = benches[n:]
-		file := "speedup-" + sanitize(g.Bench)
-		title := g.Bench + ": speedup (×) vs GOMAXPROCS"
-		if part > 0 || len(benches) > 0 {
-			file += fmt.Sprintf("-%d", part+1)
-			title += fmt.Sprintf(" (part %d)", part+1)
-		}
-		c := chart.New(file, title, "GOMAXPROCS (log scale)", "speedup over the lowest GOMAXPROCS (×, log scale)")
-		c.SVGOnly = true
-		c.Caption = fmt.Sprintf("%s swept with -cpu: each sub-benchmark's ns/op at its lowest GOMAXPROCS divided by its ns/op at each GOMAXPROCS, with the ideal and fitted laws: dashed where fitted, a shaded 95%% prediction band where extrapolated.", g.Bench)
-		var series []*Series
-		maxX := float64(a.Cores[len(a.Cores)-1])
-		var extra []float64
-		var fitted []string
-		var fits []*Fit
-		var rejected []string
-		fitNote := ""
-		for _, b := range chunk {
-			s := &Series{Model: strings.TrimPrefix(b.Name, g.Bench+"/")}
-			for _, p := range b.Points {
-				s.Points = append(s.Points, SeriesPoint{X: float64(p.Cores), Y: p.Par, Oversub: p.Oversub})
-			}
-			series = append(series, s)
-			l := a.Fits.Bench(b)
-			f := l.Fit()
-			fits = append(fits, f)
-			if l.Rejected {
-				rejected = append(rejected, s.Model)
-			} else if l.FitNote != "" && (f == nil || l.USL == nil) {
-				fitNote = l.FitNote
-			}
-			if f == nil {
-				continue
-			}
-			for _, bd := range f.Bands {
-				extra = append(extra, bd.Mid)
-			}
-			fitted = append(fitted, fmt.Sprintf("%s %s", s.Model, f))
-			if n := len(a.Predict); n > 0 {
-				maxX = math.Max(maxX, a.Predict[n-1])
-			}
-		}
-		lo, hi := yRange(series, append(extra, 1)...)
-		c.SpeedupAxes(maxX, lo, hi, "ideal (linear)", chart.Ideal)
-		for i, s := range series {
-			if fits[i] != nil {
-				c.AddFit(fits[i], chart.SeriesColor(i), float64(a.MaxCores))
-			}
-			st := chart.Style{Color: chart.SeriesColor(i), Glyph: chart.Glyph(i + 1)}
-			c.Add(s.Model, st, chart.Lines, points(s.Points))
-		}
-		c.Note("%s", ciNote)
-		if len(fitted) > 0 {
-			c.Note("Fitted: %s.%s", prose.List(fitted, 3), a.bandNote())
-		}
-		if fitNote != "" {
-			c.Note("Fits: %s.", fitNote)
-		}
-		noteRejected(c, rejected)
-		out = append(out, c)
-	}
-	return out
-}
-
-// sanitize makes a benchmark name a file name.
-func sanitize(s string) string {
-	s = strings.TrimPrefix(s, "Benchmark")
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_':
-			b.WriteRune(r)
-		default:
-			b.WriteByte('_')
-		}
-	}
-	return strings.ToLower(b.String())
 }
 
 // noteRejected names the series whose laws the lack-of-fit test rejected.
