@@ -153,18 +153,6 @@ func (a *Measured) models(bench string) []string {
 	return out
 }
 
-// Median is the cell's median of unit; NaN for a nil cell or a unit it
-// lacks.
-func (c *Cell) Median(unit string) float64 {
-	if c == nil {
-		return math.NaN()
-	}
-	if s, ok := c.Stats[unit]; ok {
-		return s.Median
-	}
-	return math.NaN()
-}
-
 // measure fills the stage's value: each model's scaling per workload with
 // its two factors, the sweeps of the other benchmarks, CPython's models
 // beside their Go counterparts, foreign GOMAXPROCS sweeps, and the

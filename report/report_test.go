@@ -85,36 +85,7 @@ func TestCSVMatchesBenchmath(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open(filepath.Join(goldenSets["synthetic"], "bench.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	samples := map[string][]float64{}
-	r := benchfmt.NewReader(f, filepath.Join(goldenSets["synthetic"], "bench.txt"))
-	for r.Scan() {
-		res, ok := r.Result().(*benchfmt.Result)
-		if !ok {
-			continue
-		}
-		base, parts := res.Name.Parts()
-		name, cores := "Benchmark"+string(base), "1"
-		for _, p := range parts {
-			if p[0] == '-' {
-				cores = string(p[1:])
-				continue
-			}
-			name += string(p)
-		}
-		for _, v := range res.Values {
-			unit, val := v.Unit, v.Value
-			if v.OrigUnit != "" {
-				unit, val = v.OrigUnit, v.OrigValue
-			}
-			k := name + "|" + cores + "|" + unit
-			samples[k] = append(samples[k], val)
-		}
-	}
+	samples := inputSamples(t, filepath.Join(goldenSets["synthetic"], "bench.txt"))
 	data, err := os.ReadFile(filepath.Join(dir, "results.csv"))
 	if err != nil {
 		t.Fatal(err)
@@ -126,25 +97,7 @@ func TestCSVMatchesBenchmath(t *testing.T) {
 	if got := strings.Join(rows[0], ","); got != "machine,benchmark,workload,model,cores,param,unit,median,ci_lo,ci_hi,n" {
 		t.Fatalf("header %q", got)
 	}
-	// The cells' rows, then the speedups', then the predictions' (checked
-	// in heldout_test.go).
-	cellRows := rows[1:]
-	var speedupRows [][]string
-	for i, row := range cellRows {
-		if row[6] == UnitSpeedup || row[6] == UnitPredicted {
-			rest := cellRows[i:]
-			cellRows = cellRows[:i]
-			for j, r := range rest {
-				switch {
-				case r[6] == UnitSpeedup && (j == 0 || rest[j-1][6] == UnitSpeedup):
-					speedupRows = append(speedupRows, r)
-				case r[6] != UnitPredicted:
-					t.Errorf("row %v after the speedup and prediction rows", r)
-				}
-			}
-			break
-		}
-	}
+	cellRows, speedupRows := splitRows(t, rows[1:])
 	// Every speedup row is a cell of the input's ns/op, and the number the
 	// speedup chart draws.
 	if len(speedupRows) == 0 {
@@ -291,3 +244,66 @@ func TestPartialReportSaysWhatIsMissing(t *testing.T) {
 
 // testGoModels are the Go models the golden sets describe.
 var testGoModels = []string{"seq", "goroutines", "pool", "errgroup", "eventloop", "gil-threads", "gil-pool", "procs", "procpool"}
+
+// inputSamples reads a result file's samples with benchfmt, keyed by
+// "name|cores|unit" in the file's original units.
+func inputSamples(t *testing.T, path string) map[string][]float64 {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	samples := map[string][]float64{}
+	r := benchfmt.NewReader(f, path)
+	for r.Scan() {
+		res, ok := r.Result().(*benchfmt.Result)
+		if !ok {
+			continue
+		}
+		base, parts := res.Name.Parts()
+		name, cores := "Benchmark"+string(base), "1"
+		for _, p := range parts {
+			if p[0] == '-' {
+				cores = string(p[1:])
+				continue
+			}
+			name += string(p)
+		}
+		for _, v := range res.Values {
+			unit, val := v.Unit, v.Value
+			if v.OrigUnit != "" {
+				unit, val = v.OrigUnit, v.OrigValue
+			}
+			k := name + "|" + cores + "|" + unit
+			samples[k] = append(samples[k], val)
+		}
+	}
+	return samples
+}
+
+// splitRows splits results.csv's rows (header left out) into the cells'
+// rows and the speedups' rows; the predictions' rows come last and are
+// checked in heldout_test.go.
+func splitRows(t *testing.T, rows [][]string) (cellRows, speedupRows [][]string) {
+	t.Helper()
+	// The cells' rows, then the speedups', then the predictions' (checked
+	// in heldout_test.go).
+	cellRows = rows
+	for i, row := range cellRows {
+		if row[6] == UnitSpeedup || row[6] == UnitPredicted {
+			rest := cellRows[i:]
+			cellRows = cellRows[:i]
+			for j, r := range rest {
+				switch {
+				case r[6] == UnitSpeedup && (j == 0 || rest[j-1][6] == UnitSpeedup):
+					speedupRows = append(speedupRows, r)
+				case r[6] != UnitPredicted:
+					t.Errorf("row %v after the speedup and prediction rows", r)
+				}
+			}
+			break
+		}
+	}
+	return cellRows, speedupRows
+}

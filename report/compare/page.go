@@ -68,50 +68,7 @@ func (cmp *Comparison) page(charts []*chart.Chart) *page.Page {
 	pg.P("%d result sets, compared cell by cell (same benchmark, same core count) with %s, the baseline: "+
 		"a ratio above 1 or a positive change means the machine takes longer than %s.", len(cmp.Machines), base.Label, base.Label)
 
-	pg.H(2, "Machines")
-	t := page.Table{Head: []string{"machine", "cpu", "cpus", "memory", "Go", "kernel", "governor", "calibration speedup", "profile", "cores", "cells", "samples"},
-		Numeric: []bool{false, false, true, false, false, false, false, true, false, false, true, true}}
-	for _, m := range cmp.Machines {
-		fp := func(k string) string {
-			if v := m.Fingerprint(k); v != "" {
-				return v
-			}
-			return "—"
-		}
-		cal := "—"
-		if v, k := m.Calibration(); k > 0 {
-			cal = fmt.Sprintf("%.2f at %d", v, k)
-		}
-		cpus := "—"
-		if m.Set().CPUs > 0 {
-			cpus = fmt.Sprint(m.Set().CPUs)
-		}
-		// A Mac's performance and efficiency cores, where it said.
-		if p, e := m.Fingerprint("cpus-performance"), m.Fingerprint("cpus-efficiency"); p != "" {
-			cpus += " (" + p + " P"
-			if e != "" {
-				cpus += " + " + e + " E"
-			}
-			cpus += ")"
-		}
-		if unpinned(m.Set()) {
-			cpus += ", unpinned"
-		}
-		t.Rows = append(t.Rows, []string{m.Label, fp("cpu"), cpus, fp("memory"), fp("go-version"), fp("kernel"), fp("governor"), cal, fp("profile"),
-			prose.Cores(m.Analysis.Cores), fmt.Sprint(len(m.Set().Cells)), fmt.Sprint(m.Analysis.SamplesPerCell())})
-	}
-	pg.Add(t)
-	var inputs []string
-	for _, m := range cmp.Machines {
-		s := fmt.Sprintf("%s: %s", m.Label, m.Path)
-		if c := m.Fingerprint("commit"); c != "" {
-			s += ", concbench commit " + c
-		}
-		inputs = append(inputs, s)
-	}
-	pg.Add(page.Bullets{Items: inputs})
-	pg.P("Calibration speedup: pure compute on all the CPUs a run was allowed, against one CPU, measured just before the runs at that core count; " +
-		"below the core count it means shared or throttled CPUs. Samples: the median number of samples per cell.")
+	cmp.machineSection(pg)
 
 	pg.Warnings(cmp.Warnings)
 
@@ -162,28 +119,7 @@ func (cmp *Comparison) page(charts []*chart.Chart) *page.Page {
 		}
 	}
 
-	var missing [][]string
-	row := func(c *report.Cell, on, off *Machine) []string {
-		why := "not in the results"
-		if r := off.skipReason(c.Name, c.Cores); r != "" {
-			why = "skipped: " + r
-		}
-		return []string{cellLabel(c), on.Label, off.Label, why}
-	}
-	for _, p := range cmp.Pairs {
-		for _, c := range p.OnlyBase {
-			missing = append(missing, row(c, p.Base, p.Other))
-		}
-		for _, c := range p.OnlyOther {
-			missing = append(missing, row(c, p.Other, p.Base))
-		}
-	}
-	if len(missing) > 0 {
-		pg.H(2, "Cells not compared")
-		pg.P("Cells with a makespan on one machine but not the other, at a core count both measured.")
-		pg.Add(page.Table{Head: []string{"cell", "measured on", "missing on", "why"}, Rows: missing,
-			Fold: fmt.Sprintf("%d cells measured on one side only", len(missing))})
-	}
+	cmp.missingSection(pg)
 
 	pg.H(2, "Method")
 	pg.P("Every input is loaded and summarised as concbench report does: medians with distribution-free 95%% confidence intervals " +
@@ -313,4 +249,80 @@ func unpinned(s *report.Set) bool {
 		}
 	}
 	return false
+}
+
+// machineSection lays out each machine's fingerprint, its input and its
+// calibration.
+func (cmp *Comparison) machineSection(pg *page.Page) {
+	pg.H(2, "Machines")
+	t := page.Table{Head: []string{"machine", "cpu", "cpus", "memory", "Go", "kernel", "governor", "calibration speedup", "profile", "cores", "cells", "samples"},
+		Numeric: []bool{false, false, true, false, false, false, false, true, false, false, true, true}}
+	for _, m := range cmp.Machines {
+		fp := func(k string) string {
+			if v := m.Fingerprint(k); v != "" {
+				return v
+			}
+			return "—"
+		}
+		cal := "—"
+		if v, k := m.Calibration(); k > 0 {
+			cal = fmt.Sprintf("%.2f at %d", v, k)
+		}
+		cpus := "—"
+		if m.Set().CPUs > 0 {
+			cpus = fmt.Sprint(m.Set().CPUs)
+		}
+		// A Mac's performance and efficiency cores, where it said.
+		if p, e := m.Fingerprint("cpus-performance"), m.Fingerprint("cpus-efficiency"); p != "" {
+			cpus += " (" + p + " P"
+			if e != "" {
+				cpus += " + " + e + " E"
+			}
+			cpus += ")"
+		}
+		if unpinned(m.Set()) {
+			cpus += ", unpinned"
+		}
+		t.Rows = append(t.Rows, []string{m.Label, fp("cpu"), cpus, fp("memory"), fp("go-version"), fp("kernel"), fp("governor"), cal, fp("profile"),
+			prose.Cores(m.Analysis.Cores), fmt.Sprint(len(m.Set().Cells)), fmt.Sprint(m.Analysis.SamplesPerCell())})
+	}
+	pg.Add(t)
+	var inputs []string
+	for _, m := range cmp.Machines {
+		s := fmt.Sprintf("%s: %s", m.Label, m.Path)
+		if c := m.Fingerprint("commit"); c != "" {
+			s += ", concbench commit " + c
+		}
+		inputs = append(inputs, s)
+	}
+	pg.Add(page.Bullets{Items: inputs})
+	pg.P("Calibration speedup: pure compute on all the CPUs a run was allowed, against one CPU, measured just before the runs at that core count; " +
+		"below the core count it means shared or throttled CPUs. Samples: the median number of samples per cell.")
+}
+
+// missingSection lists the cells measured on one machine of a pair but
+// not the other.
+func (cmp *Comparison) missingSection(pg *page.Page) {
+	var missing [][]string
+	row := func(c *report.Cell, on, off *Machine) []string {
+		why := "not in the results"
+		if r := off.skipReason(c.Name, c.Cores); r != "" {
+			why = "skipped: " + r
+		}
+		return []string{cellLabel(c), on.Label, off.Label, why}
+	}
+	for _, p := range cmp.Pairs {
+		for _, c := range p.OnlyBase {
+			missing = append(missing, row(c, p.Base, p.Other))
+		}
+		for _, c := range p.OnlyOther {
+			missing = append(missing, row(c, p.Other, p.Base))
+		}
+	}
+	if len(missing) > 0 {
+		pg.H(2, "Cells not compared")
+		pg.P("Cells with a makespan on one machine but not the other, at a core count both measured.")
+		pg.Add(page.Table{Head: []string{"cell", "measured on", "missing on", "why"}, Rows: missing,
+			Fold: fmt.Sprintf("%d cells measured on one side only", len(missing))})
+	}
 }
