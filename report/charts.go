@@ -25,23 +25,11 @@ type chartKind struct {
 // the page shows them. A new chart is one entry here and its builder.
 func chartKinds() []chartKind {
 	return []chartKind{
-		{"speedup", func(a *Analysis) []*chart.Chart {
-			var out []*chart.Chart
-			for _, w := range a.Workloads {
-				out = append(out, a.speedupChart(w))
-			}
-			return out
-		}},
+		{"speedup", func(a *Analysis) []*chart.Chart { return each(a.Workloads, a.speedupChart) }},
 		{"mix", func(a *Analysis) []*chart.Chart {
 			return one(a.Mix != nil, func() *chart.Chart { return a.mixChart(a.Mix) })
 		}},
-		{"fanout", func(a *Analysis) []*chart.Chart {
-			var out []*chart.Chart
-			for _, f := range a.Fanout {
-				out = append(out, a.fanoutChart(f))
-			}
-			return out
-		}},
+		{"fanout", func(a *Analysis) []*chart.Chart { return each(a.Fanout, a.fanoutChart) }},
 		{"grain", func(a *Analysis) []*chart.Chart {
 			return one(a.Grain != nil, func() *chart.Chart { return a.grainChart(a.Grain) })
 		}},
@@ -66,6 +54,15 @@ func chartKinds() []chartKind {
 			return out
 		}},
 	}
+}
+
+// each is build's chart of every element of xs.
+func each[T any](xs []T, build func(T) *chart.Chart) []*chart.Chart {
+	out := make([]*chart.Chart, 0, len(xs))
+	for _, x := range xs {
+		out = append(out, build(x))
+	}
+	return out
 }
 
 // one is build's chart when ok, else none.

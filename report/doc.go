@@ -8,42 +8,54 @@
 // from the set's matrix-* lines, or inferred from its cells when it has
 // none.
 //
-// The pipeline, as [Report] runs it:
+// The pipeline, as [Report] runs it. Each stage is a function that reads
+// the values the stages before it returned and returns a new one; none
+// writes an earlier stage's value, nor the Set (a test checks both):
 //
-//  1. [Load] reads files and directories with golang.org/x/perf/benchfmt,
-//     groups results into a [Cell] per benchmark name and GOMAXPROCS (no
-//     suffix means 1), keeps the run configuration (machine fingerprint,
-//     per-core-count calibration, pinning and oversubscription, incomplete
-//     runs), the matrix description and the runner's "--- SKIP:" lines,
-//     which benchfmt ignores. Malformed lines are errors naming file and
-//     line, or warnings with [LoadOptions.Lax].
-//  2. Every cell's samples are summarised per unit ([Summarize]): median
-//     and distribution-free 95% interval from benchmath.AssumeNothing (the
-//     numbers benchstat prints), CV and percentiles from montanaflynn/stats.
-//  3. [Analyze] runs the analysis in stages, each reading what the ones
-//     before it wrote: cells (speedups over seq at 1 core, split into the
-//     concurrency gain, seq → model at 1 core, and the parallel gain, model
-//     at 1 core → k cores; the mix, fanout, grain, overhead and convoy
-//     series; CPython's models beside their Go counterparts, each
-//     interpreter apart; foreign benchmarks swept over GOMAXPROCS) →
-//     claims → laws → decisions → words.
-//  4. Claims: every claim that one cell beats another is a decision of
-//     package report/stats: Welch's t on log times with variances moderated
-//     across the run, against a practical margin, one family of claims per
-//     question (Holm within a family, Benjamini–Hochberg across families).
-//     The same ratio of geometric means, with its 95% interval, is the one
-//     speedup estimator that charts and tables show.
-//  5. Laws: Amdahl's law and the Universal Scalability Law are fitted to
-//     the parallel gains that are decided (report/stats again), with
-//     bootstrap intervals, prediction bands and a lack-of-fit test that
-//     withholds the prediction of a law that does not fit.
-//  6. Decisions and words: a [Verdict] per workload and core count is
-//     decided as a struct (winner, factors, rivals, fit), then worded from
-//     that struct alone (words.go); warnings say what weakens them.
-//  7. [Analysis.Charts] builds the charts (package report/chart draws
-//     them), and [Analysis.Write] lays out the page (package report/page
-//     renders it as index.html and summary.md) and writes results.csv
-//     ([WriteCSV]).
+//		Load(paths)                     → *Set        cells of samples, config, matrix
+//		Measure(set)                    → *Measured   speedups, sweeps, dots; no claims, no prose
+//		DecideClaims(m)                 → *Claims     every comparison, decided, keyed by point
+//		FitLaws(m, claims)              → *Fits       Amdahl and the USL, or why not
+//		Decide(m, claims, fits)         → *Decisions  a Verdict per workload and core count
+//		m.Wording().Text(decisions)     → Text        the verdicts in plain words
+//		Analysis.Charts, Analysis.Write → charts/, index.html, summary.md, results.csv
+//
+//	 1. [Load] reads files and directories with golang.org/x/perf/benchfmt,
+//	    groups results into a [Cell] per benchmark name and GOMAXPROCS (no
+//	    suffix means 1), keeps the run configuration (machine fingerprint,
+//	    per-core-count calibration, pinning and oversubscription, incomplete
+//	    runs), the matrix description and the runner's "--- SKIP:" lines,
+//	    which benchfmt ignores. Malformed lines and config values are errors
+//	    naming file and line, or warnings with [LoadOptions.Lax]. Every
+//	    cell's samples are summarised per unit ([Summarize]): median and
+//	    distribution-free 95% interval from benchmath.AssumeNothing (the
+//	    numbers benchstat prints), CV and percentiles from montanaflynn/stats.
+//	 2. [Measure]: speedups over seq at 1 core, split into the concurrency
+//	    gain (seq → model at 1 core) and the parallel gain (model at 1 core
+//	    → k cores); the mix, fanout, grain, overhead and convoy series;
+//	    CPython's models beside their Go counterparts, each interpreter
+//	    apart; foreign benchmarks swept over GOMAXPROCS. Every speedup is the
+//	    report's one estimator: the ratio of geometric means with its 95%
+//	    Welch interval from the run's moderated noise.
+//	 3. [DecideClaims]: every claim that one cell beats another is a
+//	    decision of package report/stats: Welch's t on log times with
+//	    variances moderated across the run, against a practical margin, one
+//	    family of claims per question (Holm within a family,
+//	    Benjamini–Hochberg across families).
+//	 4. [FitLaws]: Amdahl's law and the Universal Scalability Law are fitted
+//	    to the parallel gains that are decided (report/stats again), with
+//	    bootstrap intervals, prediction bands and a lack-of-fit test that
+//	    withholds the prediction of a law that does not fit.
+//	 5. [Decide]: a [Verdict] per workload and core count, as a struct
+//	    (typed [Gain], winner, factors, rivals, fit). [UndecidedCells] stops
+//	    here without FitLaws, for the bench runner's adaptive rounds.
+//	 6. [Wording.Text] words each verdict from its decision alone; findings
+//	    and warnings say what the other charts show and what weakens the
+//	    verdicts.
+//	 7. [Analysis.Charts] builds the charts from a registry whose order is
+//	    the page's (package report/chart draws them), and [Analysis.Write]
+//	    lays out the page (package report/page renders it as index.html and
+//	    summary.md) and writes results.csv ([WriteCSV]).
 //
 // Comparing machines is package report/compare, which analyses each set
 // with this package and compares them cell by cell.

@@ -199,3 +199,35 @@ func TestUnpinnedWarning(t *testing.T) {
 		t.Errorf("no warning of the unpinned runs in %q", a.Warnings)
 	}
 }
+
+// TestBadConfigValues: a config value the report computes with is parsed
+// when the set is loaded, and a bad one is an *InputError at its line,
+// not a 0 that would print as 0% or skew a warning.
+func TestBadConfigValues(t *testing.T) {
+	for _, tc := range []struct {
+		name, data, want string
+	}{
+		{"held share", "runner: pyref\npython-tag: 3.14\ngil-held-share-hash-py: lots\nBenchmarkCores/workload=hash/model=py-seq@3.14 \t1\t1000 ns/op\n",
+			`run.txt:3: config gil-held-share-hash-py: "lots" is not a share in [0, 1]`},
+		{"held share above 1", "runner: pyref\npython-tag: 3.14\ngil-held-share-gzip-py: 1.5\nBenchmarkCores/workload=gzip/model=py-seq@3.14 \t1\t1000 ns/op\n",
+			`run.txt:3: config gil-held-share-gzip-py: "1.5" is not a share in [0, 1]`},
+		{"calibration cores", "machine: m\ncalibration-cores: two\nBenchmarkX-2 \t10\t1200 ns/op\n",
+			`run.txt:2: config calibration-cores: "two" is not a positive count of cores`},
+		{"calibration speedup", "machine: m\nround: 1\ncalibration-speedup: -1\nBenchmarkX-2 \t10\t1200 ns/op\n",
+			`run.txt:3: config calibration-speedup: "-1" is not a positive speedup`},
+		{"loopback rate", "machine: m\nround: 1\nloopback-connect-rate: NaN\nBenchmarkX-2 \t10\t1200 ns/op\n",
+			`run.txt:3: config loopback-connect-rate: "NaN" is not a positive rate`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := LoadBytes("run.txt", []byte(tc.data), LoadOptions{})
+			var ie *InputError
+			if !errors.As(err, &ie) || err.Error() != tc.want {
+				t.Errorf("got %v, want the *InputError %q", err, tc.want)
+			}
+			s, err := LoadBytes("run.txt", []byte(tc.data), LoadOptions{Lax: true})
+			if err != nil || len(s.Warnings) != 1 || s.Warnings[0].Error() != tc.want {
+				t.Errorf("lax: got %v, warnings %v; want the one warning %q", err, s, tc.want)
+			}
+		})
+	}
+}
