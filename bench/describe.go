@@ -52,7 +52,8 @@ func ModelFamily(m Model) string {
 // bytes), and file-executor=SIZE where an executor runs its File ops.
 //
 // Each task file of the profile adds a matrix-task-NAME line
-// ([TaskConfig]): its file and the units its compute steps got here.
+// ([TaskConfig]): its file and the units its compute steps got; and
+// matrix-task-unit-ns gives the unit costs they were sized with.
 //
 // matrix-gil-release lists, in kernel order, the matrix's kernels whose
 // CPython counterpart releases the GIL for the C part of each unit, each
@@ -104,8 +105,11 @@ func Describe(p Profile, gomaxprocs int) ([]ConfigLine, error) {
 		{"matrix-gil-release", strings.Join(release, " ")},
 	}
 	lines = append(lines, sweeps...)
+	if len(p.TaskFiles) > 0 {
+		lines = append(lines, ConfigLine{"matrix-task-unit-ns", taskUnitCosts(p).String()})
+	}
 	for _, s := range p.TaskFiles {
-		lines = append(lines, TaskConfig(s))
+		lines = append(lines, TaskConfig(p, s))
 	}
 	return lines, nil
 }

@@ -63,6 +63,12 @@ type Profile struct {
 	// workload of BenchmarkCores after the built-in ones, its batch as
 	// its file says whatever the profile. None by default.
 	TaskFiles []*workloads.TaskSpec
+	// UnitCosts size the task files' compute steps given by time. A run
+	// calibrates them once and hands them to every process (bench.sh:
+	// concbench task units, then -concbench.unit-ns), so that a task's
+	// batch is the same at every core count; nil is each process's own
+	// calibration.
+	UnitCosts workloads.UnitCosts
 }
 
 // Profiles returns the named profiles, smallest first. Quick, standard and
@@ -239,7 +245,7 @@ func BuildSweep(p Profile, name string, gomaxprocs int) (Sweep, error) {
 			sw.Batches = append(sw.Batches, Batch{Parts: "workload=" + w, Tasks: gen(s)})
 		}
 		for _, s := range p.TaskFiles {
-			sw.Batches = append(sw.Batches, TaskBatch(s))
+			sw.Batches = append(sw.Batches, TaskBatch(p, s))
 		}
 	case "Mix":
 		for _, share := range MixShares {

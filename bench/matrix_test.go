@@ -23,6 +23,7 @@ import (
 var (
 	profileFlag = flag.String("concbench.profile", "standard", "matrix `profile`: smoke, quick, standard or full")
 	listFlag    = flag.Bool("concbench.list", false, "print the name of every matrix cell at GOMAXPROCS=-test.cpu and exit")
+	unitNSFlag  = flag.String("concbench.unit-ns", "", "the unit `costs` (KERNEL=NS,…, as concbench task units prints them) that size task files' compute steps given by time; empty: this process's calibration")
 	taskFlag    taskFiles
 )
 
@@ -46,6 +47,11 @@ var matrixProfile = sync.OnceValues(func() (Profile, error) {
 	p, err := ProfileNamed(*profileFlag)
 	if err != nil {
 		return Profile{}, err
+	}
+	if *unitNSFlag != "" {
+		if p.UnitCosts, err = workloads.ParseUnitCosts(*unitNSFlag); err != nil {
+			return Profile{}, fmt.Errorf("-concbench.unit-ns: %w", err)
+		}
 	}
 	if len(taskFlag) > 0 {
 		if p.TaskFiles, err = LoadTaskFiles(p, taskFlag...); err != nil {

@@ -33,6 +33,12 @@ const SkipBudget = 2 * time.Second
 // sends them, the tasks' input and output bytes. An unknown model is
 // predicted as seq.
 func Predict(model string, tasks []workloads.Task, gomaxprocs int) time.Duration {
+	return predict(nil, model, tasks, gomaxprocs)
+}
+
+// predict is Predict with compute at the given unit costs (nil: this
+// process's calibration).
+func predict(costs workloads.UnitCosts, model string, tasks []workloads.Task, gomaxprocs int) time.Duration {
 	n := len(tasks)
 	if n == 0 {
 		return 0
@@ -49,7 +55,7 @@ func Predict(model string, tasks []workloads.Task, gomaxprocs int) time.Duration
 		var c, w time.Duration
 		for _, op := range t.Ops {
 			if op.Kind == workloads.KindCompute {
-				c += opCost(op)
+				c += opCostAt(costs, op)
 			} else {
 				w += op.D
 			}
@@ -74,8 +80,12 @@ func Predict(model string, tasks []workloads.Task, gomaxprocs int) time.Duration
 }
 
 // opCost is a compute op's nominal time on one core.
-func opCost(op workloads.Op) time.Duration {
-	c := time.Duration(op.Units) * workloads.UnitCost(op.Kernel)
+func opCost(op workloads.Op) time.Duration { return opCostAt(nil, op) }
+
+// opCostAt is a compute op's time on one core at the given unit costs
+// (nil: this process's calibration).
+func opCostAt(costs workloads.UnitCosts, op workloads.Op) time.Duration {
+	c := time.Duration(op.Units) * costs.Cost(op.Kernel)
 	if op.Size > 0 {
 		c = c * time.Duration(op.Size) / time.Duration(op.Kernel.DefaultSize())
 	}

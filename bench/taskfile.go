@@ -74,21 +74,21 @@ func BuiltinWorkloads() []string {
 // knows of: a name that a built-in workload has, and a batch that is
 // predicted ([Predict], at one core, under the slowest model) to take
 // longer than p allows one batch of the Python suite (PyMaxOp), which
-// would otherwise skip it there.
+// would otherwise skip it there. Its compute is sized with p.UnitCosts.
 func CheckTask(p Profile, s *workloads.TaskSpec) workloads.FieldErrors {
 	var errs workloads.FieldErrors
 	if slices.Contains(BuiltinWorkloads(), s.Name) {
 		errs = append(errs, s.Errorf(s.NameLine, "name", "%q is a built-in workload (%s); choose another name",
 			s.Name, strings.Join(BuiltinWorkloads(), ", ")))
 	}
-	tasks := s.Batch(matrixSeed, workloads.UnitCost)
-	model, worst := slowestModel(tasks, 1)
+	tasks := s.Batch(matrixSeed, p.UnitCosts.Cost)
+	model, worst := slowestModel(p.UnitCosts, tasks, 1)
 	if worst > p.PyMaxOp {
 		// Point at the group whose tasks take the most of it.
 		g, at := 0, 0
 		var most time.Duration
 		for i, grp := range s.Groups {
-			d := time.Duration(grp.Tasks) * taskNominal(tasks[at])
+			d := time.Duration(grp.Tasks) * taskNominal(p.UnitCosts, tasks[at])
 			if d > most {
 				g, most = i, d
 			}
@@ -102,25 +102,25 @@ func CheckTask(p Profile, s *workloads.TaskSpec) workloads.FieldErrors {
 }
 
 // slowestModel returns the model whose batch [Predict] says takes longest
-// at the given cores, and that prediction.
-func slowestModel(tasks []workloads.Task, cores int) (string, time.Duration) {
+// at the given cores, at the given unit costs, and that prediction.
+func slowestModel(costs workloads.UnitCosts, tasks []workloads.Task, cores int) (string, time.Duration) {
 	var name string
 	var worst time.Duration
 	for _, m := range Models(Config{}) {
-		if d := Predict(m.Name(), tasks, cores); d > worst {
+		if d := predict(costs, m.Name(), tasks, cores); d > worst {
 			name, worst = m.Name(), d
 		}
 	}
 	return name, worst
 }
 
-// taskNominal is a task's nominal time alone: its compute at this
-// process's unit costs plus its waits.
-func taskNominal(t workloads.Task) time.Duration {
+// taskNominal is a task's nominal time alone: its compute at the unit
+// costs plus its waits.
+func taskNominal(costs workloads.UnitCosts, t workloads.Task) time.Duration {
 	var d time.Duration
 	for _, op := range t.Ops {
 		if op.Kind == workloads.KindCompute {
-			d += opCost(op)
+			d += opCostAt(costs, op)
 		} else {
 			d += op.D
 		}
@@ -128,10 +128,11 @@ func taskNominal(t workloads.Task) time.Duration {
 	return d
 }
 
-// TaskBatch returns the batch of BenchmarkCores that runs a task file:
-// workload=NAME, its tasks sized on this machine.
-func TaskBatch(s *workloads.TaskSpec) Batch {
-	return Batch{Parts: "workload=" + s.Name, Tasks: s.Batch(matrixSeed, workloads.UnitCost)}
+// TaskBatch returns the batch of BenchmarkCores that runs a task file
+// under profile p: workload=NAME, its compute steps given by time sized
+// with p.UnitCosts.
+func TaskBatch(p Profile, s *workloads.TaskSpec) Batch {
+	return Batch{Parts: "workload=" + s.Name, Tasks: s.Batch(matrixSeed, p.UnitCosts.Cost)}
 }
 
 // TaskConfig returns the config line that records, in a result set, what a
@@ -140,18 +141,35 @@ func TaskBatch(s *workloads.TaskSpec) Batch {
 //	matrix-task-NAME: FILE: 64×[in 4KiB, out 16KiB: net(20ms, 16KiB) compute(primes×91 for 2ms) …] …
 //
 // one bracket per group, each compute step sized by time with the units it
-// was given here and the time asked for.
-func TaskConfig(s *workloads.TaskSpec) ConfigLine {
+// was given (with p.UnitCosts) and the time asked for.
+func TaskConfig(p Profile, s *workloads.TaskSpec) ConfigLine {
 	var groups []string
 	for _, g := range s.Groups {
 		var steps []string
 		for _, st := range g.Steps {
-			steps = append(steps, stepString(st, st.Resolve(workloads.UnitCost)))
+			steps = append(steps, stepString(st, st.Resolve(p.UnitCosts.Cost)))
 		}
 		groups = append(groups, fmt.Sprintf("%d×[in %s, out %s: %s]", g.Tasks,
 			workloads.FormatSize(g.Input), workloads.FormatSize(g.Output), strings.Join(steps, " ")))
 	}
 	return ConfigLine{"matrix-task-" + s.Name, s.File + ": " + strings.Join(groups, " ")}
+}
+
+// taskUnitCosts returns the unit costs that size p's task files, each
+// kernel's: p.UnitCosts, or this process's calibration for a kernel they
+// lack.
+func taskUnitCosts(p Profile) workloads.UnitCosts {
+	u := workloads.UnitCosts{}
+	for _, k := range TaskKernels() {
+		u[k] = p.UnitCosts.Cost(k)
+	}
+	return u
+}
+
+// TaskKernels are the kernels a task file may name: the matrix's, which
+// the Python suite runs too.
+func TaskKernels() []workloads.Kernel {
+	return []workloads.Kernel{workloads.Hash, workloads.Primes, workloads.Gzip}
 }
 
 // stepString writes a step's op as a task file reads: sizes in B, KiB or
@@ -173,11 +191,11 @@ func stepString(st workloads.TaskStep, op workloads.Op) string {
 
 // WriteTaskPlan writes what a checked task file will run on this machine:
 // each group and step with its expected time alone on one core (compute at
-// this process's calibrated unit cost, a file step as one timed here in
-// dir, waits as asked), a task's time alone, and each model's predicted
-// batch time at one core against p's limit.
+// p.UnitCosts, by default this process's calibration; a file step as one
+// timed here in dir; waits as asked), a task's time alone, and each
+// model's predicted batch time at one core against p's limit.
 func WriteTaskPlan(w io.Writer, p Profile, s *workloads.TaskSpec, dir string) error {
-	tasks := s.Batch(matrixSeed, workloads.UnitCost)
+	tasks := s.Batch(matrixSeed, p.UnitCosts.Cost)
 	fmt.Fprintf(w, "%s: workload=%s, %d tasks in %d group(s)\n", s.File, s.Name, len(tasks), len(s.Groups))
 	at := 0
 	for gi, g := range s.Groups {
@@ -186,7 +204,7 @@ func WriteTaskPlan(w io.Writer, p Profile, s *workloads.TaskSpec, dir string) er
 		var total time.Duration
 		for si, st := range g.Steps {
 			op := tasks[at].Ops[si]
-			d, how, err := expectedStep(op, dir)
+			d, how, err := expectedStep(p.UnitCosts, op, dir)
 			if err != nil {
 				return fmt.Errorf("%s:%d: group[%d].steps[%d]: timing it here: %w", s.File, st.Line, gi, si, err)
 			}
@@ -199,9 +217,9 @@ func WriteTaskPlan(w io.Writer, p Profile, s *workloads.TaskSpec, dir string) er
 	}
 	var preds []string
 	for _, m := range Models(Config{}) {
-		preds = append(preds, fmt.Sprintf("%s %v", m.Name(), Predict(m.Name(), tasks, 1).Round(time.Millisecond)))
+		preds = append(preds, fmt.Sprintf("%s %v", m.Name(), predict(p.UnitCosts, m.Name(), tasks, 1).Round(time.Millisecond)))
 	}
-	model, worst := slowestModel(tasks, 1)
+	model, worst := slowestModel(p.UnitCosts, tasks, 1)
 	fmt.Fprintf(w, "  predicted batch at 1 core: %s\n", strings.Join(preds, ", "))
 	fmt.Fprintf(w, "  slowest: %s, %v, within the %s profile's limit of %v a batch\n",
 		model, worst.Round(time.Millisecond), p.Name, p.PyMaxOp)
@@ -210,11 +228,11 @@ func WriteTaskPlan(w io.Writer, p Profile, s *workloads.TaskSpec, dir string) er
 
 // expectedStep returns a step's expected time alone on this machine and
 // how it was found.
-func expectedStep(op workloads.Op, dir string) (time.Duration, string, error) {
+func expectedStep(costs workloads.UnitCosts, op workloads.Op, dir string) (time.Duration, string, error) {
 	switch op.Kind {
 	case workloads.KindCompute:
-		u := workloads.UnitCost(op.Kernel)
-		return opCost(op), fmt.Sprintf("(%d units of %v, calibrated here)", op.Units, u.Round(100*time.Nanosecond)), nil
+		u := costs.Cost(op.Kernel)
+		return opCostAt(costs, op), fmt.Sprintf("(%d units of %v)", op.Units, u.Round(100*time.Nanosecond)), nil
 	case workloads.KindSleep:
 		return op.D, "(the wait asked)", nil
 	case workloads.KindNet:

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/concbench/concbench/workloads"
 )
@@ -50,6 +51,24 @@ func TestTaskFileInMatrix(t *testing.T) {
 	if !strings.HasPrefix(task, designTask+": 64×[in 4KiB, out 16KiB: net(20ms, 16KiB) compute(primes×") ||
 		!strings.HasSuffix(task, " for 2ms) compute(hash×8) sleep(5ms) file(64KiB)]") {
 		t.Errorf("matrix-task-scraper: %s", task)
+	}
+
+	// Unit costs given: the batch and its description follow them.
+	p.UnitCosts = workloads.UnitCosts{workloads.Primes: 25 * time.Microsecond}
+	if u := TaskBatch(p, p.TaskFiles[0]).Tasks[5].Ops[1].Units; u != 80 {
+		t.Errorf("2ms of primes at 25µs a unit: %d units, want 80", u)
+	}
+	lines, err = Describe(p, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, l := range lines {
+		got[l.Key] = l.Value
+	}
+	if !strings.Contains(got["matrix-task-scraper"], "compute(primes×80 for 2ms)") ||
+		!strings.Contains(got["matrix-task-unit-ns"], ",primes=25000,") {
+		t.Errorf("matrix-task-scraper: %s\nmatrix-task-unit-ns: %s", got["matrix-task-scraper"], got["matrix-task-unit-ns"])
 	}
 }
 

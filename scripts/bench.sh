@@ -129,22 +129,27 @@ done
 
 # TASK: users' task files. Every one is checked (concbench task check)
 # before anything runs: a bad one is refused with FILE:LINE: FIELD on
-# stderr and no result set. The list, globs expanded, goes to the bench
-# binary (-concbench.task) and, as TASK, to the Python suite.
+# stderr and no result set. The kernels' unit costs are calibrated once
+# (concbench task units), so that a compute step given by time gets the
+# same units in every run of the set. The list, globs expanded, goes to
+# the bench binary (-concbench.task, -concbench.unit-ns) and, as TASK and
+# TASK_UNIT_NS, to the Python suite.
 task_files=()
+task_args=()
 if [ -n "${TASK:-}" ]; then
 	# Split on blanks and expand globs, as the shell would on a command line.
 	# shellcheck disable=SC2206
 	task_files=($TASK)
-	if ! "$tmp/concbench" task check -profile "$PROFILE" "${task_files[@]}" >/dev/null; then
+	TASK_UNIT_NS=$("$tmp/concbench" task units)
+	if ! "$tmp/concbench" task check -profile "$PROFILE" -unit-ns "$TASK_UNIT_NS" "${task_files[@]}" >/dev/null; then
 		echo "bench.sh: TASK: refused (see above); nothing was run" >&2
 		exit 2
 	fi
 	TASK="${task_files[*]}"
-	export TASK
+	export TASK TASK_UNIT_NS
+	task_args=(-concbench.unit-ns "$TASK_UNIT_NS")
+	for f in "${task_files[@]}"; do task_args+=(-concbench.task "$f"); done
 fi
-task_args=()
-for f in ${task_files[@]+"${task_files[@]}"}; do task_args+=(-concbench.task "$f"); done
 
 # The six benchmarks of the matrix; the package's other benchmarks (model
 # micro-benchmarks) are for go test users, not for result sets.

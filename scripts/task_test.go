@@ -56,7 +56,7 @@ func TestBenchRefusesBadTaskFiles(t *testing.T) {
 func TestBenchRunsATaskFile(t *testing.T) {
 	needTools(t)
 	out := t.TempDir()
-	log, code := run(t, "..", []string{"PROFILE=smoke", "CORES=1", "PYTHON_SUITE=0", "BENCH=Cores/workload=scraper/model=(seq|procpool)$",
+	log, code := run(t, "..", []string{"PROFILE=smoke", "CORES=1,2", "PYTHON_SUITE=0", "BENCH=Cores/workload=scraper/model=(seq|procpool)$",
 		"MACHINE=t", "OUT=" + out, "TASK=workloads/testdata/tasks/design.toml"}, "scripts/bench.sh")
 	if code != 0 {
 		t.Fatalf("bench.sh: exit %d; output:\n%s", code, log)
@@ -72,11 +72,20 @@ func TestBenchRunsATaskFile(t *testing.T) {
 	for _, re := range []string{
 		`(?m)^BenchmarkCores/workload=scraper/model=seq\s+1\s+[0-9]+ ns/op`,
 		`(?m)^BenchmarkCores/workload=scraper/model=procpool\s+1\s+[0-9]+ ns/op`,
+		`(?m)^BenchmarkCores/workload=scraper/model=procpool-2\s+1\s+[0-9]+ ns/op`,
 		`(?m)^matrix-task-scraper: workloads/testdata/tasks/design.toml: 64×\[in 4KiB, out 16KiB: net\(20ms, 16KiB\) compute\(primes×[0-9]+ for 2ms\) `,
 		`(?m)^matrix-cores: .* workload=scraper:64:`,
+		`(?m)^matrix-task-unit-ns: hash=[1-9][0-9]*,primes=[1-9][0-9]*,gzip=[1-9][0-9]*$`,
 	} {
 		if !regexp.MustCompile(re).Match(b) {
 			t.Errorf("bench.txt does not match %s:\n%s", re, b)
+		}
+	}
+	// Calibrated once: every run of the set sized the task alike.
+	units := regexp.MustCompile(`(?m)^matrix-task-scraper: .*$`).FindAll(b, -1)
+	for _, u := range units[1:] {
+		if string(u) != string(units[0]) {
+			t.Errorf("runs sized the task differently:\n%s\n%s", units[0], u)
 		}
 	}
 }

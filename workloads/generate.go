@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -143,4 +145,61 @@ func UnitCost(k Kernel) time.Duration {
 func UnitsFor(k Kernel, d time.Duration) int {
 	n := int(math.Round(float64(d) / float64(UnitCost(k))))
 	return max(n, 1)
+}
+
+// UnitCosts are the times of one default-size unit of kernels, such as a
+// calibration measured them once for a whole run, so that every process
+// of the run sizes work given by time alike. A kernel it lacks costs what
+// [UnitCost] calibrates in this process; the nil UnitCosts is this
+// process's calibration throughout.
+type UnitCosts map[Kernel]time.Duration
+
+// Cost returns the time of one unit of k.
+func (u UnitCosts) Cost(k Kernel) time.Duration {
+	if c, ok := u[k]; ok {
+		return c
+	}
+	return UnitCost(k)
+}
+
+// CalibrateUnitCosts returns this process's calibrated cost of each of
+// the kernels ([UnitCost]).
+func CalibrateUnitCosts(ks ...Kernel) UnitCosts {
+	u := UnitCosts{}
+	for _, k := range ks {
+		u[k] = UnitCost(k)
+	}
+	return u
+}
+
+// String writes the costs as [ParseUnitCosts] reads them, in kernel order:
+// "hash=37120,primes=22050,gzip=119800", nanoseconds, as the Python
+// suite's --unit-ns takes them.
+func (u UnitCosts) String() string {
+	var parts []string
+	for _, k := range Kernels() {
+		if c, ok := u[k]; ok {
+			parts = append(parts, fmt.Sprintf("%s=%d", k, c.Nanoseconds()))
+		}
+	}
+	return strings.Join(parts, ",")
+}
+
+// ParseUnitCosts reads KERNEL=NS pairs separated by commas, such as
+// "hash=37120,primes=22050,gzip=119800".
+func ParseUnitCosts(s string) (UnitCosts, error) {
+	u := UnitCosts{}
+	for _, kv := range strings.Split(s, ",") {
+		if kv == "" {
+			continue
+		}
+		name, ns, ok := strings.Cut(kv, "=")
+		k, err := ParseKernel(name)
+		n, nerr := strconv.ParseInt(ns, 10, 64)
+		if !ok || err != nil || nerr != nil || n <= 0 {
+			return nil, fmt.Errorf("unit costs %q: entry %q is not KERNEL=NS with a known kernel and a positive count of nanoseconds", s, kv)
+		}
+		u[k] = time.Duration(n)
+	}
+	return u, nil
 }

@@ -278,3 +278,28 @@ func ExampleLoadTaskFile() {
 	// sleep(5ms)
 	// file(65536B)
 }
+
+func TestUnitCosts(t *testing.T) {
+	u, err := workloads.ParseUnitCosts("primes=22050,hash=37120,gzip=119800")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := u.String(), "hash=37120,primes=22050,gzip=119800"; got != want {
+		t.Errorf("String = %q, want %q", got, want)
+	}
+	if u.Cost(workloads.Primes) != 22050 {
+		t.Errorf("Cost(primes) = %v", u.Cost(workloads.Primes))
+	}
+	// A kernel it lacks is this process's calibration.
+	if got := (workloads.UnitCosts{}).Cost(workloads.Hash); got != workloads.UnitCost(workloads.Hash) {
+		t.Errorf("an empty UnitCosts gives %v for hash, want the calibration %v", got, workloads.UnitCost(workloads.Hash))
+	}
+	for _, bad := range []string{"hash", "hash=", "hash=0", "hash=-3", "md5=3", "hash=1.5", "hash=3,,x=1"} {
+		if _, err := workloads.ParseUnitCosts(bad); err == nil {
+			t.Errorf("ParseUnitCosts(%q) accepted it", bad)
+		}
+	}
+	if u, err := workloads.ParseUnitCosts(""); err != nil || len(u) != 0 {
+		t.Errorf("ParseUnitCosts(\"\") = %v, %v; want none", u, err)
+	}
+}

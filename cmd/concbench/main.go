@@ -27,7 +27,8 @@ commands:
                    concbench describe [-profile NAME] [-cores N]
                    concbench describe [-profile NAME] -settings   (the runners' settings)
   task check       check task files and print the batch each would run:
-                   concbench task check [-profile NAME] FILE...
+                   concbench task check [-profile NAME] [-unit-ns COSTS] FILE...
+                   concbench task units   (this machine's unit costs, for -unit-ns)
   latency-server   run the latency server in the foreground (prints its addresses)
 `
 

@@ -51,7 +51,7 @@ func TestTaskCheck(t *testing.T) {
 		regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(f) + `: workload=scraper, 64 tasks in 1 group\(s\)$`),
 		regexp.MustCompile(`(?m)^  group 0 \(line 2\): 64 tasks, input 4KiB, output 16KiB$`),
 		regexp.MustCompile(`(?m)^    step 0 \(line 7\): +net\(20ms, 16KiB\) +expected +20ms `),
-		regexp.MustCompile(`(?m)^    step 1 \(line 8\): +compute\(primes×[0-9]+ for 2ms\) +expected +[0-9.]+ms +\([0-9]+ units of [0-9.]+µs, calibrated here\)$`),
+		regexp.MustCompile(`(?m)^    step 1 \(line 8\): +compute\(primes×[0-9]+ for 2ms\) +expected +[0-9.]+ms +\([0-9]+ units of [0-9.]+µs\)$`),
 		regexp.MustCompile(`(?m)^    step 2 \(line 9\): +compute\(hash×8\) +expected `),
 		regexp.MustCompile(`(?m)^    step 4 \(line 11\): +file\(64KiB\) +expected .*done here`),
 		regexp.MustCompile(`(?m)^  predicted batch at 1 core: seq [0-9.]+m?s, goroutines .* procpool [0-9.]+m?s$`),
@@ -61,7 +61,19 @@ func TestTaskCheck(t *testing.T) {
 			t.Errorf("stdout does not match %s:\n%s", want, out)
 		}
 	}
-	for _, args := range [][]string{{"task"}, {"task", "check"}, {"task", "run", f}, {"task", "check", "-profile", "huge", f}} {
+	// Unit costs given: the units follow them (2 ms at 25 µs a unit).
+	stdout.Reset()
+	if got := run([]string{"task", "check", "-unit-ns", "primes=25000,hash=1000", f}, &stdout, &stderr); got != 0 ||
+		!strings.Contains(stdout.String(), "compute(primes×80 for 2ms)") || !strings.Contains(stdout.String(), "8 units of 1µs") {
+		t.Errorf("-unit-ns: status %d, stdout:\n%s", got, stdout.String())
+	}
+	stdout.Reset()
+	if got := run([]string{"task", "units"}, &stdout, &stderr); got != 0 ||
+		!regexp.MustCompile(`^hash=[1-9][0-9]*,primes=[1-9][0-9]*,gzip=[1-9][0-9]*\n$`).MatchString(stdout.String()) {
+		t.Errorf("task units: status %d, stdout %q", got, stdout.String())
+	}
+	for _, args := range [][]string{{"task"}, {"task", "check"}, {"task", "run", f}, {"task", "check", "-profile", "huge", f},
+		{"task", "check", "-unit-ns", "md5=3", f}} {
 		if got := run(args, &stdout, &stderr); got != 2 {
 			t.Errorf("%q: exit status %d, want 2", args, got)
 		}
