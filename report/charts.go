@@ -1,10 +1,12 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"image/color"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/plot/vg"
@@ -108,11 +110,7 @@ func (a *Analysis) speedupChart(w *Workload) *chart.Chart {
 	// Fitted laws: drawn for models whose extra cores pay off, decided;
 	// a flat model's fit is a flat line that adds clutter.
 	drawFit := a.bestPerFamily(w, a.MaxCores)
-	type curve struct {
-		st chart.Style
-		f  *Fit
-	}
-	var curves []curve
+	curves := map[string]*Fit{}
 	var rejected []string
 	for _, s := range w.Models {
 		l := a.Fits.Model(s)
@@ -137,24 +135,14 @@ func (a *Analysis) speedupChart(w *Workload) *chart.Chart {
 		for _, b := range f.Bands {
 			extra = append(extra, b.Mid)
 		}
-		curves = append(curves, curve{a.M.Style(s.Model, 0), f})
+		curves[s.Model] = f
 		fitted = append(fitted, fmt.Sprintf("%s %s", s.Model, f))
 		if n := len(a.Predict); n > 0 {
 			maxX = math.Max(maxX, a.Predict[n-1])
 		}
 	}
 	lo, hi := yRange(series, extra...)
-	c.SpeedupAxes(maxX, lo, hi, "ideal (linear)", chart.Ideal)
-	for _, cv := range curves {
-		c.AddFit(cv.f, cv.st.Color, float64(a.MaxCores))
-	}
-	for i, s := range series {
-		c.Add(s.Model, a.M.Style(s.Model, i), chart.Lines, points(s.Points))
-	}
-	if len(curves) > 0 {
-		c.Legend.Add("fitted law, 95% band", chart.LineThumb{Color: color.Gray{80}, Width: vg.Points(1.3), Dashes: chart.FitDashes})
-	}
-	c.Note("%s Dash-dot: CPython (py-*). Rings: oversubscribed, drawn but not fitted.", ciNote)
+	a.drawSpeedups(c, w, series, curves, maxX, lo, hi)
 	switch {
 	case len(fitted) > 0:
 		c.Note("Fitted: %s.%s", strings.Join(fitted, "; "), a.bandNote())
@@ -170,6 +158,100 @@ func (a *Analysis) speedupChart(w *Workload) *chart.Chart {
 	}
 	a.missingModels(c, BenchCores, w.Models)
 	return c
+}
+
+// drawSpeedups draws a workload's speedup series and fitted laws on c, all
+// on the same axes: one panel per runtime (Go, then each CPython
+// interpreter), so that no panel holds more than a runtime's models, or,
+// in a set without CPython, one plot.
+func (a *Analysis) drawSpeedups(c *chart.Chart, w *Workload, series []*Series, fits map[string]*Fit, maxX, lo, hi float64) {
+	langs := a.langs()
+	// Go, then the interpreters oldest first, whatever order they ran in.
+	slices.SortStableFunc(langs[1:], func(x, y lang) int { return compareVersions(x.interp, y.interp) })
+	var byLang [][]*Series
+	for _, l := range langs {
+		var in []*Series
+		for i, s := range series {
+			if l.has(w.Models[i]) {
+				in = append(in, s)
+			}
+		}
+		byLang = append(byLang, in)
+	}
+	for li, l := range langs {
+		p := c
+		if len(langs) > 1 {
+			p = c.Panel(l.name())
+		}
+		p.SpeedupAxes(maxX, lo, hi, "ideal (linear)", chart.Ideal)
+		styles := a.panelStyles(byLang[li])
+		fitted := false
+		for i, s := range byLang[li] {
+			if f := fits[s.Model]; f != nil {
+				p.AddFit(f, styles[i].Color, float64(a.MaxCores))
+				fitted = true
+			}
+		}
+		for i, s := range byLang[li] {
+			p.Add(s.Model, styles[i], chart.Lines, points(s.Points))
+		}
+		if fitted {
+			p.Legend.Add("fitted law, 95% band", chart.LineThumb{Color: color.Gray{80}, Width: vg.Points(1.3), Dashes: chart.FitDashes})
+		}
+	}
+	if len(langs) > 1 {
+		c.Caption += " One panel per runtime, Go's models then each CPython interpreter's, on the same axes."
+		c.Note("%s Panels share their axes: a CPython model takes the colour of the Go model that emulates it. Rings: oversubscribed, drawn but not fitted.", ciNote)
+	} else {
+		c.Note("%s Rings: oversubscribed, drawn but not fitted.", ciNote)
+	}
+}
+
+// compareVersions orders interpreter tags by their numbers: 3.9 before
+// 3.11, 3.14 before 3.14t.
+func compareVersions(a, b string) int {
+	pa, pb := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < len(pa) && i < len(pb); i++ {
+		na, ra := leadingInt(pa[i])
+		nb, rb := leadingInt(pb[i])
+		if c := cmp.Or(cmp.Compare(na, nb), strings.Compare(ra, rb)); c != 0 {
+			return c
+		}
+	}
+	return cmp.Compare(len(pa), len(pb))
+}
+
+// leadingInt splits "14t" into 14 and "t".
+func leadingInt(s string) (int, string) {
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	n, _ := strconv.Atoi(s[:i])
+	return n, s[i:]
+}
+
+// panelStyles are the styles of one panel's series: each model's own,
+// except that models sharing a Go counterpart (one approach under several
+// start methods: py-processpool@3.14-fork, -forkserver, -spawn) take
+// their own markers and lighter shades of its colour, so that they stay
+// apart in a panel.
+func (a *Analysis) panelStyles(series []*Series) []chart.Style {
+	out := make([]chart.Style, len(series))
+	seen := map[string]int{}
+	for i, s := range series {
+		out[i] = a.M.Style(s.Model, i)
+		g, ok := a.M.Counterpart(s.Model)
+		if !ok {
+			continue
+		}
+		if n := seen[g]; n > 0 {
+			out[i].Color = chart.Lighten(out[i].Color, 0.3*float64(n))
+			out[i].Glyph = chart.Glyph(a.M.Rank(g) + 3*n)
+		}
+		seen[g]++
+	}
+	return out
 }
 
 // bestPerFamily picks, per model family and language, the model with the
