@@ -1,7 +1,9 @@
 package bench
 
 import (
+	"cmp"
 	"runtime"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -181,15 +183,23 @@ func convoyLatency(t *testing.T, interval time.Duration) time.Duration {
 // each wait to find a CPU-bound task holding the lock waits about a switch
 // interval every time, so its latency grows with the interval.
 func TestGILConvoy(t *testing.T) {
-	fast := convoyLatency(t, time.Millisecond)
-	slow := convoyLatency(t, 20*time.Millisecond)
-	t.Logf("I/O task of 10 × 200 µs sleeps beside a CPU task: %v at 1 ms interval, %v at 20 ms", fast, slow)
 	// About 10 × (0.2 + interval) ms: 12 ms against 202 ms, a factor of 17.
-	// Demand only 2, and the slow one to show at least half its ten waits,
-	// so that a loaded machine under -race cannot make this flaky.
-	if slow < 2*fast || slow < 100*time.Millisecond {
-		t.Errorf("latency %v at 1 ms, %v at 20 ms: no convoy effect", fast, slow)
+	// Demand only 2, and the slow one to show at least half its ten waits.
+	// On a loaded machine every handover also waits for the OS to run the
+	// thread that takes the lock, which can cost the fast run as much as
+	// the interval does the slow one (142 ms against 202 ms at load 8 on 2
+	// CPUs); so a pair of runs is tried up to five times, and a model
+	// without the effect fails every one of them.
+	var fast, slow time.Duration
+	for try := 1; try <= 5; try++ {
+		fast = convoyLatency(t, time.Millisecond)
+		slow = convoyLatency(t, 20*time.Millisecond)
+		t.Logf("try %d: I/O task of 10 × 200 µs sleeps beside a CPU task: %v at 1 ms interval, %v at 20 ms", try, fast, slow)
+		if slow >= 2*fast && slow >= 100*time.Millisecond {
+			return
+		}
 	}
+	t.Errorf("latency %v at 1 ms, %v at 20 ms: no convoy effect in five tries", fast, slow)
 }
 
 // TestGILReleasesInC measures, at GOMAXPROCS 2, what runs at once under the
@@ -336,5 +346,46 @@ func TestGILThreadsAreOSThreads(t *testing.T) {
 				t.Errorf("%d tasks ran on %d threads, more than the %d workers", n, len(owner), workers)
 			}
 		})
+	}
+}
+
+// TestGILThreadsStartOneAtATime checks that gil-threads starts its threads
+// as CPython's Thread.start() does, one at a time by a starter that holds
+// the lock and waits for each to have started: a task that computes ends
+// before many later ones are started (each start waits for the lock), so
+// they are never all alive at once. Started all at once, 80,000
+// one-microsecond tasks held 32,000 OS threads and the kernel refused more;
+// here, started all at once, 164-300 of these 400 were alive at once.
+func TestGILThreadsStartOneAtATime(t *testing.T) {
+	const n = 400
+	tasks := make([]workloads.Task, n)
+	for i := range tasks {
+		tasks[i] = workloads.Task{ID: i, Seed: uint64(i + 1), Ops: []workloads.Op{workloads.Compute(workloads.Primes, 16)}}
+	}
+	out := runModel(t, NewGILThreads(Config{}), testEnv(t), tasks)
+	type edge struct {
+		at    time.Duration
+		delta int
+	}
+	edges := make([]edge, 0, 2*n)
+	for _, o := range out {
+		edges = append(edges, edge{o.Start, +1}, edge{o.End, -1})
+	}
+	slices.SortFunc(edges, func(a, b edge) int {
+		if a.at != b.at {
+			return cmp.Compare(a.at, b.at)
+		}
+		return a.delta - b.delta // an end before a start at the same instant
+	})
+	alive, peak := 0, 0
+	for _, e := range edges {
+		alive += e.delta
+		peak = max(peak, alive)
+	}
+	t.Logf("%d 16-unit tasks: at most %d alive at once", n, peak)
+	// One at a time would be 1 or 2; a loaded machine may let a few pile up
+	// behind the lock. All at once would be about n.
+	if peak > n/10 {
+		t.Errorf("%d of %d tasks alive at once: threads are not started one at a time", peak, n)
 	}
 }

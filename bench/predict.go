@@ -11,6 +11,10 @@ import (
 const (
 	predictSpawn    = 1500 * time.Microsecond
 	predictPipeTrip = 20 * time.Microsecond
+	// predictThreadStart is one gil-threads start: an OS thread created
+	// while the starter holds the GIL, and two handovers (34 µs a task for
+	// 80,000 one-microsecond tasks on a 2-CPU Xeon VM).
+	predictThreadStart = 35 * time.Microsecond
 	// predictByteNs is what one byte of a task's input or output costs
 	// a model that sends it (procs, procpool, interp-pool): encoded,
 	// through a pipe or channel, and decoded; 4 MiB took about 2 ms
@@ -66,7 +70,9 @@ func predict(costs workloads.UnitCosts, model string, tasks []workloads.Task, go
 	cores := time.Duration(max(1, gomaxprocs))
 	serial := time.Duration(tr.Serial * float64(cpu))
 	compute := serial + (cpu-serial)/cores
-	queued := longest
+	// A model that starts its tasks one at a time (a thread each) has
+	// started the last after n starts.
+	queued := longest + time.Duration(n)*tr.TaskStart
 	if !tr.Pool.PerTask {
 		workers := tr.Pool.Workers(n, gomaxprocs)
 		rounds := time.Duration((n + workers - 1) / workers)

@@ -241,10 +241,16 @@ func (b *batch) now() time.Duration { return time.Since(b.t0) }
 // Under a GIL the task's start is taken before it waits for the lock, so its
 // latency includes that wait, as a Python thread's would.
 func (b *batch) run(s *stepper, env *workloads.Env, tasks []workloads.Task, i int, start time.Duration) time.Duration {
-	t := &tasks[i]
 	if s.gil != nil {
 		s.gil.acquire()
 	}
+	return b.runHeld(s, env, tasks, i, start)
+}
+
+// runHeld is run for a caller that already holds s.gil, where there is one:
+// a thread that took it to say it has started (see [batch.startThreads]).
+func (b *batch) runHeld(s *stepper, env *workloads.Env, tasks []workloads.Task, i int, start time.Duration) time.Duration {
+	t := &tasks[i]
 	sum, output, err := s.exec(env, t)
 	if s.gil != nil {
 		s.gil.release()

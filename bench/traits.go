@@ -104,9 +104,10 @@ type Traits struct {
 	// SendsBytes: a task and its result cross to the worker as bytes,
 	// whose input and output payload Predict charges.
 	SendsBytes bool
-	// TaskStart, WorkerStart and TaskTrip are rough costs of the process
-	// models, for Predict only: a process started per task, one started
-	// per worker, and a task's round trip over a worker's pipes.
+	// TaskStart, WorkerStart and TaskTrip are rough costs, for Predict
+	// only: a process (procs) or thread (gil-threads) started per task, a
+	// process started per worker, and a task's round trip over a worker's
+	// pipes.
 	TaskStart, WorkerStart, TaskTrip time.Duration
 }
 
@@ -117,7 +118,7 @@ var modelTraits = []Traits{
 	{Name: "pool", Family: FamilyThreads, Pool: corePool},
 	{Name: "errgroup", Family: FamilyThreads, Pool: corePool},
 	{Name: "eventloop", Family: FamilyConcurrency, Pool: perTaskPool, Serial: 1, FileExecutor: ExecutorPool},
-	{Name: "gil-threads", Family: FamilyConcurrency, Pool: perTaskPool, Serial: 1, OSThreads: true},
+	{Name: "gil-threads", Family: FamilyConcurrency, Pool: perTaskPool, Serial: 1, OSThreads: true, TaskStart: predictThreadStart},
 	{Name: "gil-pool", Family: FamilyConcurrency, Pool: ExecutorPool, Serial: 1, OSThreads: true},
 	{Name: "interp-pool", Family: FamilyThreads, Pool: ExecutorPool, OSThreads: true, SendsBytes: true},
 	{Name: "procs", Family: FamilyProcesses, Pool: corePool, Processes: true, SendsBytes: true, TaskStart: predictSpawn},
