@@ -87,6 +87,15 @@ func (a *Analysis) Charts() []*chart.Chart {
 
 const ciNote = "Error bars: 95% CI of the ratio of geometric means (Welch, the run's moderated noise), the estimator the verdicts decide on."
 
+// estimatorNote is the footnote of a sweep's error bars: what its points
+// estimate, from the sweep's own Estimator.
+func estimatorNote(sw *Sweep) string {
+	if sw.Estimator == Median {
+		return fmt.Sprintf("Error bars: 95%% CI of the median %s (distribution-free: benchmath's AssumeNothing, the numbers benchstat prints).", sw.Unit)
+	}
+	return ciNote
+}
+
 func (a *Analysis) speedupChart(w *Workload) *chart.Chart {
 	c := chart.New("speedup-"+w.Name, prose.Kinded(w.Name, w.Kind.String())+": speedup over seq at 1 core (×) vs cores",
 		"cores (GOMAXPROCS, log scale)", "speedup over seq at 1 core (×, log scale)")
@@ -343,7 +352,7 @@ func (a *Analysis) mixChart(sw *Sweep) *chart.Chart {
 			c.AddText([]chart.Point{{X: sw.Crossover, Y: c.Plot.Y.Max}}, []string{fmt.Sprintf(" crossover ≈ %.0f%% compute", sw.Crossover)},
 				vg.Points(10), color.Black, draw.XLeft, draw.YTop, vg.Point{})
 		}
-		c.Note("%s", ciNote)
+		c.Note("%s", estimatorNote(sw))
 		c.Note("Crossover: %s.", crossoverNote(sw))
 	})
 }
@@ -363,7 +372,7 @@ func (a *Analysis) fanoutChart(sw *Sweep) *chart.Chart {
 		c.AutoY(lo, hi, true, nil)
 		c.LogX(0.7, 15000, chart.LogTicks{})
 		c.AddRef("Little's law ideal", chart.Ref{Color: color.Black, Dashes: chart.Dotted, Width: vg.Points(1.5)}, ideal...)
-		c.Note("%s", strings.Replace(ciNote, "ratio of medians (bounds of both medians' CIs combined, conservative)", "median tasks/s", 1))
+		c.Note("%s", estimatorNote(sw))
 		c.Note("Ideal: %s.", idealNote(sw))
 		if sw.Ceiling > 0 {
 			c.AddLevel(fmt.Sprintf("loopback connections/s (%s, measured)", chart.TrimNum(sw.Ceiling)),
@@ -392,7 +401,7 @@ func (a *Analysis) grainChart(sw *Sweep) *chart.Chart {
 		c.Plot.Y.Min, c.Plot.Y.Max = 0, math.Max(1.15, math.Min(hi*1.05, 3))
 		c.LogX(0.7e-6, 14e-3, chart.LogTicks{Unit: func(v float64) string { return chart.TickDuration(v * 1e9) }})
 		c.AddLevel("ideal (efficiency 1)", chart.Ideal, 1)
-		c.Note("%s", ciNote)
+		c.Note("%s", estimatorNote(sw))
 	})
 }
 

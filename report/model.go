@@ -61,6 +61,10 @@ type Sweep struct {
 	Name   string // e.g. "sleep" for a fanout sweep
 	Cores  int
 	Series []*Series
+	// Estimator is what the series' points are.
+	Estimator Estimator
+	// Unit is what a Median sweep's points measure ("tasks/s").
+	Unit string
 	// Ideal is a reference line (Little's law for fanout), if any.
 	Ideal []XY
 	// Latency is the one task's latency, in ms, that Ideal divides by;
@@ -105,6 +109,29 @@ func (c Cross) String() string {
 		return "concurrency everywhere"
 	}
 	return "no data"
+}
+
+// An Estimator is what a series' points estimate, as its chart's
+// footnote says.
+type Estimator uint8
+
+// The report's estimators.
+const (
+	// GeoMeanRatio is the ratio of two cells' geometric mean times with
+	// its 95% Welch interval from the run's moderated noise
+	// (Measured.speedup): the estimator the verdicts decide on.
+	GeoMeanRatio Estimator = iota
+	// Median is one cell's median of a unit with its distribution-free
+	// 95% interval (benchmath.AssumeNothing).
+	Median
+)
+
+// String names the estimator: "ratio of geometric means" or "median".
+func (e Estimator) String() string {
+	if e == Median {
+		return "median"
+	}
+	return "ratio of geometric means"
 }
 
 // XY is a plain point.

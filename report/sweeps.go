@@ -67,7 +67,7 @@ func (a *Measured) fanout() {
 	}
 	k := a.MaxCores
 	for _, w := range a.values(BenchFanout, "workload") {
-		sw := &Sweep{Name: w, Cores: k, Crossover: math.NaN()}
+		sw := &Sweep{Name: w, Cores: k, Crossover: math.NaN(), Estimator: Median, Unit: UnitTasks}
 		sw.Series = a.sweep(BenchFanout, "tasks", []string{"workload", w}, k, func(c, _ *Cell) Estimate {
 			s, ok := c.Stats[UnitTasks]
 			if !ok {
