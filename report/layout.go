@@ -149,7 +149,7 @@ func (a *Analysis) tableSections(pg *page.Page) {
 		if !pg.Has("Speedup and its two factors") {
 			pg.H(2, "Speedup and its two factors")
 			pg.P("speedup = concurrency gain (seq → model, both at 1 core) × parallel gain (model at 1 core → model at k cores). "+
-				"Medians with 95%% intervals; n is the cell's samples. The decisions are the claims of the verdicts (see Method): "+
+				"The makespan is the cell's median; the speedup and its two gains are ratios of geometric means with their 95%% Welch intervals (the claims' estimator); n is the cell's samples. The decisions are the claims of the verdicts (see Method): "+
 				"\"vs seq at 1 core\" is the speedup, \"vs itself at 1 core\" the parallel gain, each faster, slower, within %s or undecided (with the rounds that would likely decide it).", a.marginText())
 		}
 		pg.H(3, w.Name)

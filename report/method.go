@@ -107,8 +107,10 @@ func (a *Analysis) fitMethodText() string {
 
 // cellMethodText says how each cell is described.
 func (a *Analysis) cellMethodText() string {
-	return fmt.Sprintf("Medians with distribution-free 95%% confidence intervals (golang.org/x/perf/benchmath, AssumeNothing: the numbers benchstat prints) describe each cell in the tables and charts; "+
-		"a ratio's interval there combines the bounds of the two medians' intervals (conservative). "+
+	return fmt.Sprintf("Medians with distribution-free 95%% confidence intervals (golang.org/x/perf/benchmath, AssumeNothing: the numbers benchstat prints) describe each cell: "+
+		"its makespan in the tables, the fanout chart's tasks/s and the overhead and convoy charts' points. "+
+		"Every speedup, gain and ratio in the tables and the other charts is the claims' estimator, the ratio of geometric means with its 95%% Welch interval from the run's moderated noise; "+
+		"a verdict prints the same ratio with the wider interval its family's correction gives. "+
 		"CV and percentiles come from github.com/montanaflynn/stats; a cell warns below %d samples or above %.0f%% CV. Every cell is in results.csv, with its sample count n.",
 		MinSamples, MaxCV*100)
 }

@@ -1,12 +1,16 @@
 package report
 
 import (
+	"bytes"
 	"html"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/concbench/concbench/report/chart"
+	"github.com/concbench/concbench/report/internal/prose"
+	"github.com/concbench/concbench/report/page"
 )
 
 // svgText is a chart's text as a reader sees it: every <text> element's
@@ -72,5 +76,60 @@ func TestFootnotesNameTheirEstimator(t *testing.T) {
 	}
 	if text := svgText(t, a.speedupChart(w)); !strings.Contains(text, "Error bars: 95% CI of the ratio of geometric means (Welch") || strings.Contains(text, "median") {
 		t.Errorf("speedup %s footnote does not say its points are ratios of geometric means:\n%s", w.Name, text)
+	}
+}
+
+// TestMethodNamesTheEstimator renders a report's page and checks that its
+// Method section and the speedup tables' note describe the estimator the
+// tables show: every speedup cell of the page is Measured.speedup's ratio
+// of geometric means, which differs from the ratio of medians the text
+// once described.
+func TestMethodNamesTheEstimator(t *testing.T) {
+	rs := "../results/epyc-2cpu/20261204T154042Z/bench.txt"
+	a := analyzeBytes(t, rs, readRounds(t, rs, nil))
+	var md bytes.Buffer
+	if err := page.WriteMarkdown(&md, a.buildPage(nil, Options{})); err != nil {
+		t.Fatal(err)
+	}
+	text := md.String()
+	_, method, ok := strings.Cut(text, "## Method")
+	if !ok {
+		t.Fatal("no Method section")
+	}
+	for _, want := range []string{
+		"Every speedup, gain and ratio in the tables and the other charts is the claims' estimator, the ratio of geometric means with its 95% Welch interval",
+		"the fanout chart's tasks/s",
+	} {
+		if !strings.Contains(method, want) {
+			t.Errorf("Method does not say %q:\n%s", want, method)
+		}
+	}
+	if strings.Contains(method, "combines the bounds of the two medians") {
+		t.Errorf("Method still describes the ratio of medians' combined bounds:\n%s", method)
+	}
+	if !strings.Contains(text, "the speedup and its two gains are ratios of geometric means with their 95% Welch intervals") {
+		t.Error("the speedup tables' note does not name the ratio of geometric means")
+	}
+	// The tables show that estimator, not the ratio of medians.
+	differs := 0
+	for _, w := range a.Workloads {
+		for _, s := range w.Models {
+			if s.Python || s.Family == FamilyBaseline {
+				continue
+			}
+			for _, p := range s.Points {
+				row := "| " + s.Model + " | " + strconv.Itoa(p.Cores) + " | "
+				if !strings.Contains(text, row) || !strings.Contains(text, " | "+a.speedup(p.Cell, w.Base).String()+" | ") {
+					t.Errorf("%s %s at %d: the table lacks its ratio of geometric means %v", w.Name, s.Model, p.Cores, a.speedup(p.Cell, w.Base))
+				}
+				med := Estimate{Value: w.Base.Median(UnitTime) / p.Cell.Median(UnitTime)}
+				if prose.Num(med.Value) != prose.Num(p.Speedup.Value) {
+					differs++
+				}
+			}
+		}
+	}
+	if differs == 0 {
+		t.Error("no speedup differs from the ratio of medians: the check above cannot tell the estimators apart")
 	}
 }
