@@ -15,15 +15,3 @@ func TestKarpFlatt(t *testing.T) {
 		t.Errorf("KarpFlatt at 1 core = %v, want NaN", e)
 	}
 }
-
-func TestRatio(t *testing.T) {
-	num := Summary{Median: 100, Lo: 90, Hi: 110}
-	den := Summary{Median: 10, Lo: 9, Hi: 11}
-	e := Ratio(num, den)
-	if e.Value != 10 || math.Abs(e.Lo-90.0/11) > 1e-12 || math.Abs(e.Hi-110.0/9) > 1e-12 {
-		t.Errorf("Ratio = %+v", e)
-	}
-	if got := e.String(); got != "10.0× [8.18, 12.2]" {
-		t.Errorf("String = %q", got)
-	}
-}

@@ -54,24 +54,6 @@ func Summarize(values []float64) Summary {
 // An Estimate is a ratio with its confidence interval.
 type Estimate struct{ Value, Lo, Hi float64 }
 
-// Ratio estimates num/den from two medians. Its interval divides the
-// bounds of the medians' intervals crosswise, [num.Lo/den.Hi,
-// num.Hi/den.Lo]: conservative, its coverage is at least that of the two
-// intervals together.
-func Ratio(num, den Summary) Estimate {
-	e := Estimate{Value: num.Median / den.Median, Lo: num.Lo / den.Hi, Hi: math.Inf(1)}
-	if den.Lo > 0 {
-		e.Hi = num.Hi / den.Lo
-	}
-	if math.IsNaN(e.Lo) || e.Lo < 0 {
-		e.Lo = 0
-	}
-	if math.IsNaN(e.Hi) {
-		e.Hi = math.Inf(1)
-	}
-	return e
-}
-
 // Finite reports whether the interval is finite.
 func (e Estimate) Finite() bool {
 	return !math.IsInf(e.Hi, 0) && !math.IsInf(e.Lo, 0) && !math.IsNaN(e.Value)

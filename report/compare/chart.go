@@ -194,7 +194,7 @@ func (cmp *Comparison) speedupChart(w *WorkloadCompare) *chart.Chart {
 		c.Legend.Add(f.name, chart.LineThumb{Color: color.Gray{60}, Width: vg.Points(1.6), Dashes: familyDashes[f.key]})
 	}
 	c.Legend.Add("ideal (linear)", idealRef.Thumb())
-	c.Note("Error bars: 95%% CI of the ratio of medians. Rings: oversubscribed (more cores than the machine's CPUs).")
+	c.Note("Error bars: 95%% CI of the ratio of geometric means (Welch, each machine's moderated noise). Rings: oversubscribed (more cores than the machine's CPUs).")
 	if len(lacking) > 0 {
 		c.Lacks("no speedups from %s (no %s results or no seq at 1 core)", prose.List(lacking, 4), w.Name)
 	}
@@ -233,7 +233,7 @@ func (cmp *Comparison) ratioChart() *chart.Chart {
 	c := chart.New("compare-makespan", fmt.Sprintf("Makespan against %s: geometric mean of the cells' ratios", base.Label),
 		"benchmark (workload)", "makespan ÷ baseline's (log scale, below 1 is faster)")
 	c.Caption = fmt.Sprintf("For each benchmark (each workload of BenchmarkCores and BenchmarkFanout), the geometric mean over its common cells "+
-		"(models × core counts) of each machine's median makespan divided by %s's in the same cell.", base.Label)
+		"(models × core counts) of each machine's makespan over %s's in the same cell, each a ratio of geometric means.", base.Label)
 	groups := cmp.groups()
 	off := nominal(c, mapStrings(groups, shortGroup), len(cmp.Pairs))
 	lo, hi := 1.0, 1.0

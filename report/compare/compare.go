@@ -130,8 +130,11 @@ func (t *RatioTable) Title() string {
 type RatioRow struct {
 	Name        string // the cell within its table: its model, or a foreign benchmark's name
 	Base, Other *report.Cell
-	Ratio       report.Estimate // Other's makespan / Base's: > 1 means Other is slower
-	Claim       *stats.Claim    // Other against Base, decided within the table
+	// Ratio is Other's makespan over Base's as the ratio of their
+	// geometric means with its 95% Welch interval (> 1: Other is slower):
+	// the estimator Claim decides on, before the table's correction.
+	Ratio report.Estimate
+	Claim *stats.Claim // Other against Base, decided within the table
 
 	margin float64
 }

@@ -3,6 +3,7 @@ package compare
 import (
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/concbench/concbench/report"
 	"github.com/concbench/concbench/report/chart"
 	"github.com/concbench/concbench/report/internal/testkit"
+	"github.com/concbench/concbench/report/page"
 )
 
 const (
@@ -340,4 +342,57 @@ func TestCompareBrowser(t *testing.T) {
 	}
 	cmp, dir := laptopServer(t)
 	testkit.CheckChartsDrawn(t, testkit.ProbeCharts(t, filepath.Join(dir, "compare.html")), len(cmp.Charts()), 10)
+}
+
+// TestRatioColumnIsTheClaimsEstimator compares the two 2-CPU reference
+// sets and checks that a row shows one estimator: its ratio column is the
+// inverse of its claim's ratio (the ratio of geometric means the change
+// is decided on), which the ratio of medians is not, and that the page's
+// words and the scaling chart's footnote say so.
+func TestRatioColumnIsTheClaimsEstimator(t *testing.T) {
+	cmp, err := Compare([]Input{{Path: "../../results/epyc-2cpu/20261204T154042Z"}, {Path: "../../results/epyc-2cpu/20261204T161056Z"}}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	medianDiffers := 0
+	for _, r := range cmp.Pairs[0].Rows() {
+		if math.Abs(r.Ratio.Value*r.Claim.Ratio-1) > 1e-9 {
+			t.Errorf("%s at %d: ratio %v, but its claim decides on %.6g", r.Name, r.Base.Cores, r.Ratio, 1/r.Claim.Ratio)
+		}
+		if med := r.Other.Median(report.UnitTime) / r.Base.Median(report.UnitTime); math.Abs(med/r.Ratio.Value-1) > 0.005 {
+			medianDiffers++
+		}
+	}
+	if medianDiffers == 0 {
+		t.Error("no row's ratio of medians differs from its ratio of geometric means: the check cannot tell them apart")
+	}
+	pg := cmp.page(cmp.Charts())
+	var md strings.Builder
+	if err := page.WriteMarkdown(&md, pg); err != nil {
+		t.Fatal(err)
+	}
+	text := md.String()
+	for _, want := range []string{
+		"(the ratio of geometric means, with its 95% Welch interval), and the change",
+		"A ratio is the one estimator the change is decided on: the ratio of the two cells' geometric means with its 95% Welch interval.",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the page does not say %q", want)
+		}
+	}
+	if strings.Contains(text, "medians' intervals crosswise") || strings.Contains(text, "ratio of medians") {
+		t.Error("the page still describes the ratio of medians")
+	}
+	for _, c := range cmp.Charts() {
+		if !strings.HasPrefix(c.File, "compare-speedup-") {
+			continue
+		}
+		svg, err := c.SVG()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s := strings.Join(strings.Fields(string(svg)), " "); strings.Contains(s, "ratio of medians") {
+			t.Errorf("%s: the footnote still says ratio of medians", c.File)
+		}
+	}
 }

@@ -105,7 +105,7 @@ func (cmp *Comparison) page(charts []*chart.Chart) *page.Page {
 
 	pg.H(2, "Makespan ratios")
 	pg.P("Per cell, the median makespan (ns/op) of each machine with its 95%% interval as benchstat prints it (± the larger distance to a bound), "+
-		"the ratio machine ÷ %s with its interval, and the change with the samples on each side: a change is printed when it is decided beyond the ±%s margin; "+
+		"the ratio machine ÷ %s (the ratio of geometric means, with its 95%% Welch interval), and the change with the samples on each side: a change is printed when it is decided beyond the ±%s margin; "+
 		"\"~ within %s\" is a decided tie; \"? undecided\" is neither, with the rounds that would likely decide it. "+
 		"The geomean row is the geometric mean over the table's cells.", base.Label, prose.Pct(cmp.margin()), prose.Pct(cmp.margin()))
 	for _, p := range cmp.Pairs {
@@ -123,7 +123,8 @@ func (cmp *Comparison) page(charts []*chart.Chart) *page.Page {
 
 	pg.H(2, "Method")
 	pg.P("Every input is loaded and summarised as concbench report does: medians with distribution-free 95%% confidence intervals " +
-		"(golang.org/x/perf/benchmath, AssumeNothing, the numbers benchstat prints). A ratio's interval divides the bounds of the two medians' intervals crosswise (conservative). " +
+		"(golang.org/x/perf/benchmath, AssumeNothing, the numbers benchstat prints) for each machine's makespan column. " +
+		"A ratio is the one estimator the change is decided on: the ratio of the two cells' geometric means with its 95%% Welch interval. " +
 		"A cell's change is decided as the report decides its claims: Welch's t on log(ns/op), each machine's variances moderated within its own run (empirical Bayes, as limma), " +
 		"the interval of the ratio wholly beyond the margin (a change), wholly inside it (within), or neither (undecided); " +
 		"Holm's method within each table, Benjamini–Hochberg across a pair's tables; a decided change must also agree with the medians and, where the samples allow, a Mann–Whitney U test. " +

@@ -73,7 +73,7 @@ func newPair(base, other *Machine, margin float64) *Pair {
 			tables[tk] = t
 			p.Tables = append(p.Tables, t)
 		}
-		t.Rows = append(t.Rows, &RatioRow{Name: rowName(a), Base: a, Other: b, Ratio: report.Ratio(b.Stats[report.UnitTime], a.Stats[report.UnitTime])})
+		t.Rows = append(t.Rows, &RatioRow{Name: rowName(a), Base: a, Other: b, Ratio: makespanRatio(base.Set().Side(a), other.Set().Side(b))})
 	}
 	for _, b := range other.Set().Cells {
 		k := at(b)
@@ -281,4 +281,13 @@ func geomeanMedians(cells []*report.Cell) float64 {
 		return math.NaN()
 	}
 	return math.Exp(sum / float64(n))
+}
+
+// makespanRatio is other's makespan over base's: the ratio of their
+// geometric means with its 95% Welch interval, each side's noise
+// moderated within its own machine's run. It is the estimator a row's
+// claim decides on (stats.Speedup of base over other).
+func makespanRatio(base, other stats.Side) report.Estimate {
+	r, lo, hi := stats.Speedup(base, other, report.Confidence)
+	return report.Estimate{Value: r, Lo: lo, Hi: hi}
 }
