@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/concbench/concbench/bench"
+	"github.com/concbench/concbench/report/compare"
 )
 
 // The README's figures come from the committed reference sets' results.csv,
@@ -308,7 +309,25 @@ func readmeBlocks(t *testing.T) map[string]string {
 		"pystart-2cpu":   pyStartTable(two, []int{1, 2}),
 		"gilruns-2cpu":   gilRunsTable(t),
 		"profiles":       profilesTable(),
+		"compare-2cpu":   compareLines(t),
 	}
+}
+
+// compareLines is what make compare prints for the README's two reference
+// sets (the 2-CPU set of 20261125T120424Z is the baseline).
+func compareLines(t *testing.T) string {
+	a, b := "results/epyc-2cpu/20261125T120424Z", "results/h100-16cpu/8eb5ff7-standard"
+	cmp, err := compare.Compare([]compare.Input{{Path: "../../" + a}, {Path: "../../" + b}}, compare.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	fmt.Fprintf(&out, "```\n$ make compare A=%s B=%s\nbaseline: %s (%s)\n", a, b, cmp.Machines[0].Label, a)
+	for _, p := range cmp.Pairs {
+		fmt.Fprintln(&out, p.Summary())
+	}
+	out.WriteString("```\n")
+	return out.String()
 }
 
 func TestReadmeFigures(t *testing.T) {
