@@ -354,7 +354,9 @@ func TestReadmeFigures(t *testing.T) {
 			if !*regen {
 				t.Errorf("README.md block %s differs from %s; rerun with -regen:\n got:\n%s\nwant:\n%s", n, filepath.Base(filepath.Dir(readmeSets[n[strings.LastIndex(n, "-")+1:]])), got, blocks[n])
 			}
-			out = append(out[:i+len(open)], append([]byte(blocks[n]), out[j:]...)...)
+			// A new slice: appending into out[:i] would write readme's
+			// bytes too, and the rewrite would compare equal and be lost.
+			out = slices.Concat(out[:i+len(open)], []byte(blocks[n]), out[j:])
 		}
 	}
 	if *regen && !bytes.Equal(out, readme) {
