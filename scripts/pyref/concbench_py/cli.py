@@ -9,7 +9,7 @@ import re
 import sys
 import time
 
-from . import kernels, settings as settings_mod
+from . import kernels, settings as settings_mod, userfunc
 from .kernels import GZIP, HASH, KERNELS, RELEASING_CALLS, SPLIT_TRIALS, SPLIT_UNITS, gil_split, set_unit_cost
 from .limits import UNLIMITED, cell_need, limit_skip, open_files, raise_fd_limit, read_limits, user_threads
 from .matrix import applies, cell_name, cell_tasks, matrix, predict, predict_start
@@ -55,6 +55,12 @@ def parse_args(argv):
     p.add_argument("--exact", action="store_true", help="compute net/file values exactly as Go (slower)")
     p.add_argument("--no-config", action="store_true", help="do not print config lines")
     p.add_argument("--print-matrix", action="store_true", help="print the matrix as JSON and exit")
+    p.add_argument("--func", default="", metavar="MODULE:FUNCTION",
+                   help="run this function (MODULE:FUNCTION or PATH/FILE.py:FUNCTION) under every model instead of "
+                        "the suite's cells, as BenchmarkCores/workload=NAME (see userfunc)")
+    p.add_argument("--args", default="", metavar="ARGS",
+                   help="--func's calls: a JSON file holding a list of argument lists, one per call (a batch is "
+                        "every call once), or MODULE:NAME / FILE.py:NAME naming such a list or a function returning one")
     p.add_argument("--verbose", "-v", action="store_true", help="progress on stderr")
     a = p.parse_args(argv)
     if a.cores <= 0:
@@ -123,6 +129,8 @@ def main(argv=None):
         print("pyref: %s" % e, file=sys.stderr)
         return 2
     set_pool_size(st)
+    if args.func:
+        return userfunc.main(args, st, models)
     if args.print_matrix:
         json.dump({"profile": st.name, "python_tag": python_tag(), "models": [m.name for m in models],
                    "go_counterpart": {m.name: m.counterpart for m in models}, "cells": matrix(st)},
