@@ -5,8 +5,9 @@ PROFILE ?= standard
 # from the environment); PYTHONS="python3 /path/python3.14 python3.14t" and
 # START_METHODS=fork,forkserver,spawn choose the Python suite's interpreters
 # and process start methods; TASK="a.toml b.toml" (or a glob) adds task files
-# as BenchmarkCores workloads.
-export PROFILE CORES COUNT MACHINE BENCHTIME BUDGET MAX_LOOKS PYTHON_SUITE PYTHONS START_METHODS OUT BENCH TASK
+# as BenchmarkCores workloads; FUNC and ARGS run a Python function of yours
+# (make bench-python, below).
+export PROFILE CORES COUNT MACHINE BENCHTIME BUDGET MAX_LOOKS PYTHON_SUITE PYTHONS START_METHODS OUT BENCH TASK FUNC ARGS
 
 .PHONY: all deps test test-python bench report compare bench-python fmt-check vet lint-workflows test-fleet cross test-arm64
 
@@ -119,6 +120,9 @@ compare: deps
 # CPython's real models on the same workloads, added to a result set of this
 # machine (default: the newest under results/) as a NEW set beside it, with
 # its report; the source set is never changed. PROFILE and CORES default to
-# the source set's: make bench-python [RESULTS=dir]
+# the source set's: make bench-python [RESULTS=dir]. With FUNC=module:function
+# (or path/file.py:function) and ARGS=calls.json, a user's own function runs
+# instead, under every model and interpreter, into a new set of its own
+# (beside RESULTS when given): make bench-python FUNC=... ARGS=...
 bench-python: deps
 	@$(if $(filter command line environment,$(origin PROFILE)),,PROFILE= )scripts/bench-python-set.sh "$(RESULTS)"

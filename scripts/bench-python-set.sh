@@ -16,6 +16,15 @@
 # has results of an interpreter asked for (the same tag: 3.11, 3.14t) is
 # refused.
 #
+# With FUNC (a user's own function, MODULE:FUNCTION or FILE.py:FUNCTION,
+# paths relative to the repository) and ARGS (its calls), the suite runs
+# that function instead of its own cells, under every model and every
+# interpreter of PYTHONS, and the new set holds just the function's cells:
+# OUT/<machine>/<UTC stamp>/, made from no set, unless SET is given, whose
+# lines the new set then starts with (only a set without a workload of the
+# function's name). A FUNC or ARGS that names nothing is refused before any
+# set is written.
+#
 # Environment: MACHINE, OUT, PROFILE, CORES, COUNT and BENCH as for
 # bench.sh; PROFILE and CORES default to SET's own; PYTHONS (default:
 # PYTHON, else python3) and START_METHODS as for bench-python.sh. A failed
@@ -39,51 +48,92 @@ if [ -z "$want" ]; then
 fi
 
 OUT=${OUT:-results}
+machine=${MACHINE:-$(hostname)}
 src=${1:-}
-if [ -z "$src" ]; then
+func=${FUNC:-}
+if [ -n "$func" ]; then
+	# The function's workload name, and its FUNC and ARGS checked, before a
+	# set is made (the interpreters themselves report what the code does).
+	py1=
+	for py in $pythons; do
+		if "$py" -c 'import sys; sys.exit(sys.version_info < (3, 9))' 2>/dev/null; then py1=$py; break; fi
+	done
+	if ! workload=$("$py1" -c 'import sys; sys.path.insert(0, "scripts/pyref")
+from concbench_py import userfunc as u
+try:
+	_, _, attr = u.parse_spec(sys.argv[1])
+	if not sys.argv[2]:
+		raise u.UsageError("FUNC needs ARGS: a JSON file with a list of argument lists, one per call")
+	if u.is_json_args(sys.argv[2]):
+		u.load_json_args(sys.argv[2])
+	else:
+		u.parse_spec(sys.argv[2], "ARGS")
+except u.UsageError as e:
+	sys.exit("bench-python: %s" % e)
+print(u.workload_name(attr))' "$func" "${ARGS:-}"); then
+		exit 2
+	fi
+fi
+if [ -z "$src" ] && [ -z "$func" ]; then
 	src=$(ls -dt "$OUT"/*/*/ 2>/dev/null | head -1 || true)
 fi
 src=${src%/}
 [ -f "$src" ] && src=$(dirname "$src")
-if [ -z "$src" ] || [ ! -f "$src/bench.txt" ]; then
-	echo "bench-python: no result set${src:+ at $src} (give RESULTS=dir, or run make bench first)" >&2
-	exit 2
+if [ -n "$src" ] || [ -z "$func" ]; then
+	if [ -z "$src" ] || [ ! -f "$src/bench.txt" ]; then
+		echo "bench-python: no result set${src:+ at $src} (give RESULTS=dir, or run make bench first)" >&2
+		exit 2
+	fi
+	src_machine=$(sed -n 's/^machine: //p' "$src/bench.txt" | head -1)
+	if [ "$src_machine" != "$machine" ]; then
+		echo "bench-python: $src was measured on '${src_machine:-an unnamed machine}', and this is '$machine':" \
+			"the Python suite's results would not belong with it. Run make bench here, or give" \
+			"MACHINE=$src_machine if this is that machine." >&2
+		exit 2
+	fi
+fi
+have=
+if [ -n "$func" ] && [ -n "$src" ]; then
+	if grep -q "^BenchmarkCores/workload=$workload/" "$src/bench.txt"; then
+		echo "bench-python: $src has cells of a workload named $workload already; give RESULTS= another set," \
+			"or leave RESULTS out for a set of the function alone" >&2
+		exit 2
+	fi
+elif [ -z "$func" ]; then
+	# The interpreters whose results SET holds: the tag in a model's name
+	# (py-seq@3.14), or, in a set from before tags, the run's python-version
+	# and gil lines.
+	have=$(awk '
+		/^python-version: / { split($2, v, "."); ver = v[1] "." v[2] }
+		/^gil: / { gil = $2 }
+		/^Benchmark[^ \t]*\/model=py-/ {
+			if (match($1, /@[0-9]+\.[0-9]+t?/)) print substr($1, RSTART + 1, RLENGTH - 1)
+			else if (ver != "") print ver (gil == "disabled" ? "t" : "")
+		}' "$src/bench.txt" | sort -u | tr '\n' ' ')
+	for t in $want; do
+		case " $have " in *" $t "*)
+			echo "bench-python: $src has the Python suite's results of Python $t already (it has: ${have% });" \
+				"give RESULTS= a set without them, or PYTHONS= other interpreters" >&2
+			exit 2 ;;
+		esac
+	done
 fi
 
-machine=${MACHINE:-$(hostname)}
-src_machine=$(sed -n 's/^machine: //p' "$src/bench.txt" | head -1)
-if [ "$src_machine" != "$machine" ]; then
-	echo "bench-python: $src was measured on '${src_machine:-an unnamed machine}', and this is '$machine':" \
-		"the Python suite's results would not belong with it. Run make bench here, or give" \
-		"MACHINE=$src_machine if this is that machine." >&2
-	exit 2
+if [ -n "$src" ]; then
+	profile=${PROFILE:-$(sed -n 's/^profile: //p' "$src/bench.txt" | head -1)}
+	cores=${CORES:-$(sed -n 's/^cores: //p' "$src/bench.txt" | sort -nu | paste -sd' ' -)}
+else
+	profile=${PROFILE:-}
+	cores=${CORES:-}
 fi
-# The interpreters whose results SET holds: the tag in a model's name
-# (py-seq@3.14), or, in a set from before tags, the run's python-version
-# and gil lines.
-have=$(awk '
-	/^python-version: / { split($2, v, "."); ver = v[1] "." v[2] }
-	/^gil: / { gil = $2 }
-	/^Benchmark[^ \t]*\/model=py-/ {
-		if (match($1, /@[0-9]+\.[0-9]+t?/)) print substr($1, RSTART + 1, RLENGTH - 1)
-		else if (ver != "") print ver (gil == "disabled" ? "t" : "")
-	}' "$src/bench.txt" | sort -u | tr '\n' ' ')
-for t in $want; do
-	case " $have " in *" $t "*)
-		echo "bench-python: $src has the Python suite's results of Python $t already (it has: ${have% });" \
-			"give RESULTS= a set without them, or PYTHONS= other interpreters" >&2
-		exit 2 ;;
-	esac
-done
-
-profile=${PROFILE:-$(sed -n 's/^profile: //p' "$src/bench.txt" | head -1)}
 profile=${profile:-standard}
-cores=${CORES:-$(sed -n 's/^cores: //p' "$src/bench.txt" | sort -nu | paste -sd' ' -)}
 
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
-dir="$(dirname "$src")/$stamp"
+parent=$OUT/$machine
+[ -n "$src" ] && parent=$(dirname "$src")
+dir="$parent/$stamp"
 n=1
-while [ -e "$dir" ]; do n=$((n + 1)); dir="$(dirname "$src")/$stamp-$n"; done
+while [ -e "$dir" ]; do n=$((n + 1)); dir="$parent/$stamp-$n"; done
 mkdir -p "$dir"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -91,19 +141,30 @@ trap 'rm -rf "$tmp"' EXIT
 # waits for it, then writes the set.
 trap ':' INT
 
-echo "bench-python: the Python suite (Python${want}) on top of $src${have:+, which has Python ${have% }}, into $dir" >&2
+if [ -n "$func" ]; then
+	echo "bench-python: $func (workload $workload) under Python${want}${src:+, on top of $src}, into $dir" >&2
+else
+	echo "bench-python: the Python suite (Python${want}) on top of $src${have:+, which has Python ${have% }}, into $dir" >&2
+fi
 status=0
 scripts/bench-python.sh -o "$tmp/py.txt" -p "$profile" ${cores:+-c "$cores"} ${COUNT:+-n "$COUNT"} \
 	${BENCH:+-b "$BENCH"} 2> >(tee -a "$dir/stderr.log" >&2) || status=$?
 trap - INT
 
 {
-	echo "derived-from: $src"
-	echo "python-appended: true"
+	if [ -n "$src" ]; then
+		echo "derived-from: $src"
+		echo "python-appended: true"
+	else
+		echo "machine: $machine"
+		echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+	fi
 	[ "$status" = 130 ] && echo "incomplete: true"
 	[ "$status" = 0 ] || [ "$status" = 130 ] || echo "failed: true"
-	cat "$src/bench.txt"
-	echo
+	if [ -n "$src" ]; then
+		cat "$src/bench.txt"
+		echo
+	fi
 	# bench-python.sh's own "incomplete: true" at the end is said at the top.
 	grep -v '^incomplete: true$' "$tmp/py.txt" || true
 } >"$tmp/bench.txt"
@@ -114,7 +175,7 @@ if ! go run ./cmd/concbench report -o "$dir" "$dir/bench.txt"; then
 	exit 1
 fi
 case $status in
-0) echo "bench-python: wrote $dir ($src is unchanged)" >&2 ;;
+0) echo "bench-python: wrote $dir${src:+ ($src is unchanged)}" >&2 ;;
 130) echo "bench-python: interrupted; kept what was measured in $dir (marked incomplete)" >&2; exit 130 ;;
 *) echo "bench-python: FAILED: some Python runs failed (see $dir/stderr.log); $dir is marked failed: true" >&2; exit 1 ;;
 esac

@@ -25,7 +25,9 @@
 # else python3; one that is missing or older than 3.9 is skipped with a
 # line saying so); START_METHODS, comma-separated multiprocessing start
 # methods, each process model running once per method (default: each
-# interpreter's own).
+# interpreter's own); FUNC and ARGS, a user's own function and its calls,
+# run instead of the suite's cells (the suite's --func and --args; see
+# scripts/pyref/README.md).
 # The profile's numbers come from `concbench describe -profile P -settings`.
 # Core counts above the machine's CPUs run unpinned and are marked
 # oversubscribed. A run that fails does not stop the others; the exit
@@ -184,11 +186,14 @@ command -v taskset >/dev/null 2>&1 && cal=(taskset -c 0)
 units=()
 for i in "${!pys[@]}"; do
 	# (${a[@]+"${a[@]}"}: macOS's bash 3.2 calls an empty array unbound.)
+	# A user's function (FUNC) runs no kernel: nothing to calibrate.
+	if [ -n "${FUNC:-}" ]; then units+=(""); continue; fi
 	units+=("$(${cal[@]+"${cal[@]}"} "${pys[$i]}" "$suite" --calibrate)")
 done
 args=(--settings "$tmp/settings.txt" --addr "$addr" --bench "$bench" --count 1 --verbose)
 [ -n "$models" ] && args+=(--models "$models")
 [ -n "$methods" ] && args+=(--start-methods "$methods")
+[ -n "${FUNC:-}" ] && args+=(--func "$FUNC" --args "${ARGS:-}")
 ncells=$(($(echo "$cores" | wc -w) * count * ${#pys[@]}))
 done_=0
 failed=0

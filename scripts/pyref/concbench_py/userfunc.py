@@ -174,7 +174,7 @@ def check_calls(calls, where):
         raise UsageError("%s: no calls (want a list of argument lists, one per call)" % where)
     for i, a in enumerate(calls):
         if not isinstance(a, (list, tuple)):
-            raise UsageError("%s: call %d: want a list of arguments, got %s %r (write [%s] for one argument)"
+            raise UsageError("%s: call %d: want a list of arguments, got %s %s (write [%s] for one argument)"
                              % (where, i, type(a).__name__, _short(a), _short(a)))
     return [tuple(a) for a in calls]
 
