@@ -170,6 +170,14 @@ trap - INT
 } >"$tmp/bench.txt"
 mv -n "$tmp/bench.txt" "$dir/bench.txt"
 
+if ! grep -Eq '^Benchmark[^[:space:]]*[[:space:]].*[[:space:]]ns/op' "$dir/bench.txt"; then
+	# Every cell failed (a function that raises on some call fails every
+	# model): no result to report on, and the --- FAIL lines say why.
+	echo "bench-python: FAILED: no cell ran; the reasons are the --- FAIL lines in $dir/bench.txt:" >&2
+	grep '^--- FAIL: ' "$dir/bench.txt" | head -3 >&2 || true
+	[ "$status" = 130 ] && exit 130
+	exit 1
+fi
 if ! go run ./cmd/concbench report -o "$dir" "$dir/bench.txt"; then
 	echo "bench-python: the report failed; the results stand in $dir/bench.txt" >&2
 	exit 1

@@ -57,7 +57,7 @@ func run(t *testing.T, dir string, env []string, name string, args ...string) (s
 	knobs := map[string]bool{"PROFILE": true, "CORES": true, "COUNT": true, "MACHINE": true, "BENCHTIME": true,
 		"PYTHON_SUITE": true, "OUT": true, "BENCH": true, "RESULTS": true, "CONCBENCH_FAIL_MODEL": true,
 		"BUDGET": true, "MAX_LOOKS": true, "PYTHONS": true, "PYTHON": true, "START_METHODS": true,
-		"CONCBENCH_PYTHONS": true, "MAKEFLAGS": true, "MFLAGS": true, "MAKELEVEL": true}
+		"CONCBENCH_PYTHONS": true, "MAKEFLAGS": true, "MFLAGS": true, "MAKELEVEL": true, "FUNC": true, "ARGS": true}
 	for _, kv := range os.Environ() {
 		if k, _, _ := strings.Cut(kv, "="); !knobs[k] {
 			cmd.Env = append(cmd.Env, kv)
