@@ -116,7 +116,9 @@ def cell_name(workload, model_name, cores):
 # ---------------------------------------------------------------------------
 # Loading the user's code (in a cell's process, never in the suite's).
 
-def _import(kind, target, cwd, what):
+def _import(kind, target, cwd):
+    """The user's module (a file's directory, or cwd for a module name, is
+    put first on sys.path, where every worker finds it too) and its name."""
     import importlib
     if kind == "file":
         if not os.path.isfile(target):
@@ -155,7 +157,7 @@ def load_function(spec, cwd=None):
     """The user's function: Fault if its module does not import or the name
     is not callable."""
     kind, target, attr = parse_spec(spec)
-    m, mod = _import(kind, target, cwd, "--func")
+    m, mod = _import(kind, target, cwd)
     fn = _attr(m, mod, attr)
     if not callable(fn):
         raise Fault("%s.%s is %s %s, not a function" % (mod, attr, _article(type(fn).__name__), type(fn).__name__))
@@ -203,7 +205,7 @@ def load_args(spec, cwd=None):
     if is_json_args(spec):
         return load_json_args(spec)
     kind, target, attr = parse_spec(spec, "--args")
-    m, mod = _import(kind, target, cwd, "--args")
+    m, mod = _import(kind, target, cwd)
     obj = _attr(m, mod, attr)
     if callable(obj):
         try:
