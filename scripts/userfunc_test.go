@@ -80,7 +80,7 @@ func TestBenchPythonFunc(t *testing.T) {
 	}
 	txt = onlySet(log, true)
 	for _, want := range []string{"failed: true\n", "--- FAIL: BenchmarkCores/workload=picky/model=py-threading@",
-		"raised RuntimeError: not on the main thread (at " + filepath.Join(user, "mine.py") + ":9 in picky)",
+		"raised RuntimeError: not on the main thread (at " + filepath.Join(user, "mine.py") + ":10 in picky)",
 		"BenchmarkCores/workload=picky/model=py-seq@", "BenchmarkCores/workload=picky/model=py-processpool@"} {
 		if !strings.Contains(txt, want) {
 			t.Errorf("a function that raises off the main thread: the set lacks %q:\n%s", want, txt)
