@@ -216,6 +216,42 @@ func Matrix(p Profile, gomaxprocs int) ([]Sweep, error) {
 // not sit in the heap and tax the garbage collector (which the gzip kernel
 // would show).
 func BuildSweep(p Profile, name string, gomaxprocs int) (Sweep, error) {
+	return buildSweep(p, name, gomaxprocs, sizing{})
+}
+
+// sizing is how a sweep sizes the compute it is given as time (mix tasks,
+// task files' steps sized by time) for the runtime that will run it. The
+// zero value is this process's default units at its calibrated costs; the
+// CPython suite's are its interpreter's, with smaller mix units (see
+// BuildPython), so that its tasks keep the time split rather than Go's
+// work.
+type sizing struct {
+	// unit is one unit's cost by kernel and size (zero: the default).
+	unit func(k workloads.Kernel, size int) time.Duration
+	// mixSize is the size of a mix task's units.
+	mixSize int
+}
+
+// kernelUnit is a default unit's cost by kernel, as task files size steps:
+// for Go, p's unit costs (p.UnitCosts).
+func (z sizing) kernelUnit(p Profile) func(workloads.Kernel) time.Duration {
+	if z.unit == nil {
+		return p.UnitCosts.Cost
+	}
+	return func(k workloads.Kernel) time.Duration { return z.unit(k, 0) }
+}
+
+// mixCost is what one of a mix task's units costs; zero leaves it to
+// workloads.Generate, at this process's calibrated cost.
+func (z sizing) mixCost() time.Duration {
+	if z.unit == nil {
+		return 0
+	}
+	return z.unit(workloads.Primes, z.mixSize)
+}
+
+// buildSweep is BuildSweep for the runtime that z sizes compute for.
+func buildSweep(p Profile, name string, gomaxprocs int, z sizing) (Sweep, error) {
 	var err error
 	gen := func(s workloads.Spec) []workloads.Task {
 		if err != nil {
@@ -241,15 +277,17 @@ func BuildSweep(p Profile, name string, gomaxprocs int) (Sweep, error) {
 				s.Bytes = fileBytes
 			case "mix50":
 				s.Workload, s.CPUPercent, s.Nominal = "mix", 50, mixNominal
+				s.Size, s.UnitCost = z.mixSize, z.mixCost()
 			}
 			sw.Batches = append(sw.Batches, Batch{Parts: "workload=" + w, Tasks: gen(s)})
 		}
 		for _, s := range p.TaskFiles {
-			sw.Batches = append(sw.Batches, TaskBatch(p, s))
+			sw.Batches = append(sw.Batches, taskBatch(s, z.kernelUnit(p)))
 		}
 	case "Mix":
 		for _, share := range MixShares {
-			ts := gen(workloads.Spec{Workload: "mix", Tasks: p.MixTasks, Seed: matrixSeed, CPUPercent: share, Nominal: mixNominal})
+			ts := gen(workloads.Spec{Workload: "mix", Tasks: p.MixTasks, Seed: matrixSeed, CPUPercent: share, Nominal: mixNominal,
+				Size: z.mixSize, UnitCost: z.mixCost()})
 			sw.Batches = append(sw.Batches, Batch{Parts: fmt.Sprintf("cpu=%d", share), Tasks: ts})
 		}
 	case "Fanout":

@@ -35,7 +35,8 @@ const SkipBudget = 2 * time.Second
 // task (or the longest task, where every task has a worker of its own),
 // plus the process models' start and round-trip costs and, where the model
 // sends them, the tasks' input and output bytes. An unknown model is
-// predicted as seq.
+// predicted as seq. Compute costs this process's calibrated unit costs;
+// see [PredictWith].
 func Predict(model string, tasks []workloads.Task, gomaxprocs int) time.Duration {
 	return predict(nil, model, tasks, gomaxprocs)
 }
@@ -43,13 +44,23 @@ func Predict(model string, tasks []workloads.Task, gomaxprocs int) time.Duration
 // predict is Predict with compute at the given unit costs (nil: this
 // process's calibration).
 func predict(costs workloads.UnitCosts, model string, tasks []workloads.Task, gomaxprocs int) time.Duration {
-	n := len(tasks)
-	if n == 0 {
-		return 0
-	}
 	tr, ok := TraitsOf(model)
 	if !ok {
 		tr, _ = TraitsOf("seq")
+	}
+	return PredictWith(tr, tasks, gomaxprocs, unitAt(costs))
+}
+
+// PredictWith is [Predict] for a model described by its traits, with
+// compute at unit's costs: one unit of kernel k and the given size (zero:
+// the kernel's default) on one core. The CPython suite's models are
+// predicted so, with their interpreter's costs ([BuildPython]). A model
+// that starts a worker per task (Pool.PerTask) pays TaskStart for each,
+// one after another, as one thread starts them all.
+func PredictWith(tr Traits, tasks []workloads.Task, gomaxprocs int, unit func(k workloads.Kernel, size int) time.Duration) time.Duration {
+	n := len(tasks)
+	if n == 0 {
+		return 0
 	}
 	var cpu, wait time.Duration // totals over the batch
 	var longest time.Duration   // the longest single task
@@ -59,7 +70,7 @@ func predict(costs workloads.UnitCosts, model string, tasks []workloads.Task, go
 		var c, w time.Duration
 		for _, op := range t.Ops {
 			if op.Kind == workloads.KindCompute {
-				c += opCostAt(costs, op)
+				c += time.Duration(op.Units) * unit(op.Kernel, op.Size)
 			} else {
 				w += op.D
 			}
@@ -91,9 +102,17 @@ func opCost(op workloads.Op) time.Duration { return opCostAt(nil, op) }
 // opCostAt is a compute op's time on one core at the given unit costs
 // (nil: this process's calibration).
 func opCostAt(costs workloads.UnitCosts, op workloads.Op) time.Duration {
-	c := time.Duration(op.Units) * costs.Cost(op.Kernel)
-	if op.Size > 0 {
-		c = c * time.Duration(op.Size) / time.Duration(op.Kernel.DefaultSize())
+	return time.Duration(op.Units) * unitAt(costs)(op.Kernel, op.Size)
+}
+
+// unitAt returns a unit's cost at the given unit costs (nil: this
+// process's calibration), by kernel and size (zero: the default).
+func unitAt(costs workloads.UnitCosts) func(k workloads.Kernel, size int) time.Duration {
+	return func(k workloads.Kernel, size int) time.Duration {
+		c := costs.Cost(k)
+		if size > 0 {
+			c = c * time.Duration(size) / time.Duration(k.DefaultSize())
+		}
+		return c
 	}
-	return c
 }

@@ -132,7 +132,12 @@ func taskNominal(costs workloads.UnitCosts, t workloads.Task) time.Duration {
 // under profile p: workload=NAME, its compute steps given by time sized
 // with p.UnitCosts.
 func TaskBatch(p Profile, s *workloads.TaskSpec) Batch {
-	return Batch{Parts: "workload=" + s.Name, Tasks: s.Batch(matrixSeed, p.UnitCosts.Cost)}
+	return taskBatch(s, p.UnitCosts.Cost)
+}
+
+// taskBatch is TaskBatch with steps sized by time at unit's costs.
+func taskBatch(s *workloads.TaskSpec, unit func(workloads.Kernel) time.Duration) Batch {
+	return Batch{Parts: "workload=" + s.Name, Tasks: s.Batch(matrixSeed, unit)}
 }
 
 // TaskConfig returns the config line that records, in a result set, what a

@@ -25,10 +25,13 @@
 # else python3; one that is missing or older than 3.9 is skipped with a
 # line saying so); START_METHODS, comma-separated multiprocessing start
 # methods, each process model running once per method (default: each
-# interpreter's own); FUNC and ARGS, a user's own function and its calls,
-# run instead of the suite's cells (the suite's --func and --args; see
-# scripts/pyref/README.md).
-# The profile's numbers come from `concbench describe -profile P -settings`.
+# interpreter's own); TASK, task files (TOML, space-separated), each one
+# more BenchmarkCores workload, as bench.sh checks and passes them; FUNC
+# and ARGS, a user's own function and its calls, run instead of the
+# suite's cells (the suite's --func and --args; see scripts/pyref/README.md).
+# The profile's numbers come from `concbench describe -profile P -settings`,
+# and the batches the suite runs, with each model's predicted time, from
+# `concbench describe -tasks`, built for each interpreter's measured costs.
 # Core counts above the machine's CPUs run unpinned and are marked
 # oversubscribed. A run that fails does not stop the others; the exit
 # status is then 1.
@@ -58,7 +61,7 @@ while getopts "o:c:n:p:a:b:m:g:h" opt; do
 	b) bench=$OPTARG ;;
 	m) models=$OPTARG ;;
 	g) gate=$OPTARG ;;
-	h) sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	h) sed -n '2,37p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) exit 2 ;;
 	esac
 done
@@ -178,22 +181,37 @@ if [ -z "$addr" ]; then
 	fi
 fi
 
-# Calibrate each interpreter once, on one pinned CPU, so every run of the set
-# has the same mix tasks (their unit count follows the calibrated cost of a
-# Python primes unit, which differs between interpreters).
+# Measure each interpreter's costs once, on one pinned CPU (its unit costs,
+# thread and worker starts), and have Go build its batches from them for
+# each core count: every run of the set then has the same tasks (a mix
+# task's unit count follows the cost of a Python primes unit, which differs
+# between interpreters), and the suite keeps no generator of its own.
+task_args=()
+# shellcheck disable=SC2086 # TASK is a list of files, split as bench.sh passes it
+for f in ${TASK:-}; do task_args+=(-task "$f"); done
+sel=()
+[ -n "$models" ] && sel+=(--models "$models")
+[ -n "$methods" ] && sel+=(--start-methods "$methods")
 cal=()
 command -v taskset >/dev/null 2>&1 && cal=(taskset -c 0)
-units=()
 for i in "${!pys[@]}"; do
 	# (${a[@]+"${a[@]}"}: macOS's bash 3.2 calls an empty array unbound.)
-	# A user's function (FUNC) runs no kernel: nothing to calibrate.
-	if [ -n "${FUNC:-}" ]; then units+=(""); continue; fi
-	units+=("$(${cal[@]+"${cal[@]}"} "${pys[$i]}" "$suite" --calibrate)")
+	# A user's function (FUNC) runs no batch of Go's: nothing to measure or build.
+	[ -n "${FUNC:-}" ] && continue
+	if ! ${cal[@]+"${cal[@]}"} "${pys[$i]}" "$suite" --costs ${sel[@]+"${sel[@]}"} >"$tmp/costs-$i.json"; then
+		echo "bench-python: measuring ${pys[$i]}'s costs (--costs) failed" >&2
+		exit 1
+	fi
+	for k in $cores; do
+		if ! "$tmp/concbench" describe -profile "$profile" -cores "$k" ${task_args[@]+"${task_args[@]}"} -tasks -python "$tmp/costs-$i.json" \
+			>"$tmp/tasks-$i-$k.json" 2>"$tmp/tasks.err"; then
+			echo "bench-python: concbench describe -tasks for ${pys[$i]} at $k cores failed: $(cat "$tmp/tasks.err")" >&2
+			exit 2
+		fi
+	done
 done
-args=(--settings "$tmp/settings.txt" --addr "$addr" --bench "$bench" --count 1 --verbose)
-[ -n "$models" ] && args+=(--models "$models")
-[ -n "$methods" ] && args+=(--start-methods "$methods")
-[ -n "${FUNC:-}" ] && args+=(--func "$FUNC" --args "${ARGS:-}")
+args=(--addr "$addr" --bench "$bench" --count 1 --verbose ${sel[@]+"${sel[@]}"})
+[ -n "${FUNC:-}" ] && args+=(--settings "$tmp/settings.txt" --func "$FUNC" --args "${ARGS:-}")
 ncells=$(($(echo "$cores" | wc -w) * count * ${#pys[@]}))
 done_=0
 failed=0
@@ -227,7 +245,9 @@ for r in $(seq "$count"); do
 			# follow, and this one holds until the next run says otherwise.
 			echo "pinned: $pinned" >&4
 			set +e
-			${pin[@]+"${pin[@]}"} "${pys[$i]}" "$suite" --cores "$k" --round "$r" --unit-ns "${units[$i]}" \
+			cells=()
+			[ -z "${FUNC:-}" ] && cells=(--tasks "$tmp/tasks-$i-$k.json")
+			${pin[@]+"${pin[@]}"} "${pys[$i]}" "$suite" --cores "$k" --round "$r" ${cells[@]+"${cells[@]}"} \
 				${aff:+--affinity "$aff"} "${args[@]}" >&4
 			rc=$?
 			set -e

@@ -29,15 +29,19 @@ type Spec struct {
 
 	// Mix: each task lasts about Nominal, CPUPercent of it computing
 	// (Kernel, default primes) and the rest sleeping, as compute, sleep,
-	// compute so that waits fall between compute steps.
+	// compute so that waits fall between compute steps. Its units are of
+	// Size too, and UnitCost is what one such unit costs where the tasks
+	// will run (zero: this process's calibrated cost): a batch built here
+	// for another runtime, whose units cost more, keeps the time split.
 	CPUPercent int
 	Nominal    time.Duration
 	Kernel     Kernel
+	UnitCost   time.Duration
 }
 
 // Generate returns the tasks of s, deterministically: the same Spec gives the
 // same tasks in every process (mix aside, whose unit count follows this
-// process's calibrated compute rate).
+// process's calibrated compute rate unless UnitCost fixes it).
 func Generate(s Spec) ([]Task, error) {
 	if s.Tasks < 0 {
 		return nil, fmt.Errorf("generate %s: %d tasks", s.Workload, s.Tasks)
@@ -67,21 +71,28 @@ func Generate(s Spec) ([]Task, error) {
 		if k == 0 {
 			k = Primes
 		}
+		cost := s.UnitCost
+		if cost <= 0 {
+			cost = UnitCost(k)
+			if s.Size > 0 {
+				cost = cost * time.Duration(s.Size) / time.Duration(k.DefaultSize())
+			}
+		}
 		cpu := time.Duration(float64(s.Nominal) * float64(s.CPUPercent) / 100)
-		units := int(math.Round(float64(cpu) / float64(UnitCost(k))))
+		units := int(math.Round(float64(cpu) / float64(max(cost, 1))))
 		if s.CPUPercent > 0 && units == 0 {
 			units = 1
 		}
 		wait := s.Nominal - cpu
 		first := units / 2
 		if first > 0 {
-			ops = append(ops, Compute(k, first))
+			ops = append(ops, ComputeSized(k, first, s.Size))
 		}
 		if wait > 0 {
 			ops = append(ops, Sleep(wait))
 		}
 		if units-first > 0 {
-			ops = append(ops, Compute(k, units-first))
+			ops = append(ops, ComputeSized(k, units-first, s.Size))
 		}
 	default:
 		return nil, fmt.Errorf("generate: unknown workload %q (want one of %v)", s.Workload, Workloads())

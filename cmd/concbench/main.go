@@ -26,6 +26,8 @@ commands:
   describe         the benchmark matrix as config lines (for sets that predate them):
                    concbench describe [-profile NAME] [-cores N]
                    concbench describe [-profile NAME] -settings   (the runners' settings)
+                   concbench describe [-profile NAME] [-cores N] [-task FILE...] -tasks -python COSTS
+                                                   (the CPython suite's batches, as JSON)
   task check       check task files and print the batch each would run:
                    concbench task check [-profile NAME] [-unit-ns COSTS] FILE...
                    concbench task units   (this machine's unit costs, for -unit-ns)

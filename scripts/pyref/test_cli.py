@@ -1,4 +1,4 @@
-"""The command line: settings, benchfmt and config lines, the matrix."""
+"""The command line: the cells Go hands over, the settings, benchfmt and config lines, the costs."""
 
 import contextlib
 import io
@@ -11,7 +11,7 @@ import sys
 import tempfile
 import unittest
 
-from pyref_testing import MS, REPO, SMOKE, STANDARD
+from pyref_testing import MS, REPO, SMOKE, STANDARD, batch, small_batch, task_set, write_task_set
 from concbench_py import cli, kernels, matrix, models, settings, tasks
 
 LINE = re.compile(r"^(Benchmark\S+)\t *1\t *(\d+) ns/op\t *([\d.e+]+) tasks/s\t *([\d.e+-]+) p50-ms"
@@ -25,6 +25,89 @@ def run_main(*args):
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = cli.main(list(args))
     return code, out.getvalue(), err.getvalue()
+
+
+class TasksFileTest(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp()
+        self.models = models.build_models(["py-seq", "py-threadpool"])[0]
+
+    def tearDown(self):
+        shutil.rmtree(self.dir)
+
+    def test_reads_what_go_hands_over(self):
+        mix = small_batch("mix", 2)
+        ts = matrix.parse(json.dumps(task_set([("BenchmarkCores/workload=mix50", mix), ("BenchmarkStart", None)],
+                                              self.models, 2, predict={"BenchmarkCores/workload=mix50": 0.25})))
+        self.assertEqual((ts.profile, ts.cores, ts.max_op), ("smoke", 2, 5.0))
+        self.assertEqual(ts.unit_ns(), "gzip=45000,hash=40000,primes=350000,primes20=35000")
+        c, start = ts.cells
+        self.assertEqual(c.batch, mix)
+        self.assertEqual(c.predict, {"py-seq@" + TAG: 0.25, "py-threadpool@" + TAG: 0.25})
+        self.assertEqual(c.result_name("py-seq@" + TAG, 2), "BenchmarkCores/workload=mix50/model=py-seq@%s-2" % TAG)
+        self.assertEqual(c.result_name("py-seq@" + TAG, 1), "BenchmarkCores/workload=mix50/model=py-seq@" + TAG)
+        self.assertFalse(c.start or c.uses_net())
+        self.assertTrue(start.start)
+        self.assertEqual([start.applies(m) for m in self.models], [False, True])  # the pools only
+        self.assertIsNone(ts.check_run(TAG, 2, self.models))
+
+    def test_a_set_is_for_one_interpreter_cores_and_models(self):
+        ts = matrix.parse(json.dumps(task_set([("BenchmarkOverhead", batch([], 2))], self.models[:1], 2)))
+        self.assertEqual(ts.check_run(TAG, 2, self.models),
+                         "no predictions for py-threadpool@%s: build it from this run's --costs, with the same "
+                         "--models and --start-methods" % TAG)
+        self.assertEqual(ts.check_run(TAG, 4, self.models[:1]),
+                         "built for 2 cores, this run has 4 (concbench describe -cores)")
+        self.assertEqual(ts.check_run("2.7", 2, self.models[:1]), "built for Python %s, this is 2.7" % TAG)
+
+    def test_errors_name_the_file_and_cell(self):
+        good = task_set([("BenchmarkCores/workload=sleep", small_batch("sleep", 1))], self.models, 2)
+        bad_op = json.loads(json.dumps(good))
+        bad_op["cells"][0]["tasks"][0]["ops"][0] = {"op": "fly"}
+        bad_kernel = json.loads(json.dumps(good))
+        bad_kernel["cells"][0]["tasks"][0]["ops"][0] = {"op": "compute", "kernel": "zlib", "units": 1}
+        negative = json.loads(json.dumps(good))
+        negative["cells"][0]["tasks"][0]["ops"][0]["ns"] = -5
+        no_cells = dict(good, cells=[])
+        no_profile = {k: v for k, v in good.items() if k != "profile"}
+        for text, want in [
+            ("{", "f.json: Expecting property name"),
+            (json.dumps(bad_op), "f.json: cell BenchmarkCores/workload=sleep: unknown op 'fly'"),
+            (json.dumps(bad_kernel), "f.json: cell BenchmarkCores/workload=sleep: unknown kernel 'zlib'"),
+            (json.dumps(negative), "f.json: cell BenchmarkCores/workload=sleep: ns=-5: want a non-negative integer"),
+            (json.dumps(no_cells), "f.json: no cells"),
+            (json.dumps(no_profile), "f.json: no 'profile' (is it the output of concbench describe -tasks?)"),
+        ]:
+            with self.assertRaises(matrix.TasksError, msg=want) as cm:
+                matrix.parse(text, "f.json")
+            self.assertIn(want, str(cm.exception))
+        with self.assertRaises(matrix.TasksError) as cm:
+            matrix.load("/nonexistent/tasks.json")
+        self.assertIn("--tasks /nonexistent/tasks.json: No such file", str(cm.exception))
+
+    def test_cells_need_tasks(self):
+        code, out, err = run_main("--bench", "Overhead")
+        self.assertEqual((code, out), (2, ""))
+        self.assertIn("--tasks FILE is needed", err)
+        self.assertIn("concbench describe -profile P -cores N -tasks -python COSTS", err)
+        code, out, err = run_main("--tasks", "/nonexistent", "--bench", "Overhead")
+        self.assertEqual((code, out), (2, ""))
+        self.assertIn("--tasks /nonexistent: No such file", err)
+        path = write_task_set(self.dir, [("BenchmarkOverhead", batch([], 2))], self.models, 2)
+        code, out, err = run_main("--tasks", path, "--cores", "4", "--models", "py-seq,py-threadpool")
+        self.assertEqual((code, out), (2, ""))
+        self.assertIn("built for 2 cores, this run has 4", err)
+        # what needs no cells runs without them
+        self.assertEqual(run_main("--print-tag")[:2], (0, TAG + "\n"))
+
+    def test_checksums(self):
+        b = small_batch("primes", 3) + [(3, 9, [])]
+        path = write_task_set(self.dir, [("BenchmarkCores/workload=primes", b), ("BenchmarkStart", None)],
+                              self.models, 2)
+        code, out, _ = run_main("--tasks", path, "--checksums")
+        self.assertEqual(code, 0)
+        env = tasks.Env()
+        self.assertEqual(json.loads(out), {"BenchmarkCores/workload=primes": [tasks.exec_task(env, t) for t in b]})
 
 
 class SettingsTest(unittest.TestCase):
@@ -76,22 +159,33 @@ class SettingsTest(unittest.TestCase):
             with open(golden) as g, open(path) as f:
                 self.assertEqual(f.read(), g.read(), "%s is not %s" % (path, golden))
 
-    def test_cells_need_settings(self):
-        for args in (["--bench", "Overhead"], ["--print-matrix"]):
-            code, out, err = run_main(*args)
-            self.assertEqual((code, out), (2, ""), args)
-            self.assertIn("--settings FILE is needed", err)
-            self.assertIn("concbench describe -profile NAME -settings", err)
-        code, out, err = run_main("--settings", "/nonexistent", "--bench", "Overhead")
+    def test_func_needs_settings(self):
+        code, out, err = run_main("--func", "json:dumps")
+        self.assertEqual((code, out), (2, ""))
+        self.assertIn("--func needs --settings FILE", err)
+        self.assertIn("concbench describe -profile NAME -settings", err)
+        code, out, err = run_main("--settings", "/nonexistent", "--func", "json:dumps")
         self.assertEqual((code, out), (2, ""))
         self.assertIn("--settings /nonexistent: No such file", err)
-        # what needs no profile runs without one
-        self.assertEqual(run_main("--print-tag")[:2], (0, TAG + "\n"))
 
 
 class OutputTest(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp()
+
+    def tearDown(self):
+        shutil.rmtree(self.dir)
+
+    def handed(self, cells, approaches=None, methods=None, cores=2, **kw):
+        """A set for the models --models approaches --start-methods methods
+        would run, written to a file; its path."""
+        ms = models.build_models(approaches, methods)[0]
+        return write_task_set(self.dir, cells, ms, cores, **kw)
+
     def test_lines_are_benchfmt(self):
-        code, out, _ = run_main("--settings", SMOKE, "--cores", "2", "--count", "2",
+        path = self.handed([("BenchmarkFanout/workload=sleep/tasks=10", small_batch("sleep", 10)),
+                            ("BenchmarkStart", None)])
+        code, out, _ = run_main("--tasks", path, "--cores", "2", "--count", "2",
                                 "--bench", "workload=sleep/tasks=10/model=py-(asyncio|seq)@")
         self.assertEqual(code, 0)
         lines = out.splitlines()
@@ -104,6 +198,8 @@ class OutputTest(unittest.TestCase):
         self.assertEqual(cfg["python-tag"], TAG)
         self.assertEqual(cfg["profile"], "smoke")
         self.assertEqual(cfg["cores"], "2")
+        # the unit costs the set was built with
+        self.assertEqual((cfg["unit-ns-primes-py"], cfg["unit-ns-primes20-py"]), ("350000", "35000"))
         self.assertEqual(cfg["mp-start-method"], models.default_start_method())
         self.assertRegex(cfg["gil-held-share-hash-py"], r"^0\.\d{3}$")
         self.assertRegex(cfg["gil-held-share-gzip-py"], r"^0\.\d{3}$")
@@ -122,14 +218,16 @@ class OutputTest(unittest.TestCase):
                           "BenchmarkFanout/workload=sleep/tasks=10/model=py-seq@%s-2" % TAG])
         for r in res:
             ns = int(r.group(2))
-            self.assertGreater(ns, 10 * MS)
+            self.assertGreater(ns, 20 * MS)
             self.assertAlmostEqual(float(r.group(3)), 10 / (ns / 1e9), delta=0.01 * 10 / (ns / 1e9))
 
     def test_start_methods_and_overhead(self):
         m = models.default_start_method()
-        code, out, _ = run_main("--settings", SMOKE, "--cores", "2", "--no-config", "--start-methods", m,
-                                "--models", "py-seq,py-threadpool,py-processpool",
-                                "--bench", "Overhead|Start")
+        approaches = ["py-seq", "py-threadpool", "py-processpool"]
+        path = self.handed([("BenchmarkOverhead", small_batch("empty", 16)), ("BenchmarkStart", None)],
+                           approaches, [m])
+        code, out, _ = run_main("--tasks", path, "--cores", "2", "--no-config", "--start-methods", m,
+                                "--models", ",".join(approaches), "--bench", "Overhead|Start")
         self.assertEqual(code, 0, out)
         lines = out.splitlines()
         self.assertEqual([LINE.match(l).group(1) for l in lines if l.startswith("BenchmarkOverhead")],
@@ -143,42 +241,52 @@ class OutputTest(unittest.TestCase):
                           ("BenchmarkStart/model=py-processpool@%s-%s-2" % (TAG, m), "2")])
 
     def test_no_suffix_at_one_core_and_skip_lines(self):
-        code, out, _ = run_main("--settings", STANDARD, "--cores", "1", "--no-config",
-                                "--bench", "workload=sleep/tasks=10000/model=py-seq@")
+        name = "BenchmarkFanout/workload=sleep/tasks=10000"
+        path = self.handed([(name, [(0, 1, [tasks.op_sleep(10 * MS)])])], ["py-seq"], cores=1,
+                           predict={name: 100.0}, profile="standard")
+        code, out, _ = run_main("--tasks", path, "--cores", "1", "--no-config", "--models", "py-seq")
         self.assertEqual(code, 0)
-        self.assertRegex(out, r"^--- SKIP: BenchmarkFanout/workload=sleep/tasks=10000/model=py-seq@%s: "
-                              r"predicted 100s per batch .*> 5s limit\n$" % re.escape(TAG))
+        self.assertEqual(out, "--- SKIP: %s/model=py-seq@%s: predicted 100s per batch (as seq) > 5s limit\n"
+                         % (name, TAG))
+        # --max-op overrides the profile's limit
+        code, out, _ = run_main("--tasks", path, "--cores", "1", "--no-config", "--models", "py-seq",
+                                "--max-op", "200")
+        self.assertEqual(code, 0)
+        self.assertRegex(out, r"^%s/model=py-seq@%s\t" % (name, re.escape(TAG)))
 
     def test_net_without_address_is_skipped(self):
-        code, out, _ = run_main("--settings", SMOKE, "--cores", "2", "--no-config", "--addr", "",
-                                "--bench", "BenchmarkCores/workload=net/model=py-seq@")
+        path = self.handed([("BenchmarkCores/workload=net", small_batch("net", 2))], ["py-seq"])
+        code, out, _ = run_main("--tasks", path, "--cores", "2", "--no-config", "--addr", "", "--models", "py-seq")
         self.assertEqual(code, 0)
         self.assertEqual(out, "--- SKIP: BenchmarkCores/workload=net/model=py-seq@%s-2: "
                               "no latency server address (--addr)\n" % TAG)
 
     def test_models_flag(self):
-        code, _, err = run_main("--settings", SMOKE, "--models", "py-seq,py-nothing")
+        code, _, err = run_main("--models", "py-seq,py-nothing")
         self.assertEqual(code, 2)
         self.assertIn("unknown model 'py-nothing'", err)
-        code, _, err = run_main("--settings", SMOKE, "--start-methods", "fork,nomethod")
+        code, _, err = run_main("--start-methods", "fork,nomethod")
         self.assertEqual(code, 2)
         self.assertIn("start method 'nomethod' is not available here", err)
-        code, out, err = run_main("--settings", SMOKE, "--models", "py-interpreterpool,py-seq", "--print-matrix")
-        self.assertEqual(code, 0)
-        if models.interpreter_pool_missing() is None:
-            self.assertEqual(json.loads(out)["models"], ["py-seq@" + TAG, "py-interpreterpool@" + TAG])
-        else:
-            self.assertEqual(json.loads(out)["models"], ["py-seq@" + TAG])
-            self.assertIn("py-interpreterpool needs concurrent.futures.InterpreterPoolExecutor (Python >= 3.14)", err)
 
-    def test_unit_ns_fixes_the_mix_tasks(self):
+    def test_costs(self):
         try:
-            code, out, _ = run_main("--unit-ns", "hash=40000,primes=350000,primes20=50000,gzip=45000", "--calibrate")
-            self.assertEqual((code, out), (0, "hash=40000,primes=350000,primes20=50000,gzip=45000\n"))
-            self.assertEqual(kernels.unit_cost(kernels.PRIMES, kernels.PRIMES_WINDOW), 350000)
-            c = [c for c in matrix.matrix(settings.load(SMOKE)) if c["workload"] == "mix50"][0]
-            ops = matrix.cell_tasks(c)[0][2]
-            self.assertEqual(ops[0][2] + ops[2][2], 20)  # 1 ms / 50 µs
+            m = models.default_start_method()
+            code, out, err = run_main("--unit-ns", "hash=40000,primes=350000,primes20=50000,gzip=45000", "--costs",
+                                      "--models", "py-seq,py-threading,py-interpreterpool,py-processpool",
+                                      "--start-methods", m)
+            self.assertEqual(code, 0, err)
+            c = json.loads(out)
+            self.assertEqual(c["tag"], TAG)
+            self.assertEqual(c["unit_ns"], {"hash": 40000, "primes": 350000, "primes20": 50000, "gzip": 45000})
+            self.assertGreater(c["thread_ns"], 0)
+            got = {d["name"]: (d["counterpart"], d["start_ns"] > 0) for d in c["models"]}
+            want = {"py-seq@" + TAG: ("seq", False),
+                    "py-threading@" + TAG: (models.counterpart("py-threading"), False),
+                    "py-processpool@%s-%s" % (TAG, m): ("procpool", True)}
+            if models.interpreter_pool_missing() is None:
+                want["py-interpreterpool@" + TAG] = ("interp-pool", True)
+            self.assertEqual(got, want)
             self.assertEqual(run_main("--unit-ns", "zlib=3")[0], 2)
         finally:
             kernels.clear_unit_costs()
@@ -192,30 +300,6 @@ class OutputTest(unittest.TestCase):
                                    r"held share 0\.\d{3} \(median of 7 trials of 256 units\)$")
         self.assertRegex(lines[2], r"^gzip: unit \d+ ns, GIL released in co\.compress\(2 KiB\) \+ co\.flush\(\) "
                                    r"\d+ ns, held share 0\.\d{3} ")
-
-    def test_print_matrix(self):
-        code, out, _ = run_main("--print-matrix", "--settings", STANDARD)
-        self.assertEqual(code, 0)
-        m = json.loads(out)
-        self.assertEqual(m["profile"], "standard")
-        self.assertEqual(m["models"][0], "py-seq@" + TAG)
-        cells = {(c["bench"], c["workload"], c["tasks"]): c for c in m["cells"]}
-        self.assertEqual(cells[("BenchmarkCores", "primes", 64)]["units"], 64)
-        self.assertEqual(cells[("BenchmarkCores", "hash", 64)]["units"], 40)
-        self.assertEqual((cells[("BenchmarkCores", "gzip", 64)]["units"], cells[("BenchmarkCores", "gzip", 64)]["size"]),
-                         (29, 2048))
-        self.assertEqual(cells[("BenchmarkCores", "sleep", 64)]["wait_ns"], 5 * MS)
-        self.assertEqual(cells[("BenchmarkCores", "net", 64)]["bytes"], 1024)
-        self.assertEqual(cells[("BenchmarkCores", "mix50", 64)]["nominal_ns"], 2 * MS)
-        self.assertEqual(sorted(n for b, w, n in cells if b == "BenchmarkFanout" and w == "net"),
-                         [1, 10, 100, 1000, 10000])
-        self.assertIn(("BenchmarkOverhead", "", 64), cells)
-        self.assertEqual([c["workload"] for c in m["cells"] if c["bench"] == "BenchmarkCores"],
-                         ["hash", "primes", "gzip", "sleep", "net", "file", "mix50"])  # bench.CoresWorkloads
-        smoke = json.loads(run_main("--print-matrix", "--settings", SMOKE)[1])
-        self.assertEqual(sorted(c["tasks"] for c in smoke["cells"] if c["workload"] == "sleep" and
-                                c["bench"] == "BenchmarkFanout"), [1, 10])
-        self.assertIn(("BenchmarkOverhead", "", 16), {(c["bench"], c["workload"], c["tasks"]) for c in smoke["cells"]})
 
     def test_shim_runs_the_package(self):
         shim = os.path.join(os.path.dirname(os.path.abspath(__file__)), "concbench_py.py")
@@ -237,11 +321,12 @@ class RealServerTest(unittest.TestCase):
             addr = proc.stdout.readline().decode().strip()
             self.assertRegex(addr, r"^127\.0\.0\.1:\d+(,127\.0\.0\.1:\d+)*$")
             env = tasks.Env(addr, None, exact=True)
-            got = [(t[1], tasks.exec_task(env, t)) for t in tasks.generate("net", 2, 1, wait_ns=MS, nbytes=1024)]
+            got = [(seed, tasks.exec_task(env, (i, seed, [tasks.op_net(MS, 1024)])))
+                   for i, (seed, _) in enumerate(GOLDEN["net"])]
             self.assertEqual(got, GOLDEN["net"])
-            batch = tasks.generate("net", 4, 1, wait_ns=MS, nbytes=1024)
-            want = [o[1] for o in models.run_seq(env, batch, 2)]
-            self.assertEqual([o[1] for o in models.run_asyncio(env, batch, 2)], want)
+            b = batch([tasks.op_net(MS, 1024)], 4)
+            want = [o[1] for o in models.run_seq(env, b, 2)]
+            self.assertEqual([o[1] for o in models.run_asyncio(env, b, 2)], want)
         finally:
             proc.stdin.close()
             proc.wait(timeout=30)

@@ -3,17 +3,17 @@
 import sys
 import unittest
 
-from pyref_testing import MS
+from pyref_testing import MS, batch
 from concbench_py import limits as lim
 from concbench_py import tasks
 
 
 class LimitsTest(unittest.TestCase):
     def test_cell_need(self):
-        net = tasks.generate("net", 10000, 1, wait_ns=MS, nbytes=100)
-        sleep = tasks.generate("sleep", 10000, 1, wait_ns=MS)
-        file = tasks.generate("file", 64, 1, nbytes=100)
-        for approach, batch, cores, want in [
+        net = batch([tasks.op_net(MS, 100)], 10000)
+        sleep = batch([tasks.op_sleep(MS)], 10000)
+        file = batch([tasks.op_file(100)], 64)
+        for approach, b, cores, want in [
             ("py-seq", net, 2, (1, 1, 0)),
             ("py-threading", net, 2, (10000, 10000, 10000)),
             ("py-asyncio", net, 2, (10000, 10000, 0)),
@@ -27,7 +27,7 @@ class LimitsTest(unittest.TestCase):
             ("py-asyncio", sleep, 2, (0, 0, 0)),
             ("py-threading", file, 2, (64, 0, 64)),
         ]:
-            self.assertEqual(lim.cell_need(approach, batch, cores), want, (approach, len(batch), cores))
+            self.assertEqual(lim.cell_need(approach, b, cores), want, (approach, len(b), cores))
 
     def test_limit_skip(self):
         limits = (4096, 1000, True)

@@ -14,8 +14,8 @@ import time
 import unittest
 import warnings
 
-from pyref_testing import MS, SMOKE, FakeLatencyServer, small_batch
-from concbench_py import measure, models, settings, tasks
+from pyref_testing import MS, POOL_MAX, POOL_EXTRA, FakeLatencyServer, small_batch
+from concbench_py import measure, models, tasks
 from concbench_py.models import Model, TaskError, build_models
 
 HAS_INTERP_POOL = models.interpreter_pool_missing() is None
@@ -80,18 +80,14 @@ class NamingTest(unittest.TestCase):
 
 
 class PoolSizeTest(unittest.TestCase):
-    def test_pool_size_comes_from_the_settings(self):
-        # pyref_testing set it from the smoke settings, as Go prints them:
-        # min(32, cores + 4).
+    def test_pool_size_comes_from_go(self):
+        # pyref_testing set it as Go hands it over: min(32, cores + 4).
         self.assertEqual([models.threadpool_workers(c) for c in (1, 2, 28, 64)], [5, 6, 32, 32])
-        with open(SMOKE) as f:
-            text = f.read()
-        other = settings.parse(text.replace("py-pool-max=32", "py-pool-max=8").replace("py-pool-extra=4", "py-pool-extra=1"))
         try:
-            models.set_pool_size(other)
+            models.set_pool_size(8, 1)
             self.assertEqual([models.threadpool_workers(c) for c in (1, 2, 28, 64)], [2, 3, 8, 8])
         finally:
-            models.set_pool_size(settings.load(SMOKE))
+            models.set_pool_size(POOL_MAX, POOL_EXTRA)
 
 
 class BuildModelsTest(unittest.TestCase):
@@ -150,7 +146,7 @@ class ModelTest(unittest.TestCase):
 
     def test_every_model_matches_seq(self):
         ms, _ = build_models()
-        for kind in ("primes", "hash", "gzip", "sleep", "net", "file", "mix", "empty"):
+        for kind in ("primes", "hash", "gzip", "sleep", "net", "file", "mix", "empty", "payload"):
             batch = small_batch(kind)
             want = [o[1] for o in models.run_seq(self.env, batch, 2)]
             for m in ms:
@@ -226,7 +222,7 @@ class ModelTest(unittest.TestCase):
         addr = "127.0.0.1:%d" % dead.getsockname()[1]
         dead.close()  # nobody listens there now
         env = tasks.Env(addr, self.dir)
-        batch = tasks.generate("net", 3, 1, wait_ns=MS, nbytes=10)
+        batch = small_batch("net", 3)
         for m in build_models()[0]:
             with self.subTest(model=m.name):
                 t0 = time.monotonic()

@@ -2,13 +2,16 @@
 
 The golden checksums below were produced by package workloads (Go) with
 workloads.Exec on the same tasks, so they pin the port to the Go kernels.
+Go builds the batches the suite runs; bench's TestPythonChecksumsMatchGo
+checks every one of them against Go's checksums.
 """
 
 import shutil
 import tempfile
 import unittest
+import zlib
 
-from pyref_testing import MS, FakeLatencyServer
+from pyref_testing import MS, FakeLatencyServer, batch
 from concbench_py import kernels, tasks
 
 # (task seed, checksum) from workloads.Exec, see the module docstring.
@@ -46,16 +49,17 @@ class GoldenTest(unittest.TestCase):
         cls.server.close()
         shutil.rmtree(cls.dir)
 
-    def check(self, name, batch):
-        got = [(t[1], tasks.exec_task(self.env, t)) for t in batch]
+    def check(self, name, op):
+        # The golden tasks, by their seeds, each of the one op.
+        got = [(seed, tasks.exec_task(self.env, (i, seed, [op]))) for i, (seed, _) in enumerate(GOLDEN[name])]
         self.assertEqual([(hex(a), hex(b)) for a, b in got], [(hex(a), hex(b)) for a, b in GOLDEN[name]])
 
     def test_tasks_checksums_equal_go(self):
-        self.check("primes", tasks.generate("primes", 3, 1, units=3))
-        self.check("hash", tasks.generate("hash", 3, 7, units=2))
-        self.check("sleep", tasks.generate("sleep", 2, 1, wait_ns=MS))
-        self.check("net", tasks.generate("net", 2, 1, wait_ns=MS, nbytes=1024))
-        self.check("file", tasks.generate("file", 2, 1, nbytes=100))
+        self.check("primes", tasks.op_compute(kernels.PRIMES, 3))
+        self.check("hash", tasks.op_compute(kernels.HASH, 2))
+        self.check("sleep", tasks.op_sleep(MS))
+        self.check("net", tasks.op_net(MS, 1024))
+        self.check("file", tasks.op_file(100))
 
     def test_multi_op_and_sized_tasks(self):
         mix = (0, 99, [tasks.op_compute(kernels.PRIMES, 2), tasks.op_sleep(MS), tasks.op_compute(kernels.PRIMES, 1)])
@@ -66,30 +70,30 @@ class GoldenTest(unittest.TestCase):
     def test_gzip_task_folds_its_units(self):
         # Go's fold of CPython's gzip values: what Generate(gzip, seed 7, 2
         # units) gives here; Go's own checksums differ (see test_kernels).
-        t = tasks.generate("gzip", 1, 7, units=2)[0]
+        t = (0, GOLDEN["hash"][0][0], [tasks.op_compute(kernels.GZIP, 2)])  # Generate(gzip, 1 task, seed 7, 2 units)
         s = kernels.op_seed(t[1], 0)
         v = kernels.unit_fold(kernels.unit_fold(0, kernels.unit(kernels.GZIP, 0, s, 0)),
                               kernels.unit(kernels.GZIP, 0, s, 1))
         self.assertEqual(tasks.exec_task(self.env, t), kernels.fold(kernels.task_start(t[1]), v))
         self.assertEqual(tasks.exec_task(self.env, t), 0x93CE3C8C20973E99)
 
-    def test_empty_tasks_as_go(self):
-        # bench's emptyTasks: task i has seed i and no ops; its checksum is Start(seed)
-        batch = tasks.empty_tasks(3)
-        self.assertEqual([(t[0], t[1], t[2]) for t in batch], [(0, 0, []), (1, 1, []), (2, 2, [])])
-        self.assertEqual([tasks.exec_task(self.env, t) for t in batch], [kernels.task_start(i) for i in range(3)])
+    def test_input_and_output(self):
+        # Task.StartSum folds the input's CRC-32 first; the output is Payload
+        inp = kernels.payload(70000)
+        self.assertEqual(inp[:kernels.HASH_BUF_SIZE], kernels.hash_buf())
+        self.assertEqual(inp[kernels.HASH_BUF_SIZE:], kernels.hash_buf()[:70000 - kernels.HASH_BUF_SIZE])
+        t = (0, 5, [tasks.op_compute(kernels.PRIMES, 1)], inp, 100)
+        plain = tasks.exec_task(self.env, t[:3])
+        v, out = tasks.run_task(self.env, t)
+        self.assertNotEqual(v, plain)
+        self.assertEqual(tasks.start_sum(t), kernels.fold(kernels.task_start(5), zlib.crc32(inp)))
+        self.assertEqual(out, kernels.payload(100))
+        self.assertEqual(tasks.run_task(self.env, t[:3]), (plain, None))
 
-    def test_mix_keeps_the_time_split(self):
-        batch = tasks.generate("mix", 4, 1, cpu_percent=50, nominal_ns=2 * MS, unit_cost_ns=300_000)
-        ops = batch[0][2]
-        self.assertEqual([o[0] for o in ops], [tasks.KIND_COMPUTE, tasks.KIND_SLEEP, tasks.KIND_COMPUTE])
-        self.assertEqual(ops[0][2] + ops[2][2], 3)  # round(1 ms / 300 µs)
-        self.assertEqual(ops[1][4], MS)
-        self.assertEqual({ops[0][3], ops[2][3]}, {tasks.MIX_UNIT_SIZE})
-        # a unit dearer than the compute share still computes once, sleep first
-        ops = tasks.generate("mix", 1, 1, cpu_percent=10, nominal_ns=2 * MS, unit_cost_ns=900_000)[0][2]
-        self.assertEqual([o[0] for o in ops], [tasks.KIND_SLEEP, tasks.KIND_COMPUTE])
-
+    def test_empty_tasks_start_the_checksum(self):
+        # an empty task (BenchmarkOverhead's) yields Start(seed)
+        self.assertEqual([tasks.exec_task(self.env, t) for t in batch([], 3)],
+                         [kernels.task_start(3000 + i) for i in range(3)])
 
 if __name__ == "__main__":
     unittest.main()

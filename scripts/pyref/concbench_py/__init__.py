@@ -4,20 +4,21 @@ It runs the workloads of concbench's BenchmarkCores and BenchmarkFanout, and
 the dispatch and pool-start costs, with the same tasks (same kernels, unit
 sizes, seeds and checksums as package workloads) under Python's standard
 concurrency approaches plus a plain loop, and prints Go benchmark lines
-(benchfmt) with the same name parts and metrics:
+(benchfmt) with the same name parts and metrics. Go builds every batch and
+predicts each cell (concbench describe -tasks); the suite runs what it is
+handed:
 
     BenchmarkCores/workload=primes/model=py-threading@3.14-2  1  123456789 ns/op  ...
 
 Standard library only, Python 3.9 or later. One module per job:
 
     kernels   the compute kernels and their calibrated unit costs (workloads/kernels.go)
-    tasks     ops, task generation and the blocking executor (workloads/task.go, exec.go)
+    tasks     ops and the blocking executor (workloads/task.go, exec.go)
     worker    what runs in another process or interpreter: imports only tasks
     models    the py-* models, their names (py-APPROACH@TAG[-METHOD]) and Go counterparts
-    matrix    the suite's cells and a batch's predicted time
+    matrix    the cells Go hands over (concbench describe -tasks), with their predictions
     limits    resource limits a batch would exceed
-    settings  the profile's numbers, read from `concbench describe -settings`
-    measure   running a batch, its metrics, the GIL split, pool start costs
+    measure   running a batch, its metrics, pool starts, the costs Go predicts with
     output    benchfmt lines and config lines
     cli       the command line (python3 -m concbench_py, or concbench_py.py beside this)
 

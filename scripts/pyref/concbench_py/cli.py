@@ -9,10 +9,9 @@ import re
 import sys
 import time
 
-from . import kernels, settings as settings_mod, userfunc
+from . import kernels, matrix, measure, settings as settings_mod, tasks, userfunc
 from .kernels import GZIP, HASH, KERNELS, RELEASING_CALLS, SPLIT_TRIALS, SPLIT_UNITS, gil_split, set_unit_cost
 from .limits import UNLIMITED, cell_need, limit_skip, open_files, raise_fd_limit, read_limits, user_threads
-from .matrix import applies, cell_name, cell_tasks, matrix, predict, predict_start
 from .measure import metrics, run_batch, start_pool
 from .models import APPROACHES, build_models, python_tag, set_pool_size
 from .output import config_lines, fmt_line, fmt_start_line, unit_costs_line
@@ -21,12 +20,15 @@ from .tasks import Env
 now = time.monotonic_ns
 
 SETTINGS_HELP = "the profile's settings: the output of concbench describe -profile NAME -settings"
+TASKS_HELP = ("the cells to run, as Go builds them: the output of concbench describe -profile P -cores N -tasks "
+              "-python COSTS, with COSTS this run's --costs; - reads standard input")
 
 
 def parse_args(argv):
     p = argparse.ArgumentParser(prog="concbench_py",
                                 description="concbench's Python reference suite: CPython's own models.")
-    p.add_argument("--settings", default="", metavar="FILE", help=SETTINGS_HELP + " (needed to run cells)")
+    p.add_argument("--tasks", default="", metavar="FILE", help=TASKS_HELP + " (needed to run cells)")
+    p.add_argument("--settings", default="", metavar="FILE", help=SETTINGS_HELP + " (needed for --func)")
     p.add_argument("--cores", type=int, default=0,
                    help="cores this run may use: process workers, pool sizes and the -N suffix (default: CPUs allowed)")
     p.add_argument("--count", type=int, default=1, help="batches (result lines) per cell, like -test.count")
@@ -40,12 +42,18 @@ def parse_args(argv):
                    help="comma-separated multiprocessing start methods: each process model runs once per method "
                         "(default: the platform's)")
     p.add_argument("--max-op", type=float, default=0.0,
-                   help="skip cells predicted slower than this many seconds per batch (default: the settings' py-max-op)")
+                   help="skip cells predicted slower than this many seconds per batch (default: the profile's "
+                        "py-max-op, as --tasks says)")
     p.add_argument("--unit-ns", default="",
                    help="calibrated costs to use instead of calibrating, as printed by --calibrate "
-                        "(e.g. hash=38000,primes=370000,primes20=37000,gzip=40000), so every run of a set has the "
-                        "same mix tasks")
+                        "(e.g. hash=38000,primes=370000,primes20=37000,gzip=40000)")
     p.add_argument("--calibrate", action="store_true", help="print the unit costs for --unit-ns and exit")
+    p.add_argument("--costs", action="store_true",
+                   help="print, as JSON, this interpreter's costs for the models of the run (unit costs, thread and "
+                        "worker starts, Go counterparts), which concbench describe -tasks -python reads, and exit")
+    p.add_argument("--checksums", action="store_true",
+                   help="run every batch of --tasks in order, task by task in this thread, and print each cell's "
+                        "task checksums as JSON, instead of timing the models")
     p.add_argument("--gil-split", action="store_true",
                    help="print CPython's split of a hash and a gzip unit into GIL-releasing C calls and the rest, "
                         "and exit")
@@ -54,10 +62,9 @@ def parse_args(argv):
     p.add_argument("--affinity", default="", help="value of the affinity config line (e.g. unpinned)")
     p.add_argument("--exact", action="store_true", help="compute net/file values exactly as Go (slower)")
     p.add_argument("--no-config", action="store_true", help="do not print config lines")
-    p.add_argument("--print-matrix", action="store_true", help="print the matrix as JSON and exit")
     p.add_argument("--func", default="", metavar="MODULE:FUNCTION",
                    help="run this function (MODULE:FUNCTION or PATH/FILE.py:FUNCTION) under every model instead of "
-                        "the suite's cells, as BenchmarkCores/workload=NAME (see userfunc)")
+                        "the suite's cells, as BenchmarkCores/workload=NAME (see userfunc); needs --settings")
     p.add_argument("--args", default="", metavar="ARGS",
                    help="--func's calls: a JSON file holding a list of argument lists, one per call (a batch is "
                         "every call once), or MODULE:NAME / FILE.py:NAME naming such a list or a function returning one")
@@ -119,25 +126,43 @@ def main(argv=None):
         return 2
     for n in notes:
         print("pyref: %s" % n, file=sys.stderr)
-    if not args.settings:
-        print("pyref: --settings FILE is needed to run or print the matrix: %s "
-              "(scripts/bench-python.sh passes it)" % SETTINGS_HELP, file=sys.stderr)
-        return 2
-    try:
-        st = settings_mod.load(args.settings)
-    except settings_mod.SettingsError as e:
-        print("pyref: %s" % e, file=sys.stderr)
-        return 2
-    set_pool_size(st)
-    if args.func:
-        return userfunc.main(args, st, models)
-    if args.print_matrix:
-        json.dump({"profile": st.name, "python_tag": python_tag(), "models": [m.name for m in models],
-                   "go_counterpart": {m.name: m.counterpart for m in models}, "cells": matrix(st)},
-                  sys.stdout, indent=1, sort_keys=True)
+    if args.costs:
+        json.dump(measure.costs(models), sys.stdout, sort_keys=True)
         print()
         return 0
-    max_op = args.max_op if args.max_op > 0 else st.max_op
+    if args.func:
+        # A user's function has no batch that Go could build: it takes the
+        # profile's numbers from the settings.
+        if not args.settings:
+            print("pyref: --func needs --settings FILE: %s (scripts/bench-python.sh passes it)" % SETTINGS_HELP,
+                  file=sys.stderr)
+            return 2
+        try:
+            st = settings_mod.load(args.settings)
+        except settings_mod.SettingsError as e:
+            print("pyref: %s" % e, file=sys.stderr)
+            return 2
+        set_pool_size(st.pool_max, st.pool_extra)
+        return userfunc.main(args, st, models)
+    if not args.tasks:
+        print("pyref: --tasks FILE is needed to run cells: %s (scripts/bench-python.sh passes it)" % TASKS_HELP,
+              file=sys.stderr)
+        return 2
+    try:
+        ts = matrix.load(args.tasks)
+    except matrix.TasksError as e:
+        print("pyref: %s" % e, file=sys.stderr)
+        return 2
+    set_pool_size(*ts.pool)
+    if args.checksums:
+        return print_checksums(ts, Env(args.addr or None, args.dir or None, args.exact))
+    why = ts.check_run(python_tag(), args.cores, models)
+    if why:
+        print("pyref: --tasks %s: %s" % (args.tasks, why), file=sys.stderr)
+        return 2
+    # The config lines record the unit costs the batches were built with.
+    apply_unit_ns(ts.unit_ns())
+    max_op = args.max_op if args.max_op > 0 else ts.max_op
     if args.switch_interval > 0:
         sys.setswitchinterval(args.switch_interval / 1e3)
     raise_fd_limit()
@@ -145,19 +170,19 @@ def main(argv=None):
     env = Env(args.addr or None, args.dir or None, args.exact)
     bench_re = re.compile(args.bench)
     if not args.no_config:
-        for line in config_lines(args, st, models):
+        for line in config_lines(args, ts.profile, models):
             print(line)
         print()
     sys.stdout.flush()
-    todo = [(c, m) for c in matrix(st) for m in models
-            if applies(c, m) and bench_re.search(cell_name(c, m.name, 1))]
+    todo = [(c, m) for c in ts.cells for m in models
+            if c.applies(m) and bench_re.search(c.result_name(m.name, 1))]
     failed = 0
     t_start = time.monotonic()
     for idx, (c, m) in enumerate(todo):
-        name = cell_name(c, m.name, args.cores)
+        name = c.result_name(m.name, args.cores)
         try:
-            if c["bench"] == "BenchmarkStart":
-                ok = run_start_cell(name, m, args, max_op, idx, len(todo), t_start)
+            if c.start:
+                ok = run_start_cell(name, c, m, args, max_op, idx, len(todo), t_start)
             else:
                 ok = run_cell(name, c, m, args, env, limits, max_op, idx, len(todo), t_start)
         except Exception as e:
@@ -173,15 +198,33 @@ def progress(args, idx, total, name, pred, t_start):
               % (idx + 1, total, name, pred, args.count, time.monotonic() - t_start), file=sys.stderr)
 
 
+def print_checksums(ts, env):
+    """Each cell's task checksums, as JSON: {cell name: [checksum, ...]}, each
+    task run by tasks.exec_task in this thread (the models' results equal
+    these: test_models)."""
+    out = {}
+    for c in ts.cells:
+        if c.start:
+            continue
+        if c.uses_net() and not env.addr:
+            print("pyref: %s: no latency server address (--addr)" % c.name, file=sys.stderr)
+            return 2
+        out[c.name] = [tasks.exec_task(env, t) for t in c.batch]
+    json.dump(out, sys.stdout)
+    print()
+    return 0
+
+
 def run_cell(name, c, m, args, env, limits, max_op, idx, total, t_start):
     """Run one cell's batches, printing a line for each; False if one failed."""
-    if c["workload"] == "net" and not env.addr:
+    if c.uses_net() and not env.addr:
         print("--- SKIP: %s: no latency server address (--addr)" % name, flush=True)
         return True
-    batch = cell_tasks(c)
-    pred, why = predict(m, batch, args.cores)
+    batch = c.batch
+    pred = c.predict[m.name]
     if pred > max_op:
-        print("--- SKIP: %s: predicted %.3gs per batch (%s) > %gs limit" % (name, pred, why, max_op), flush=True)
+        print("--- SKIP: %s: predicted %.3gs per batch (as %s) > %gs limit" % (name, pred, m.counterpart, max_op),
+              flush=True)
         return True
     need = cell_need(m.approach, batch, args.cores)
     threads_now = user_threads() if need[2] > 0 and limits[1] is not UNLIMITED and limits[2] else -1
@@ -199,12 +242,13 @@ def run_cell(name, c, m, args, env, limits, max_op, idx, total, t_start):
     return True
 
 
-def run_start_cell(name, m, args, max_op, idx, total, t_start):
+def run_start_cell(name, c, m, args, max_op, idx, total, t_start):
     """Time a pool's start, count times; the first start of a run (a
     forkserver's, the first imports) is a warm-up where it is cheap."""
-    pred, why = predict_start(m, args.cores)
+    pred = c.predict[m.name]
     if pred > max_op:
-        print("--- SKIP: %s: predicted %.3gs per start (%s) > %gs limit" % (name, pred, why, max_op), flush=True)
+        print("--- SKIP: %s: predicted %.3gs per start (as %s) > %gs limit" % (name, pred, m.counterpart, max_op),
+              flush=True)
         return True
     progress(args, idx, total, name, pred, t_start)
     if pred < 0.5:

@@ -26,6 +26,13 @@ GZIP_CORPUS = 64 << 10     # size of the text that gzip chunks come from
 GZIP_LEVEL = 6             # Go's gzip.DefaultCompression is zlib's level 6
 GZIP_WBITS = 31            # 15-bit window with the gzip wrapper, as compress/gzip writes
 
+# The mix tasks Go builds for CPython have primes units of 20 integers
+# (~35 µs here; bench's pythonMixUnitSize), so that the compute share of a
+# 2 ms task is hit within a few per cent, where a default unit (200
+# integers, ~350 µs) would round 1 ms to 0.7 or 1.05 ms. Their cost is
+# calibrated beside the default units'.
+MIX_UNIT_SIZE = 20
+
 HASH, PRIMES, GZIP = 1, 2, 3
 KERNELS = {"hash": HASH, "primes": PRIMES, "gzip": GZIP}
 KERNEL_NAMES = {v: k for k, v in KERNELS.items()}
@@ -84,6 +91,15 @@ def hash_buf():
         _hash_buf = fill(HASH_BUF_SIZE, 0x5EED)
         _hash_view = memoryview(_hash_buf)
     return _hash_buf
+
+
+def payload(n):
+    """n bytes of a task's input or output, as workloads.Payload: the hash
+    buffer repeated and cut to n."""
+    buf = hash_buf()
+    if n <= HASH_BUF_SIZE:
+        return buf[:n]
+    return (buf * (n // HASH_BUF_SIZE + 1))[:n]
 
 
 def hash_view():

@@ -1,203 +1,181 @@
-"""The suite's cells: BenchmarkCores, BenchmarkFanout and BenchmarkOverhead
-as bench/matrix.go builds them (batch sizes from the profile's settings),
-and BenchmarkStart, the cost of starting a pool; and a batch's predicted
-makespan, so that a cell that would be absurdly slow is skipped with a reason.
+"""The suite's cells, as Go hands them over.
+
+Go builds every batch the suite runs and predicts each model's makespan:
+`concbench describe -profile P -cores N -tasks -python COSTS` (bench.BuildPython)
+prints, as JSON, the cells of one core count for the interpreter whose
+costs COSTS holds (the output of --costs): BenchmarkCores, BenchmarkFanout
+and BenchmarkOverhead as bench/matrix.go builds them at the profile's py-*
+sizes, and BenchmarkStart. The suite keeps no task generator and no
+prediction of its own; this module reads that JSON and names the cells.
+
+    {"profile": "smoke", "cores": 2, "max_op_ns": 5000000000, "pool_max": 32, "pool_extra": 4,
+     "python": {"tag": "3.14", "unit_ns": {"hash": 38000, ...}, ...},
+     "cells": [{"name": "BenchmarkCores/workload=hash",
+                "tasks": [{"id": 0, "seed": 1234, "ops": [{"op": "compute", "kernel": "hash", "units": 40}]}],
+                "predict_ns": {"py-seq@3.14": 82000000, ...}}, ...,
+               {"name": "BenchmarkCores/workload=scraper",
+                "tasks": [{"id": 0, "seed": 1234, "input": 4096, "output": 16384,
+                           "ops": [{"op": "net", "ns": 20000000, "bytes": 16384}, ...]}, ...], ...}, ...]}
+
+A task file's workload (concbench describe -task FILE) is one more
+BenchmarkCores cell; a task's input is kernels.payload of its size, made
+here, and crosses to the workers of the process and interpreter pools
+pickled, its output back.
 """
 
-import math
-import multiprocessing
-import statistics
-import time
+import json
+import sys
 
-from . import worker
-from .kernels import GZIP_CHUNK, HASH_BUF_SIZE, PRIMES_WINDOW, held_share, unit_cost
-from .models import gil_enabled, new_interpreter_pool, threadpool_workers
-from .tasks import KIND_COMPUTE, KIND_NET, KIND_SLEEP, empty_tasks, generate
-
-MS = 1_000_000
-BATCH_SEED = 1
-# As bench.CoresWorkloads and bench's coresUnits: the same work per task.
-CORES_WORKLOADS = ["hash", "primes", "gzip", "sleep", "net", "file", "mix50"]
-CORES_UNITS = {"hash": (40, HASH_BUF_SIZE), "primes": (64, PRIMES_WINDOW), "gzip": (29, GZIP_CHUNK)}
+from .kernels import KERNELS, payload
+from .models import threadpool_workers
+from .tasks import KIND_NET, op_compute, op_file, op_net, op_sleep
 
 
-def fanout_counts(max_n):
-    """BenchmarkFanout's task counts up to max_n, as bench.FanoutCounts."""
-    ns, n = [], 1
-    while n <= max_n:
-        ns.append(n)
-        n *= 10
-    return ns
+class TasksError(ValueError):
+    pass
 
 
-def matrix(settings):
-    """The suite's cells, as data, for a profile's settings."""
-    cells = []
-    for w in CORES_WORKLOADS:
-        c = {"bench": "BenchmarkCores", "workload": w, "tasks": settings.tasks, "seed": BATCH_SEED}
-        if w in CORES_UNITS:
-            c["units"], c["size"] = CORES_UNITS[w]
-        elif w == "sleep":
-            c.update(wait_ns=5 * MS)
-        elif w == "net":
-            c.update(wait_ns=5 * MS, bytes=1024)
-        elif w == "file":
-            c.update(bytes=16 << 10)
-        elif w == "mix50":
-            c.update(cpu_percent=50, nominal_ns=2 * MS, kernel="primes")
-        cells.append(c)
-    for w in ["sleep", "net"]:
-        for n in fanout_counts(settings.max_fanout):
-            c = {"bench": "BenchmarkFanout", "workload": w, "tasks": n, "seed": BATCH_SEED, "wait_ns": 10 * MS}
-            if w == "net":
-                c["bytes"] = 1024
-            cells.append(c)
-    cells.append({"bench": "BenchmarkOverhead", "workload": "", "tasks": settings.overhead_tasks})
-    cells.append({"bench": "BenchmarkStart", "workload": "", "tasks": 0})
-    return cells
+class Cell:
+    """One cell before a model is chosen: its name (benchmark and name parts,
+    "BenchmarkCores/workload=hash"), its batch of task tuples, each model's
+    predicted makespan in seconds, and whether it is BenchmarkStart (a pool's
+    start, no tasks)."""
+
+    def __init__(self, name, batch, predict, start=False):
+        self.name = name
+        self.batch = batch
+        self.predict = predict
+        self.start = start
+
+    def __repr__(self):
+        return "Cell(%s)" % self.name
+
+    def applies(self, model):
+        """Whether model runs here: Go predicts only the models a cell is for
+        (BenchmarkStart: the pools)."""
+        return model.name in self.predict
+
+    def result_name(self, model_name, cores):
+        """The result line's name: the cell's, the model, -N above one core."""
+        name = "%s/model=%s" % (self.name, model_name)
+        return name + ("-%d" % cores if cores > 1 else "")
+
+    def uses_net(self):
+        return any(op[0] == KIND_NET for t in self.batch for op in t[2])
 
 
-def applies(c, model):
-    """Whether model runs in cell c: BenchmarkStart is for the pools only."""
-    return c["bench"] != "BenchmarkStart" or model.approach in ("py-threadpool", "py-interpreterpool",
-                                                               "py-processpool")
+class TaskSet:
+    """What Go handed over: the profile's name, the core count, the largest
+    predicted batch time the suite runs (seconds), the thread and
+    interpreter pools' default size (max, extra: min(max, cores + extra)),
+    the interpreter's costs the set was built with, and the cells in the
+    order they run."""
+
+    def __init__(self, profile, cores, max_op, pool, python, cells):
+        self.profile = profile
+        self.cores = cores
+        self.max_op = max_op
+        self.pool = pool
+        self.python = python
+        self.cells = cells
+
+    def unit_ns(self):
+        """The unit costs the batches were built with, as --unit-ns takes them."""
+        return ",".join("%s=%d" % kv for kv in sorted(self.python.get("unit_ns", {}).items()))
+
+    def check_run(self, tag, cores, models):
+        """Why this run cannot use the set (another interpreter, core count or
+        set of models than it was built for), or None."""
+        if self.python.get("tag") != tag:
+            return "built for Python %s, this is %s" % (self.python.get("tag"), tag)
+        if self.cores != cores:
+            return "built for %d cores, this run has %d (concbench describe -cores)" % (self.cores, cores)
+        batches = [c for c in self.cells if not c.start]
+        missing = [m.name for m in models if not all(c.applies(m) for c in batches)]
+        if missing:
+            return ("no predictions for %s: build it from this run's --costs, with the same --models and "
+                    "--start-methods" % ", ".join(missing))
+        return None
 
 
-def cell_name(c, model_name, cores):
-    b = c["bench"]
-    if b == "BenchmarkCores":
-        name = "%s/workload=%s/model=%s" % (b, c["workload"], model_name)
-    elif b == "BenchmarkFanout":
-        name = "%s/workload=%s/tasks=%d/model=%s" % (b, c["workload"], c["tasks"], model_name)
-    else:
-        name = "%s/model=%s" % (b, model_name)
-    if cores > 1:
-        name += "-%d" % cores
-    return name
+def _op(d):
+    kind = d["op"]
+    if kind == "compute":
+        if d["kernel"] not in KERNELS:
+            raise ValueError("unknown kernel %r" % d["kernel"])
+        return op_compute(KERNELS[d["kernel"]], _count(d, "units"), _count(d, "size"))
+    if kind == "sleep":
+        return op_sleep(_count(d, "ns"))
+    if kind == "net":
+        return op_net(_count(d, "ns"), _count(d, "bytes"))
+    if kind == "file":
+        return op_file(_count(d, "bytes"))
+    raise ValueError("unknown op %r" % kind)
 
 
-def cell_tasks(c):
-    w = c["workload"]
-    if c["bench"] == "BenchmarkOverhead":
-        return empty_tasks(c["tasks"])
-    if c["bench"] == "BenchmarkStart":
-        return []
-    if w == "mix50":
-        return generate("mix", c["tasks"], c["seed"], cpu_percent=c["cpu_percent"], nominal_ns=c["nominal_ns"])
-    return generate(w, c["tasks"], c["seed"], units=c.get("units", 0), size=c.get("size", 0),
-                    wait_ns=c.get("wait_ns", 0), nbytes=c.get("bytes", 0))
+def _count(d, key):
+    v = d.get(key, 0)
+    if not isinstance(v, int) or isinstance(v, bool) or v < 0:
+        raise ValueError("%s=%r: want a non-negative integer" % (key, v))
+    return v
+
+
+def _task(d, inputs):
+    """A task as Go hands it over (bench.PythonTask), as the suite's tuple:
+    with its input (kernels.payload, made once per size in inputs and shared,
+    as Go's tasks of a group share theirs) and output size when it has them."""
+    t = (_count(d, "id"), _count(d, "seed"), [_op(o) for o in d["ops"]])
+    n, out = _count(d, "input"), _count(d, "output")
+    if not n and not out:
+        return t
+    if n not in inputs:
+        inputs[n] = payload(n)
+    return t + (inputs[n], out)
+
+
+def parse(text, source="tasks"):
+    """A TaskSet from `concbench describe -tasks` output; errors name source
+    and, for a bad cell, the cell."""
+    try:
+        d = json.loads(text)
+    except ValueError as e:
+        raise TasksError("%s: %s (is it the output of concbench describe -tasks?)" % (source, e)) from None
+    try:
+        cells = []
+        inputs = {}
+        for c in d["cells"]:
+            try:
+                batch = [_task(t, inputs) for t in c["tasks"]]
+                predict = {m: ns / 1e9 for m, ns in c["predict_ns"].items()}
+            except (KeyError, TypeError, ValueError) as e:
+                raise TasksError("%s: cell %s: %s" % (source, c.get("name", "?"), _why(e))) from None
+            cells.append(Cell(c["name"], batch, predict, bool(c.get("start", False))))
+        ts = TaskSet(d["profile"], d["cores"], d["max_op_ns"] / 1e9, (d["pool_max"], d["pool_extra"]), d["python"],
+                     cells)
+    except (KeyError, TypeError, AttributeError) as e:
+        raise TasksError("%s: %s (is it the output of concbench describe -tasks?)" % (source, _why(e))) from None
+    if not cells:
+        raise TasksError("%s: no cells" % source)
+    return ts
+
+
+def _why(e):
+    return "no %s" % e if isinstance(e, KeyError) else str(e)
+
+
+def load(path):
+    """The TaskSet in the file at path ("-": standard input)."""
+    if path == "-":
+        return parse(sys.stdin.read(), "standard input")
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except OSError as e:
+        raise TasksError("--tasks %s: %s" % (path, e.strerror or e)) from None
+    return parse(text, path)
 
 
 def pool_workers(model, cores):
     """The worker count of a pool model's batch: the thread and interpreter
     pools' default (threadpool_workers); the process pool's, cores."""
     return cores if model.approach == "py-processpool" else threadpool_workers(cores)
-
-
-# ---------------------------------------------------------------------------
-# Predictions: rough, for skipping, in seconds.
-
-THREAD_START = 100e-6
-_starts = {}
-
-
-def process_start_cost(method):
-    """Seconds to start and join one multiprocessing.Process with this start
-    method, measured once per process (median of 3 after a warm-up, which
-    starts a forkserver where there is one)."""
-    key = ("process", method)
-    if key not in _starts:
-        ctx = multiprocessing.get_context(method)
-        times = []
-        for i in range(4):
-            t = time.perf_counter()
-            p = ctx.Process(target=worker.noop, daemon=True)
-            p.start()
-            p.join()
-            if i:
-                times.append(time.perf_counter() - t)
-        _starts[key] = statistics.median(times)
-    return _starts[key]
-
-
-def interpreter_start_cost():
-    """Seconds to start one pool interpreter (create it and import the
-    worker's modules), measured once: a one-worker pool, one empty task."""
-    key = ("interpreter",)
-    if key not in _starts:
-        t = time.perf_counter()
-        with new_interpreter_pool(1) as ex:
-            ex.submit(worker.pool_task, (None, None, False), (0, 0, [])).result()
-        _starts[key] = time.perf_counter() - t
-    return _starts[key]
-
-
-def worker_start_cost(model):
-    """Seconds to start one worker of model: a thread, a process or an interpreter."""
-    if model.is_process:
-        return process_start_cost(model.method)
-    if model.approach == "py-interpreterpool":
-        return interpreter_start_cost()
-    return THREAD_START
-
-
-def task_costs(batch):
-    """(compute seconds per task, of which the part that runs without the
-    GIL, wait seconds per task)."""
-    if not batch:
-        return 0.0, 0.0, 0.0
-    comp, free, wait = 0.0, 0.0, 0.0
-    for op in batch[0][2]:
-        if op[0] == KIND_COMPUTE:
-            c = op[2] * unit_cost(op[1], op[3]) / 1e9
-            comp += c
-            free += c * (1 - held_share(op[1]))
-        elif op[0] in (KIND_SLEEP, KIND_NET):
-            wait += op[4] / 1e9
-        else:
-            wait += 2e-3
-    return comp, free, wait
-
-
-def predict(model, batch, cores):
-    """Predicted makespan of one batch, in seconds, and how it was reckoned."""
-    n = len(batch)
-    c, free, w = task_costs(batch)
-    if not gil_enabled():
-        free = c
-    serial = n * (c - free) + n * free / cores  # compute under the GIL, the rest spread over the cores
-    a = model.approach
-    if a == "py-seq":
-        return n * (c + w), "%d tasks one after another" % n
-    if a == "py-threading":
-        return max(serial, c) + w + n * THREAD_START, "%d threads" % n
-    if a == "py-asyncio":
-        return n * c + w, "one event loop"
-    if a == "py-threadpool":
-        k = threadpool_workers(cores)
-        rounds = math.ceil(n / k)
-        return max(serial, rounds * (c + w)), "%d rounds of %d workers × %.3gs" % (rounds, k, c + w)
-    k = pool_workers(model, cores)
-    rounds = math.ceil(n / min(k, cores)) if n else 0
-    start = worker_start_cost(model)
-    if a == "py-interpreterpool":
-        k_started = min(n, k)
-        return (k_started * start + max(n * c / cores, math.ceil(n / k) * (c + w)),
-                "%d interpreters started × %.3gs, %d tasks over %d cores" % (k_started, start, n, cores))
-    if a == "py-multiprocessing":
-        return rounds * (c + w + start), "%d rounds of %d processes × %.3gs" % (rounds, cores, c + w + start)
-    if a == "py-processpool":
-        k_started = min(n, k)
-        return (k_started * start / cores + rounds * (c + w),
-                "%d workers started × %.3gs, %d rounds × %.3gs" % (k_started, start, rounds, c + w))
-    raise ValueError(model)
-
-
-def predict_start(model, cores):
-    """Predicted time of one BenchmarkStart op: start every worker, shut down."""
-    k = pool_workers(model, cores)
-    start = worker_start_cost(model)
-    # Processes start on every core; interpreters are reckoned one after
-    # another, which errs on the slow side.
-    par = cores if model.is_process else 1
-    return k * start / min(par, k), "%d workers × %.3gs" % (k, start)

@@ -1,4 +1,5 @@
-"""Measurement: one batch under a model and its metrics, and one pool start.
+"""Measurement: one batch under a model and its metrics, one pool start,
+and the interpreter's costs that Go predicts the suite's cells with.
 
 Task latency (p50-ms, p99-ms) is each task's response time, from the batch's
 submission (monotonic ns) to its end as the scheduling side sees it, as the
@@ -8,13 +9,16 @@ waited-for children's over wall seconds.
 
 import concurrent.futures
 import math
+import multiprocessing
 import resource
+import statistics
 import threading
 import time
 
 from . import worker
+from .kernels import GZIP, HASH, KERNEL_NAMES, MIX_UNIT_SIZE, PRIMES, unit_cost
 from .matrix import pool_workers
-from .models import TaskError, new_interpreter_pool
+from .models import TaskError, new_interpreter_pool, python_tag
 
 now = time.monotonic_ns
 
@@ -131,3 +135,76 @@ def start_pool(model, cores, timeout=START_TIMEOUT):
     if len(set(ids)) != k:
         raise TaskError("pool start: %d distinct workers met, want %d" % (len(set(ids)), k))
     return ns, k
+
+
+# ---------------------------------------------------------------------------
+# Costs: what Go needs to build this interpreter's batches and predict its
+# cells (bench.PythonCosts), measured once per run of the suite.
+
+def _median_of(f, n=3):
+    """The median of n timings of f, after one untimed warm-up (which starts
+    a forkserver where there is one, and imports what a worker imports)."""
+    f()
+    times = []
+    for _ in range(n):
+        t = time.perf_counter_ns()
+        f()
+        times.append(time.perf_counter_ns() - t)
+    return int(statistics.median(times))
+
+
+def process_start_ns(method):
+    """ns to start and join one multiprocessing.Process with this start method."""
+    ctx = multiprocessing.get_context(method)
+
+    def one():
+        p = ctx.Process(target=worker.noop, daemon=True)
+        p.start()
+        p.join()
+    return _median_of(one)
+
+
+def interpreter_start_ns():
+    """ns to start one pool interpreter (create it and import the worker's
+    modules): a one-worker pool, one empty task."""
+    def one():
+        with new_interpreter_pool(1) as ex:
+            ex.submit(worker.pool_task, (None, None, False), (0, 0, [])).result()
+    return _median_of(one, 1)
+
+
+THREAD_TRIALS = 64
+
+
+def thread_start_ns():
+    """ns to start and join one threading.Thread (a mean over a few dozen)."""
+    def some():
+        for _ in range(THREAD_TRIALS):
+            t = threading.Thread(target=worker.noop)
+            t.start()
+            t.join()
+    return _median_of(some) // THREAD_TRIALS
+
+
+def costs(models):
+    """This interpreter's costs for models, as bench.ReadPythonCosts reads
+    them: its unit costs (calibrated, or set with --unit-ns), a thread's
+    start, and each model's Go counterpart and worker start (a process or
+    an interpreter; 0 for the others)."""
+    starts = {}
+    out = []
+    for m in models:
+        if m.is_process:
+            key = m.method
+            if key not in starts:
+                starts[key] = process_start_ns(m.method)
+        elif m.approach == "py-interpreterpool":
+            key = "interpreter"
+            if key not in starts:
+                starts[key] = interpreter_start_ns()
+        else:
+            key = None
+        out.append({"name": m.name, "counterpart": m.counterpart, "start_ns": starts.get(key, 0)})
+    units = {KERNEL_NAMES[k]: round(unit_cost(k)) for k in (HASH, PRIMES, GZIP)}
+    units["primes%d" % MIX_UNIT_SIZE] = round(unit_cost(PRIMES, MIX_UNIT_SIZE))
+    return {"tag": python_tag(), "unit_ns": units, "thread_ns": thread_start_ns(), "models": out}

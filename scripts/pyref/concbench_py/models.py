@@ -24,7 +24,7 @@ import threading
 import time
 
 from . import tasks, worker
-from .kernels import fold, op_seed, task_start
+from .kernels import fold, op_seed
 from .tasks import KIND_COMPUTE, KIND_FILE, KIND_NET, KIND_SLEEP
 
 now = time.monotonic_ns
@@ -71,15 +71,15 @@ def start_methods_available():
 
 # ThreadPoolExecutor's default size at C CPUs is min(max, C + extra). The
 # numbers live in Go (bench.ExecutorPool, which gil-pool and interp-pool
-# use), and reach the suite in the settings (py-pool-max, py-pool-extra);
-# the command sets them here before it runs or lists any cell.
+# use), and reach the suite with the cells Go hands it (pool_max,
+# pool_extra); the command sets them here before it runs any cell.
 _pool_size = None
 
 
-def set_pool_size(settings):
-    """Take the default pool size from settings (a settings.Settings)."""
+def set_pool_size(top, extra):
+    """Take the default pool size, min(top, cores + extra)."""
     global _pool_size
-    _pool_size = (settings.pool_max, settings.pool_extra)
+    _pool_size = (top, extra)
 
 
 def threadpool_workers(cores):
@@ -87,7 +87,7 @@ def threadpool_workers(cores):
     count, min(32, CPUs + 4) in CPython, with CPUs the cores this run may use
     (3.13's os.process_cpu_count(); earlier versions count every CPU)."""
     if _pool_size is None:
-        raise RuntimeError("the pool size comes from the settings: call set_pool_size first")
+        raise RuntimeError("the pool size comes with the cells Go hands over: call set_pool_size first")
     top, extra = _pool_size
     return min(top, cores + extra)
 
@@ -100,7 +100,7 @@ def run_seq(env, batch, cores):
     for t in batch:
         s0 = now()
         try:
-            v = tasks.exec_task(env, t)
+            v, _ = tasks.run_task(env, t)  # its output by reference, as Go's in-process models
         except Exception as e:
             raise TaskError("task %d: %s" % (t[0], e)) from e
         out.append((t[0], v, os.getpid(), s0, now()))
@@ -115,7 +115,7 @@ def run_threading(env, batch, cores):
     def body(j, t):
         s0 = now()
         try:
-            v = tasks.exec_task(env, t)
+            v, _ = tasks.run_task(env, t)
         except Exception as e:  # reported after join
             errs.append(TaskError("task %d: %s" % (t[0], e)))
             return
@@ -134,9 +134,10 @@ def run_threading(env, batch, cores):
 async def exec_task_async(env, task):
     """A task under asyncio: compute runs on the loop (a compute op runs to
     its end), sleeps are asyncio.sleep, net is asyncio.open_connection, file
-    work goes to a thread via asyncio.to_thread."""
-    _, seed, ops = task
-    s = task_start(seed)
+    work goes to a thread via asyncio.to_thread. Returns its checksum and
+    output, as tasks.run_task."""
+    seed, ops = task[1], task[2]
+    s = tasks.start_sum(task)
     for i, op in enumerate(ops):
         os_ = op_seed(seed, i)
         kind = op[0]
@@ -164,7 +165,7 @@ async def exec_task_async(env, task):
         else:
             raise ValueError("unknown op %r" % (op,))
         s = fold(s, v)
-    return s
+    return s, tasks.new_output(task)
 
 
 def run_asyncio(env, batch, cores):
@@ -173,7 +174,7 @@ def run_asyncio(env, batch, cores):
     async def one(t):
         s0 = now()
         try:
-            v = await exec_task_async(env, t)
+            v, _ = await exec_task_async(env, t)
         except Exception as e:
             raise TaskError("task %d: %s" % (t[0], e)) from e
         return (t[0], v, pid, s0, now())
@@ -189,7 +190,7 @@ def run_threadpool(env, batch, cores):
 
     def body(t):
         s0 = now()
-        v = tasks.exec_task(env, t)
+        v, _ = tasks.run_task(env, t)
         return (t[0], v, pid, s0, now())
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=threadpool_workers(cores)) as ex:
@@ -229,7 +230,7 @@ def run_multiprocessing(env, batch, cores, ctx=None):
             for r in multiprocessing.connection.wait(list(live), timeout=left):
                 j, t, p, s0 = live.pop(r)
                 try:
-                    status, v, pid, cpu = r.recv()
+                    status, v, pid, cpu, _ = r.recv()  # the output crossed the pipe, pickled
                 except EOFError:
                     p.join()
                     raise TaskError("task %d: process %d died (exit code %s)" % (t[0], p.pid, p.exitcode))
@@ -268,7 +269,7 @@ def _run_pool(ex, env, batch):
         futs.append(f)
     for t, f in zip(batch, futs):
         try:
-            v, pid, s0, cpu = f.result(timeout=PROC_DEADLINE)
+            v, pid, s0, cpu, _ = f.result(timeout=PROC_DEADLINE)  # the output crossed, pickled
         except Exception as e:
             for g in futs:
                 g.cancel()

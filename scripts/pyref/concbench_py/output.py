@@ -4,10 +4,9 @@ import os
 import platform
 import sys
 
-from .kernels import GZIP, HASH, PRIMES, held_share, unit_cost
+from .kernels import GZIP, HASH, MIX_UNIT_SIZE, PRIMES, held_share, unit_cost
 from .limits import fmt_limit, read_limits
 from .models import default_start_method, gil_enabled, python_tag
-from .tasks import MIX_UNIT_SIZE
 
 
 def fmt_line(name, m):
@@ -58,7 +57,7 @@ def unit_costs_line():
         round(unit_cost(GZIP)))
 
 
-def config_lines(args, settings, models):
+def config_lines(args, profile, models):
     """The run's config lines: the interpreter, the machine as this run sees
     it, the profile, the calibrated costs and GIL shares, and the models with
     their Go counterparts (so that the report keeps no copy of them)."""
@@ -85,7 +84,7 @@ def config_lines(args, settings, models):
     if args.round:
         lines.append("round: %d" % args.round)
     lines += [
-        "profile: %s" % settings.name,
+        "profile: %s" % profile,
         "unit-ns-hash-py: %d" % round(unit_cost(HASH)),
         "unit-ns-primes-py: %d" % round(unit_cost(PRIMES)),
         "unit-ns-primes%d-py: %d" % (MIX_UNIT_SIZE, round(unit_cost(PRIMES, MIX_UNIT_SIZE))),

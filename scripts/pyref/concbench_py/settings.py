@@ -1,8 +1,9 @@
 """The profile's numbers, which live in Go (bench.Profiles) and nowhere here.
 
 `concbench describe -profile NAME -settings` prints them as key=value
-lines; the suite reads that output (--settings FILE) and uses its py-*
-values:
+lines; the suite reads that output (--settings FILE) for a user's function
+(--func), which has no batch Go could build, and uses its py-* values (the
+suite's own cells come with what they need: see matrix):
 
     name=NAME  rounds=N  benchtime=T  budget=Ns  py-rounds=N
     py-tasks=N  py-max-fanout=N  py-max-op=Ns  py-overhead-tasks=N

@@ -1,10 +1,13 @@
-"""Tasks: typed ops, deterministic generation and the blocking executor, as
-package workloads (op.go, task.go, exec.go, generate.go). Checksums equal
-Go's for the same tasks (gzip: see kernels).
+"""Tasks: typed ops and the blocking executor, as package workloads (op.go,
+task.go, exec.go). Checksums equal Go's for the same tasks (gzip: see
+kernels). The suite generates no tasks: Go builds every batch and hands it
+over (see matrix).
 
-A task is a tuple (id, seed, ops); an op is a tuple
-(kind, kernel, units, size, duration ns, bytes), so that tasks pickle small
-and cross to a worker process or interpreter as plain data.
+A task is a tuple (id, seed, ops[, input, output]): input the bytes handed
+to it where it runs (kernels.payload, as Go's; b"" for none), output how
+many bytes it hands back; an op is a tuple (kind, kernel, units, size,
+duration ns, bytes). Tasks cross to a worker process or interpreter as
+plain data, pickled: their input with them, their output back.
 """
 
 import os
@@ -13,17 +16,13 @@ import struct
 import tempfile
 import time
 
-from .kernels import (HASH_BUF_SIZE, KERNELS, M64, PRIMES, fill, fold, hash_buf, mix64, op_seed, task_start, unit,
-                      unit_cost, unit_fold)
+import zlib
+
+from .kernels import M64, fill, fold, op_seed, payload, task_start, unit, unit_fold
 
 MAX_BYTES = 16 << 20       # largest net/file payload
 
 KIND_COMPUTE, KIND_SLEEP, KIND_NET, KIND_FILE = 1, 2, 3, 4
-
-# A mix task's primes units test 20 integers each (~35 µs in CPython), so
-# that the compute share of a 2 ms task is hit within a few per cent; a
-# default unit (200 integers, ~350 µs) would round 1 ms to 0.7 or 1.05 ms.
-MIX_UNIT_SIZE = 20
 
 
 def compute_op(op, seed):
@@ -118,10 +117,7 @@ def file_payload(n, seed, exact):
         return fill(n, seed)
     # Filling 16 KiB with splitmix64 costs ~2 ms of pure Python; the bytes do
     # not matter to the write/fsync/read cost, so a shared buffer stands in.
-    buf = hash_buf()
-    if n <= HASH_BUF_SIZE:
-        return buf[:n]
-    return (buf * (n // HASH_BUF_SIZE + 1))[:n]
+    return payload(n)
 
 
 def file_round_trip(env, op, seed):
@@ -156,11 +152,34 @@ def do_wait(env, op, seed):
     raise ValueError("op %r does not wait" % (op,))
 
 
+def start_sum(task):
+    """The checksum of a task before its first op (Task.StartSum): the seed's
+    start, with the CRC-32 of its input folded in when it has one; reading
+    the input is the task's first work."""
+    s = task_start(task[1])
+    if len(task) > 3 and task[3]:
+        s = fold(s, zlib.crc32(task[3]))
+    return s
+
+
+def new_output(task):
+    """The bytes the task hands back when it ends (Task.NewOutput), made
+    anew, as a real task builds its result; None for none."""
+    n = task[4] if len(task) > 4 else 0
+    return payload(n) if n > 0 else None
+
+
+def run_task(env, task):
+    """Run a task to completion, blocking in every wait (workloads.Exec):
+    returns (its checksum, its output bytes or None)."""
+    return exec_task(env, task), new_output(task)
+
+
 def exec_task(env, task):
-    """Run a task to completion, blocking in every wait (workloads.Exec).
-    Returns its checksum; a task without ops returns task_start(seed)."""
-    _, seed, ops = task
-    s = task_start(seed)
+    """Run a task to completion, blocking in every wait, and return its
+    checksum; a task without ops or input returns task_start(seed)."""
+    seed, ops = task[1], task[2]
+    s = start_sum(task)
     for i, op in enumerate(ops):
         os_ = op_seed(seed, i)
         if op[0] == KIND_COMPUTE:
@@ -169,45 +188,3 @@ def exec_task(env, task):
             v = do_wait(env, op, os_)
         s = fold(s, v)
     return s
-
-
-def generate(workload, tasks, seed, units=0, size=0, wait_ns=0, nbytes=0,
-             cpu_percent=0, nominal_ns=0, unit_cost_ns=None):
-    """Deterministic tasks, as workloads.Generate. For mix, the compute is
-    primes units of MIX_UNIT_SIZE integers, as many as take the compute share
-    of nominal_ns at unit_cost_ns (default: this process's calibrated cost of
-    such a unit): the nominal time split is kept rather than the work, since
-    one Python primes unit costs ~15 Go units (see README)."""
-    if workload in KERNELS:
-        if units <= 0:
-            raise ValueError("generate %s: units must be positive" % workload)
-        ops = [op_compute(KERNELS[workload], units, size)]
-    elif workload == "sleep":
-        ops = [op_sleep(wait_ns)]
-    elif workload == "net":
-        ops = [op_net(wait_ns, nbytes)]
-    elif workload == "file":
-        ops = [op_file(nbytes)]
-    elif workload == "mix":
-        cpu = nominal_ns * cpu_percent / 100
-        cost = unit_cost_ns if unit_cost_ns else unit_cost(PRIMES, MIX_UNIT_SIZE)
-        n = int(round(cpu / cost))
-        if cpu_percent > 0 and n == 0:
-            n = 1
-        wait = nominal_ns - int(cpu)
-        first = n // 2
-        ops = []
-        if first > 0:
-            ops.append(op_compute(PRIMES, first, MIX_UNIT_SIZE))
-        if wait > 0:
-            ops.append(op_sleep(wait))
-        if n - first > 0:
-            ops.append(op_compute(PRIMES, n - first, MIX_UNIT_SIZE))
-    else:
-        raise ValueError("generate: unknown workload %r" % workload)
-    return [(i, mix64((seed + i) & M64), list(ops)) for i in range(tasks)]
-
-
-def empty_tasks(n):
-    """n tasks without ops, as bench's emptyTasks: task i has seed i."""
-    return [(i, i, []) for i in range(n)]

@@ -18,12 +18,13 @@ now = time.monotonic_ns
 
 
 def proc_main(conn, envt, task):
-    """A multiprocessing.Process per task: run it, send the checksum back."""
+    """A multiprocessing.Process per task: run it, send the checksum and its
+    output back."""
     try:
-        v = tasks.exec_task(tasks.Env(*envt), task)
-        conn.send(("ok", v, os.getpid(), time.process_time()))
+        v, out = tasks.run_task(tasks.Env(*envt), task)
+        conn.send(("ok", v, os.getpid(), time.process_time(), out))
     except BaseException as e:
-        conn.send(("err", "%s: %s" % (type(e).__name__, e), os.getpid(), time.process_time()))
+        conn.send(("err", "%s: %s" % (type(e).__name__, e), os.getpid(), time.process_time(), None))
     finally:
         conn.close()
 
@@ -33,13 +34,14 @@ def noop():
 
 
 def pool_task(envt, task):
-    """One task in a pool worker (a process or an interpreter): its checksum,
-    the worker's pid, when the task started, and the worker process's CPU
-    seconds so far (a forkserver's children are not this process's, so
-    getrusage(RUSAGE_CHILDREN) never counts them)."""
+    """One task in a pool worker (a process or an interpreter), its input
+    unpickled with it: its checksum, the worker's pid, when the task
+    started, the worker process's CPU seconds so far (a forkserver's
+    children are not this process's, so getrusage(RUSAGE_CHILDREN) never
+    counts them), and its output, pickled back."""
     s0 = now()
-    v = tasks.exec_task(tasks.Env(*envt), task)
-    return v, os.getpid(), s0, time.process_time()
+    v, out = tasks.run_task(tasks.Env(*envt), task)
+    return v, os.getpid(), s0, time.process_time(), out
 
 
 # Pool start measurements (BenchmarkStart): a task that returns only once
