@@ -47,7 +47,12 @@ func chartKinds() []chartKind {
 					"I/O task p99 latency, ms (log scale)", a.Convoy, a.convoyNoLoad(), func(v float64) string { return chart.TrimNum(v) + " ms" })
 			})
 		}},
-		{"winner", func(a *Analysis) []*chart.Chart { return one(len(a.Workloads) > 0, a.winnerChart) }},
+		{"winner", func(a *Analysis) []*chart.Chart {
+			if len(a.Workloads) == 0 {
+				return nil
+			}
+			return each(a.Answers(), a.winnerChart)
+		}},
 		{"generic", func(a *Analysis) []*chart.Chart {
 			var out []*chart.Chart
 			for _, g := range a.Generic {

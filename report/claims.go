@@ -2,10 +2,8 @@ package report
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 
-	"github.com/concbench/concbench/report/internal/prose"
 	"github.com/concbench/concbench/report/stats"
 )
 
@@ -22,15 +20,23 @@ type PointClaims struct {
 type Claims struct {
 	*stats.Claims
 	points   map[*CorePoint]PointClaims
-	runnerUp map[*Workload]map[int]*stats.Claim
+	runnerUp map[rkey]map[int]*stats.Claim
+}
+
+// rkey is a workload in one runtime.
+type rkey struct {
+	w       *Workload
+	runtime string
 }
 
 // At returns the claims about p; the zero PointClaims when it has none.
 func (c *Claims) At(p *CorePoint) PointClaims { return c.points[p] }
 
-// RunnerUp is the claim that the fastest Go model of w at k cores beats
-// the second fastest, or nil.
-func (c *Claims) RunnerUp(w *Workload, k int) *stats.Claim { return c.runnerUp[w][k] }
+// RunnerUp is the claim that the fastest model of runtime r in w at k
+// cores beats the second fastest, or nil.
+func (c *Claims) RunnerUp(w *Workload, r Runtime, k int) *stats.Claim {
+	return c.runnerUp[rkey{w, r.Name}][k]
+}
 
 // DecideClaims is the second stage: it reads the measured points and
 // registers every comparison the report decides, one family per
@@ -44,25 +50,23 @@ func (c *Claims) RunnerUp(w *Workload, k int) *stats.Claim { return c.runnerUp[w
 // in the 1-core family.
 func DecideClaims(m *Measured) *Claims {
 	cl := &Claims{Claims: stats.NewClaims(stats.Options{Margin: m.opt.margin()}),
-		points: map[*CorePoint]PointClaims{}, runnerUp: map[*Workload]map[int]*stats.Claim{}}
+		points: map[*CorePoint]PointClaims{}, runnerUp: map[rkey]map[int]*stats.Claim{}}
 	side := m.Set.Side
 	for _, w := range m.Workloads {
-		cl.runnerUp[w] = map[int]*stats.Claim{}
+		for _, r := range m.runtimes() {
+			cl.runnerUp[rkey{w, r.Name}] = map[int]*stats.Claim{}
+		}
 		for _, k := range m.Cores {
-			// Go's models, then each interpreter's: a family each.
-			for _, l := range m.langs() {
-				base := w.Base
-				fam := fmt.Sprintf("%s/workload=%s at %d %s", BenchCores, w.Name, k, prose.Plural(k, "core"))
-				if l.py {
-					base = w.PyBase[l.interp]
-					fam += ", " + l.name()
-				}
+			// Go's models, its emulations of CPython, then each
+			// interpreter's: a family each.
+			for _, r := range m.runtimes() {
+				base, fam := r.base(w), r.family(w, k)
 				if base == nil {
 					continue
 				}
 				for _, s := range w.Models {
 					p := s.Point(k)
-					if s.Family == FamilyBaseline || !l.has(s) || p == nil {
+					if s.Family == FamilyBaseline || !r.has(m.M, s) || p == nil {
 						continue
 					}
 					pc := PointClaims{VsBase: cl.Add(fam, side(p.Cell), side(base))}
@@ -71,8 +75,8 @@ func DecideClaims(m *Measured) *Claims {
 					}
 					cl.points[p] = pc
 				}
-				if r := ranked(w, k, l, cl); !l.py && len(r) > 1 {
-					cl.runnerUp[w][k] = cl.Add(fam, side(r[0].Point(k).Cell), side(r[1].Point(k).Cell))
+				if rk := ranked(m.M, w, k, r, cl); len(rk) > 1 {
+					cl.runnerUp[rkey{w, r.Name}][k] = cl.Add(fam, side(rk[0].Point(k).Cell), side(rk[1].Point(k).Cell))
 				}
 			}
 		}
@@ -131,13 +135,13 @@ func (l lang) name() string {
 	return "CPython " + l.interp
 }
 
-// ranked lists the models of one language (Go, or one CPython
-// interpreter) at k cores that have a claim against their baseline,
-// fastest first by the claims' ratio (geometric means).
-func ranked(w *Workload, k int, l lang, cl *Claims) []*Scaling {
+// ranked lists the models of one runtime at k cores that have a claim
+// against their baseline, fastest first by the claims' ratio (geometric
+// means).
+func ranked(m *Matrix, w *Workload, k int, r Runtime, cl *Claims) []*Scaling {
 	var out []*Scaling
 	for _, s := range w.Models {
-		if s.Family == FamilyBaseline || !l.has(s) || s.Point(k) == nil || cl.At(s.Point(k)).VsBase == nil {
+		if s.Family == FamilyBaseline || !r.has(m, s) || s.Point(k) == nil || cl.At(s.Point(k)).VsBase == nil {
 			continue
 		}
 		out = append(out, s)

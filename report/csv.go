@@ -132,3 +132,41 @@ func WriteCSV(w io.Writer, cells []*Cell, speedups []SpeedupRow, preds []Predict
 	}
 	return nil
 }
+
+// VerdictsHeader is the header of verdicts.csv (DESIGN §5).
+var VerdictsHeader = []string{"runtime", "workload", "kind", "cores", "word", "winner", "speedup", "ci_lo", "ci_hi", "conc_gain", "par_gain"}
+
+// WriteVerdicts writes verdicts.csv: one row per runtime, workload and
+// core count, in the report's order. word is the verdict in the report's
+// vocabulary (wd.Word); winner, speedup and its interval (the one its
+// claim was decided by, six significant digits) are empty when no model
+// wins; conc_gain and par_gain are the winner's concurrency gain (at 1
+// core) and parallel gain (1 → k cores) as ratios of geometric means,
+// par_gain empty at 1 core.
+func WriteVerdicts(w io.Writer, verdicts []*Verdict, wd Wording) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(VerdictsHeader); err != nil {
+		return fmt.Errorf("writing verdicts.csv: %w", err)
+	}
+	g := func(v float64) string { return strconv.FormatFloat(v, 'g', 6, 64) }
+	for _, v := range verdicts {
+		rec := []string{v.Runtime.Name, v.Workload, v.Kind.String(), strconv.Itoa(v.Cores), wd.Word(v.Gain), v.Winner, "", "", "", "", ""}
+		if v.Winner != "" {
+			rec[6], rec[7], rec[8] = g(v.Decided.Value), g(v.Decided.Lo), g(v.Decided.Hi)
+			if v.Conc != nil {
+				rec[9] = g(v.Conc.Ratio)
+			}
+			if v.Par != nil && v.Cores > 1 {
+				rec[10] = g(v.Par.Ratio)
+			}
+		}
+		if err := cw.Write(rec); err != nil {
+			return fmt.Errorf("writing verdicts.csv: %w", err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("writing verdicts.csv: %w", err)
+	}
+	return nil
+}

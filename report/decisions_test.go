@@ -22,7 +22,7 @@ func TestDecisions(t *testing.T) {
 	}{
 		{"epyc-2cpu-5r", []want{
 			{"sleep", 1, "concurrency", "concurrency", ""}, {"sleep", 2, "concurrency", "concurrency", ""}, {"hash", 1, "none", "", ""},
-			{"hash", 2, "parallelism", "threads", "gil-threads"}, {"primes", 1, "undecided", "", ""}, {"primes", 2, "parallelism", "threads", "gil-threads"},
+			{"hash", 2, "parallelism", "threads", "eventloop"}, {"primes", 1, "undecided", "", ""}, {"primes", 2, "parallelism", "threads", "eventloop"},
 			{"file", 2, "both", "concurrency", ""}, {"mix50", 1, "concurrency", "concurrency", "pool"}, {"mix50", 2, "both", "threads", ""},
 		}},
 		{"h100-16cpu", []want{

@@ -84,6 +84,9 @@ func findings(a *Measured) []string {
 			out = append(out, fmt.Sprintf("Overhead at %d %s: dispatch costs %s per task with %s, %s with %s.", k, prose.Plural(k, "core"), prose.Duration(loV), lo, prose.Duration(hiV), hi))
 		}
 	}
+	if n, of := a.Unexplained(); of > 0 {
+		out = append(out, fmt.Sprintf("CPython beside its Go emulations: %d of %d pairs unexplained by the costs this set measured (see Go emulation vs CPython).", n, of))
+	}
 	if d := a.Convoy; d != nil && len(d.Cores) > 0 {
 		k := d.Cores[len(d.Cores)-1]
 		var parts []string
@@ -162,7 +165,11 @@ func warnings(a *Measured, d *Decisions) []string {
 	maxMore := 0
 	for _, v := range d.Verdicts {
 		if v.Gain == GainUndecided {
-			undecided = append(undecided, fmt.Sprintf("%s at %d", v.Workload, v.Cores))
+			where := fmt.Sprintf("%s at %d", v.Workload, v.Cores)
+			if v.Runtime.Kind != RuntimeGo {
+				where += " (" + v.Runtime.String() + ")"
+			}
+			undecided = append(undecided, where)
 			maxMore = max(maxMore, v.MoreRounds)
 		}
 	}

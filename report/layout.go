@@ -110,14 +110,27 @@ func (a *Analysis) machineSection(pg *page.Page) {
 func (a *Analysis) verdictSections(pg *page.Page) {
 	if len(a.Verdicts) > 0 || len(a.Findings) > 0 {
 		pg.H(2, "Verdicts")
-		var items []string
-		for _, v := range a.Verdicts {
-			items = append(items, a.Text.Verdict(v)+".")
-		}
-		if len(items) > 0 {
+		answers := a.Answers()
+		for _, r := range answers {
+			var items []string
+			for _, v := range a.Verdicts {
+				if v.Runtime == r {
+					items = append(items, a.Text.Verdict(v)+".")
+				}
+			}
+			if len(items) == 0 {
+				continue
+			}
+			if len(answers) > 1 {
+				pg.H(3, r.String())
+				pg.P("%s", runtimeNote(r, a.M))
+			}
 			pg.Add(page.Bullets{Items: items})
 		}
 		if len(a.Findings) > 0 {
+			if len(answers) > 1 {
+				pg.H(3, "The other charts")
+			}
 			pg.Add(page.Bullets{Items: a.Findings})
 		}
 	}
@@ -278,15 +291,16 @@ func (a *Analysis) fitTable() page.Table {
 }
 
 func (a *Analysis) pythonTable() page.Table {
-	t := page.Table{Head: []string{"benchmark", "cores", "Python", "Go", "makespan ratio Py/Go", "Python speedup", "Go speedup", ""},
-		Numeric: []bool{false, true, false, false, true, true, true, false}}
+	t := page.Table{Head: []string{"benchmark", "cores", "Python", "Go", "makespan ratio Py/Go", "Python speedup", "Go speedup", "", "why"},
+		Numeric: []bool{false, true, false, false, true, true, true, false, false}}
 	for _, r := range a.Python {
-		d := ""
+		d, why := "", ""
 		if r.Differs {
 			d = "differs"
+			_, why, _ = strings.Cut(gapText(r), ": ")
 		}
 		t.Rows = append(t.Rows, []string{strings.TrimPrefix(r.Benchmark, "Benchmark") + "/" + r.Param, fmt.Sprint(r.Cores), r.Py, r.Go,
-			r.Ratio.String(), r.PySpeedup.String(), r.GoSpeedup.String(), d})
+			r.Ratio.String(), r.PySpeedup.String(), r.GoSpeedup.String(), d, why})
 	}
 	return t
 }
@@ -311,10 +325,7 @@ func (a *Analysis) pythonSections(pg *page.Page) {
 		{len(a.PyStarts) > 0, "CPython start-up costs",
 			"What starting an executor costs (BenchmarkStart: the pool, every worker started, then shut down), and per worker. A pool is started inside each batch, as a short script would, so this cost is part of every makespan above.",
 			a.startTable, a.startFindings},
-		{len(a.Python) > 0, "Go emulation vs CPython",
-			"Each Python model beside the Go model that emulates it, in the same cell: the makespan ratio (Python / Go, > 1 means CPython is slower), and each one's speedup over its own sequential baseline at 1 core. " +
-				"\"differs\" marks speedups whose intervals do not overlap and differ by more than 10%.",
-			a.pythonTable, nil},
+		{len(a.Python) > 0, "Go emulation vs CPython", a.emulationText(), a.pythonTable, nil},
 	} {
 		if !sec.show {
 			continue
@@ -443,4 +454,36 @@ func samples(c *Cell) string {
 		return fmt.Sprint(st.N)
 	}
 	return ""
+}
+
+// runtimeNote says which models a runtime's verdicts rank, against what.
+func runtimeNote(r Runtime, m *Matrix) string {
+	var em []string
+	for _, x := range m.Models {
+		if m.IsEmulation(x.Name) {
+			em = append(em, x.Name)
+		}
+	}
+	switch r.Kind {
+	case RuntimeCPython:
+		return fmt.Sprintf("The Python programmer's answer on this interpreter: its own models (py-*@%s) against its own %s, measured by the CPython suite.", r.Name, m.PyBaseline(r.Interp))
+	case RuntimeEmulated:
+		return fmt.Sprintf("This set has no CPython runs, so Go's emulations of CPython (%s) stand in for Python here, against %s; a set with CPython runs answers the Python question with CPython's own models instead.", prose.JoinAnd(em), m.GoBaseline())
+	}
+	if len(em) == 0 {
+		return fmt.Sprintf("The Go programmer's answer: Go's models against %s.", m.GoBaseline())
+	}
+	return fmt.Sprintf("The Go programmer's answer: Go's native models against %s; the emulations of CPython (%s) explain CPython beside it and win in no answer.", m.GoBaseline(), prose.JoinAnd(em))
+}
+
+// emulationText introduces the Go-vs-CPython table: what it shows, how a
+// gap is explained, and how many are not.
+func (a *Analysis) emulationText() string {
+	n, of := a.Unexplained()
+	return fmt.Sprintf("Each Python model beside the Go model that emulates it, in the same cell: the makespan ratio (Python / Go, > 1 means CPython is slower), and each one's speedup over its own sequential baseline at 1 core. "+
+		"\"differs\" marks speedups whose intervals do not overlap and differ by more than 10%%; \"why\" explains the gap from the costs CPython pays and the emulation does not, measured in this set: "+
+		"the interpreter's speed on the batch (its py-seq against seq), starting the executor (BenchmarkStart) and handing each task over (BenchmarkOverhead, the executor's start taken out). "+
+		"CPython is taken to run the emulation's schedule with its work stretched by the interpreter's speed, after starting its executor, paying its own hand-over per task: "+
+		"added to the work under one GIL, overlapping it for processes and interpreters of their own. A gap is explained when that prediction lies nearer CPython's measured speedup than half the gap (in log terms). "+
+		"%d of %d pairs unexplained.", n, of)
 }

@@ -167,6 +167,7 @@ func (a *Measured) measure() {
 	a.fanout()
 	a.grain()
 	a.dots()
+	a.gaps()
 	a.generic()
 	a.missing()
 }
@@ -387,7 +388,7 @@ func (a *Measured) python() {
 			continue
 		}
 		row := &PyRow{Benchmark: c.Bench, Param: c.Param(), Cores: c.Cores, Py: c.Model(), Go: g,
-			Ratio: a.speedup(gc, c), PySpeedup: nanEst(), GoSpeedup: nanEst()}
+			Ratio: a.speedup(gc, c), PySpeedup: nanEst(), GoSpeedup: nanEst(), pyCell: c, goCell: gc}
 		if c.Bench == BenchCores {
 			row.Param = "workload=" + c.Workload()
 		}
@@ -401,10 +402,10 @@ func (a *Measured) python() {
 			return out
 		}
 		if pb := a.cell(c.Bench, 1, baseKV(a.M.Baseline(c.Model()))...); pb != nil {
-			row.PySpeedup = a.speedup(c, pb)
+			row.PySpeedup, row.pyBase = a.speedup(c, pb), pb
 		}
 		if gb := a.cell(c.Bench, 1, baseKV(a.M.GoBaseline())...); gb != nil {
-			row.GoSpeedup = a.speedup(gc, gb)
+			row.GoSpeedup, row.goBase = a.speedup(gc, gb), gb
 		}
 		p, q := row.PySpeedup, row.GoSpeedup
 		row.Differs = p.Finite() && q.Finite() && (p.Lo > q.Hi || q.Lo > p.Hi) && math.Abs(p.Value/q.Value-1) > 0.1

@@ -167,6 +167,11 @@ type PyRow struct {
 	PySpeedup        Estimate // over py-seq at 1 core
 	GoSpeedup        Estimate // over seq at 1 core
 	Differs          bool     // the speedups' intervals do not overlap
+	// Gap is what CPython's costs measured in the same set predict for
+	// the Python model, when its speedup differs from the emulation's.
+	Gap *Gap
+
+	pyCell, goCell, pyBase, goBase *Cell
 }
 
 // A PyStart is what starting one CPython executor costs at one core

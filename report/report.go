@@ -24,7 +24,7 @@ func Report(dir string, paths []string, lax bool, opt Options) (*Analysis, error
 }
 
 // Write renders the analysis into dir: index.html, summary.md,
-// results.csv and charts/*.svg and *.png.
+// results.csv, verdicts.csv and charts/*.svg and *.png.
 func (a *Analysis) Write(dir string, opt Options) error {
 	if err := page.Write(dir, a.buildPage(a.Charts(), opt), "index.html", "summary.md"); err != nil {
 		return err
@@ -33,5 +33,12 @@ func (a *Analysis) Write(dir string, opt Options) error {
 	if err := WriteCSV(&buf, a.Set.Cells, a.Speedups(), a.Predictions()); err != nil {
 		return err
 	}
-	return page.WriteFile(filepath.Join(dir, "results.csv"), buf.Bytes())
+	if err := page.WriteFile(filepath.Join(dir, "results.csv"), buf.Bytes()); err != nil {
+		return err
+	}
+	buf.Reset()
+	if err := WriteVerdicts(&buf, a.Verdicts, a.Wording()); err != nil {
+		return err
+	}
+	return page.WriteFile(filepath.Join(dir, "verdicts.csv"), buf.Bytes())
 }

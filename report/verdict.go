@@ -7,6 +7,10 @@ import (
 // A Verdict is the decision for one workload at one core count, as a
 // struct: Wording.Text words it.
 type Verdict struct {
+	// Runtime is the answer the verdict belongs to: Go's, or one CPython
+	// interpreter's (or, in a set without CPython, the emulations').
+	Runtime  Runtime
+	Baseline string // the runtime's sequential model: seq, py-seq@3.14
 	Workload string
 	Kind     Kind
 	Cores    int
@@ -35,9 +39,9 @@ type Verdict struct {
 	// seq at 1 core) and its parallel gain (k cores against 1).
 	Conc, Par *stats.Claim
 	// RunnerUp is the second fastest model when the winner is the
-	// fastest and the two are within the margin or undecided; Faster is
-	// the fastest model by estimate when it is not the winner (its claim
-	// undecided).
+	// fastest and the two are within the margin or undecided. Faster is,
+	// in a verdict left undecided because the fastest model by estimate
+	// is, the fastest model that does beat the baseline decidedly.
 	RunnerUp, Faster *Rival
 	// Within and Slower are the other models within the margin of seq
 	// and slower than seq.
@@ -53,8 +57,6 @@ type Verdict struct {
 	// to it missed (the lack-of-fit test).
 	Fit      *Fit
 	Rejected bool
-	// Python are the CPython models beside their Go counterparts here.
-	Python []*PyRow
 }
 
 // A Rival is a model a verdict names beside its winner: its speedup over
@@ -122,10 +124,12 @@ func (g Gain) String() string {
 // that needs no verdict's law (concbench report -undecided).
 func Decide(m *Measured, c *Claims, f *Fits) *Decisions {
 	d := &Decisions{m: m}
-	for _, w := range m.Workloads {
-		for _, k := range m.Cores {
-			if v := verdict(m, c, f, w, k); v != nil {
-				d.Verdicts = append(d.Verdicts, v)
+	for _, r := range m.Answers() {
+		for _, w := range m.Workloads {
+			for _, k := range m.Cores {
+				if v := verdict(m, c, f, w, r, k); v != nil {
+					d.Verdicts = append(d.Verdicts, v)
+				}
 			}
 		}
 	}
@@ -162,12 +166,13 @@ func genericBest(b *GenericBench) *CorePoint {
 // which of its two factors — the concurrency gain (at 1 core) and the
 // parallel gain (1 → k cores) — beat the margin too. It returns the
 // decision as a struct; words (words.go) writes it in plain words.
-func verdict(a *Measured, cl *Claims, f *Fits, w *Workload, k int) *Verdict {
-	if w.Base == nil {
+func verdict(a *Measured, cl *Claims, f *Fits, w *Workload, r Runtime, k int) *Verdict {
+	base := r.base(w)
+	if base == nil {
 		return nil
 	}
-	v := &Verdict{Workload: w.Name, Kind: w.Kind, Cores: k, Oversub: a.Set.Oversubscribed(k)}
-	models := ranked(w, k, lang{}, cl)
+	v := &Verdict{Runtime: r, Baseline: base.Model(), Workload: w.Name, Kind: w.Kind, Cores: k, Oversub: a.Set.Oversubscribed(k)}
+	models := ranked(a.M, w, k, r, cl)
 	if len(models) == 0 {
 		return nil
 	}
@@ -177,8 +182,14 @@ func verdict(a *Measured, cl *Claims, f *Fits, w *Workload, k int) *Verdict {
 			winners = append(winners, s)
 		}
 	}
-	if len(winners) == 0 {
-		noWinner(cl, v, w, models, k)
+	if len(winners) == 0 || models[0] != winners[0] {
+		// No model beats the baseline, or the fastest by estimate is
+		// undecided: a winner map that named a slower model would not
+		// name the fastest.
+		noWinner(cl, v, base, models, k)
+		if len(winners) > 0 {
+			v.Faster = rival(cl, winners[0], k, stats.Faster)
+		}
 		return v
 	}
 	best := winners[0]
@@ -201,16 +212,14 @@ func verdict(a *Measured, cl *Claims, f *Fits, w *Workload, k int) *Verdict {
 		v.Gain = GainUndecided
 		v.MoreRounds = soonest(c, p)
 		if c != nil {
-			v.Waiting = append(v.Waiting, best.One, w.Base)
+			v.Waiting = append(v.Waiting, best.One, base)
 		}
 		v.Waiting = append(v.Waiting, bp.Cell, best.One)
 	}
-	if r := cl.RunnerUp(w, k); r != nil && models[0] == best && len(models) > 1 {
-		if r.Outcome == stats.Within || r.Outcome == stats.Undecided {
-			v.RunnerUp = rival(cl, models[1], k, r.Outcome)
+	if ru := cl.RunnerUp(w, r, k); ru != nil && models[0] == best && len(models) > 1 {
+		if ru.Outcome == stats.Within || ru.Outcome == stats.Undecided {
+			v.RunnerUp = rival(cl, models[1], k, ru.Outcome)
 		}
-	} else if models[0] != best {
-		v.Faster = rival(cl, models[0], k, cl.At(models[0].Point(k)).VsBase.Outcome)
 	}
 	for _, s := range models {
 		if s == best {
@@ -227,7 +236,6 @@ func verdict(a *Measured, cl *Claims, f *Fits, w *Workload, k int) *Verdict {
 		l := f.Model(best)
 		v.Fit, v.Rejected = l.Fit(), l.Fit() == nil && l.Rejected
 	}
-	v.Python = a.pyRows(w, k)
 	return v
 }
 
@@ -238,7 +246,7 @@ func rival(cl *Claims, s *Scaling, k int, o stats.Outcome) *Rival {
 
 // noWinner decides the verdict when no model decidedly beats seq: every
 // model within the margin or slower, or some still undecided.
-func noWinner(cl *Claims, v *Verdict, w *Workload, models []*Scaling, k int) {
+func noWinner(cl *Claims, v *Verdict, base *Cell, models []*Scaling, k int) {
 	best := models[0]
 	v.Best = rival(cl, best, k, cl.At(best.Point(k)).VsBase.Outcome)
 	undecided := 0
@@ -246,7 +254,7 @@ func noWinner(cl *Claims, v *Verdict, w *Workload, models []*Scaling, k int) {
 		switch c := cl.At(s.Point(k)).VsBase; c.Outcome {
 		case stats.Undecided:
 			undecided++
-			v.Waiting = append(v.Waiting, s.Point(k).Cell, w.Base)
+			v.Waiting = append(v.Waiting, s.Point(k).Cell, base)
 		case stats.Slower:
 			v.Slower = append(v.Slower, s.Model)
 		}
@@ -288,16 +296,4 @@ func soonest(cs ...*stats.Claim) int {
 		}
 	}
 	return r
-}
-
-// pyRows are the CPython rows of workload w at k cores, baselines left
-// out: what a verdict says about CPython beside the emulation.
-func (a *Measured) pyRows(w *Workload, k int) []*PyRow {
-	var out []*PyRow
-	for _, r := range a.Python {
-		if r.Benchmark == BenchCores && r.Param == "workload="+w.Name && r.Cores == k && a.M.Family(r.Py) != FamilyBaseline {
-			out = append(out, r)
-		}
-	}
-	return out
 }

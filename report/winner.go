@@ -13,12 +13,20 @@ import (
 // the whole cell, with a white gap between tiles.
 const tileHalfW, tileHalfH = 0.48, 0.46
 
-// winnerChart draws the winner map: a cell per workload and core count,
-// coloured by the winning model, labelled with where its gain came from.
-func (a *Analysis) winnerChart() *chart.Chart {
-	c := chart.New("winner", "Winner map: fastest model per workload and core count, and the source of its gain",
+// winnerChart draws one runtime's winner map: a cell per workload and
+// core count, coloured by the winning model, labelled with where its gain
+// came from.
+func (a *Analysis) winnerChart(r Runtime) *chart.Chart {
+	base := a.M.GoBaseline()
+	if r.Kind == RuntimeCPython {
+		base = a.M.PyBaseline(r.Interp)
+	}
+	c := chart.New("winner-"+r.Name, fmt.Sprintf("Winner map, %s: fastest model per workload and core count, and the source of its gain", r),
 		"cores", "workload")
-	c.Caption = "For each workload and core count, the verdict: the fastest model that beats seq at 1 core by more than the margin, and whether its speedup came from overlapping waits (concurrency), from more cores (parallelism), or both; or that no model beats seq by more than the margin; or undecided."
+	c.Caption = fmt.Sprintf("For each workload and core count, %s's verdict: the fastest of its models that beats %s at 1 core by more than the margin, and whether its speedup came from overlapping waits (concurrency), from more cores (parallelism), or both; or that no model beats %s by more than the margin; or undecided.", r, base, base)
+	if r.Kind == RuntimeEmulated {
+		c.Caption += " This set has no CPython runs, so Go's emulations of CPython stand in for Python here."
+	}
 	var names []string
 	for _, w := range a.Workloads {
 		names = append(names, w.Name)
@@ -44,7 +52,13 @@ func (a *Analysis) winnerChart() *chart.Chart {
 	c.Plot.X.Tick.Label.Font.Size = vg.Points(11)
 	c.Plot.Y.Tick.Label.Font.Size = vg.Points(11)
 	verdict := map[string]*Verdict{}
+	var verdicts []*Verdict
 	for _, v := range a.Verdicts {
+		if v.Runtime == r {
+			verdicts = append(verdicts, v)
+		}
+	}
+	for _, v := range verdicts {
 		verdict[fmt.Sprintf("%s|%d", v.Workload, v.Cores)] = v
 	}
 	inLegend := map[string]bool{}
@@ -83,7 +97,7 @@ func (a *Analysis) winnerChart() *chart.Chart {
 		c.AddLegend(m, chart.Swatch{Color: chart.Lighten(a.M.Style(m, 0).Color, 0.55)})
 	}
 	c.Note("concurrency: the gain at 1 core, from overlapping waits; parallelism: the gain from more cores; each decided beyond the %s margin (see Method).", a.marginText())
-	if len(a.Verdicts) == 0 {
+	if len(verdicts) == 0 {
 		c.Lacks("no verdicts: every workload lacks its seq baseline")
 	}
 	return c

@@ -6,10 +6,12 @@ import (
 	"testing"
 
 	"gonum.org/v1/plot/vg"
+
+	"github.com/concbench/concbench/report/chart"
 )
 
-// On both reference sets, every chart's winner is its verdict's: the Go
-// model whose speedup point is highest at k cores in the speedup chart is
+// On both reference sets, every chart's winner is its verdict's: the
+// model of the verdict's runtime whose speedup point is highest at k cores in the speedup chart is
 // the model the verdict (and the winner map's tile) names, and the verdict
 // prints the same ratio the chart draws. One estimator serves both.
 func TestChartWinnerIsVerdictWinner(t *testing.T) {
@@ -30,7 +32,7 @@ func TestChartWinnerIsVerdictWinner(t *testing.T) {
 				top, topV := "", math.Inf(-1)
 				for _, s := range w.Models {
 					p := s.Point(v.Cores)
-					if s.Python || s.Family == FamilyBaseline || p == nil {
+					if !v.Runtime.has(a.M, s) || s.Family == FamilyBaseline || p == nil {
 						continue
 					}
 					if p.Speedup.Value > topV {
@@ -60,25 +62,32 @@ func TestWinnerLabelsFitTiles(t *testing.T) {
 	for _, ref := range referenceSets {
 		t.Run(ref.name, func(t *testing.T) {
 			a := analyzeBytes(t, ref.name, readRounds(t, ref.path, nil))
-			c := a.winnerChart()
-			if _, err := c.PNG(); err != nil {
-				t.Fatal(err)
+			for _, r := range a.Answers() {
+				checkTiles(t, a, a.winnerChart(r))
 			}
-			fits := c.TileFits()
-			if len(fits) != len(a.Workloads)*len(a.Cores) {
-				t.Fatalf("%d labels drawn, want one per workload and core count (%d)", len(fits), len(a.Workloads)*len(a.Cores))
-			}
-			pad := 2 * vg.Points(3)
-			wrapped := 0
-			for _, f := range fits {
-				if f.Overflowed || f.TextW > f.TileW-pad || f.TextH > f.TileH-pad {
-					t.Errorf("label %q: text %.1f×%.1f pt in a tile of %.1f×%.1f pt", f.Label, f.TextW, f.TextH, f.TileW, f.TileH)
-				}
-				if strings.Count(f.Label, "\n") > 1 {
-					wrapped++
-				}
-			}
-			t.Logf("%d labels fit; %d wrapped beyond two lines", len(fits), wrapped)
 		})
 	}
+}
+
+// checkTiles checks that every label of a winner map fits its tile.
+func checkTiles(t *testing.T, a *Analysis, c *chart.Chart) {
+	t.Helper()
+	if _, err := c.PNG(); err != nil {
+		t.Fatal(err)
+	}
+	fits := c.TileFits()
+	if len(fits) != len(a.Workloads)*len(a.Cores) {
+		t.Fatalf("%s: %d labels drawn, want one per workload and core count (%d)", c.File, len(fits), len(a.Workloads)*len(a.Cores))
+	}
+	pad := 2 * vg.Points(3)
+	wrapped := 0
+	for _, f := range fits {
+		if f.Overflowed || f.TextW > f.TileW-pad || f.TextH > f.TileH-pad {
+			t.Errorf("%s: label %q: text %.1f×%.1f pt in a tile of %.1f×%.1f pt", c.File, f.Label, f.TextW, f.TextH, f.TileW, f.TileH)
+		}
+		if strings.Count(f.Label, "\n") > 1 {
+			wrapped++
+		}
+	}
+	t.Logf("%s: %d labels fit; %d wrapped beyond two lines", c.File, len(fits), wrapped)
 }

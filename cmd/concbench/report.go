@@ -76,7 +76,11 @@ func reportCmd(args []string, stdout, stderr io.Writer) int {
 	for _, w := range a.Warnings {
 		fmt.Fprintf(stderr, "warning: %s\n", w)
 	}
-	for _, v := range a.Verdicts {
+	answers := a.Answers()
+	for i, v := range a.Verdicts {
+		if len(answers) > 1 && (i == 0 || a.Verdicts[i-1].Runtime != v.Runtime) {
+			fmt.Fprintf(stdout, "%s:\n", v.Runtime)
+		}
 		fmt.Fprintln(stdout, a.Text.Verdict(v)+".")
 	}
 	for _, f := range a.Findings {
