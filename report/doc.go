@@ -16,7 +16,7 @@
 //		Measure(set)                    → *Measured   speedups, sweeps, dots; no claims, no prose
 //		DecideClaims(m)                 → *Claims     every comparison, decided, keyed by point
 //		FitLaws(m, claims)              → *Fits       Amdahl and the USL, or why not
-//		Decide(m, claims, fits)         → *Decisions  a Verdict per workload and core count
+//		Decide(m, claims, fits)         → *Decisions  a Verdict per runtime, workload and core count
 //		m.Wording().Text(decisions)     → Text        the verdicts in plain words
 //		Analysis.Charts, Analysis.Write → charts/, index.html, summary.md, results.csv
 //
@@ -34,7 +34,8 @@
 //	    gain (seq → model at 1 core) and the parallel gain (model at 1 core
 //	    → k cores); the mix, fanout, grain, overhead and convoy series;
 //	    CPython's models beside their Go counterparts, each interpreter
-//	    apart; foreign benchmarks swept over GOMAXPROCS. Every speedup is the
+//	    apart, with the costs that explain where they differ ([Gap]);
+//	    foreign benchmarks swept over GOMAXPROCS. Every speedup is the
 //	    report's one estimator: the ratio of geometric means with its 95%
 //	    Welch interval from the run's moderated noise.
 //	 3. [DecideClaims]: every claim that one cell beats another is a
@@ -46,9 +47,14 @@
 //	    to the parallel gains that are decided (report/stats again), with
 //	    bootstrap intervals, prediction bands and a lack-of-fit test that
 //	    withholds the prediction of a law that does not fit.
-//	 5. [Decide]: a [Verdict] per workload and core count, as a struct
-//	    (typed [Gain], winner, factors, rivals, fit). [UndecidedCells] stops
-//	    here without FitLaws, for the bench runner's adaptive rounds.
+//	 5. [Decide]: a [Verdict] per [Runtime], workload and core count, as a
+//	    struct (typed [Gain], winner, factors, rivals, fit). Each runtime
+//	    answers its own question: Go's native models against seq, each
+//	    CPython interpreter's py-* models against its own py-seq; Go's
+//	    emulations of CPython (gil-threads, gil-pool, interp-pool) win in
+//	    neither, and answer only in a set without CPython, which says so.
+//	    [UndecidedCells] stops here without FitLaws, for the bench runner's
+//	    adaptive rounds.
 //	 6. [Wording.Text] words each verdict from its decision alone; findings
 //	    and warnings say what the other charts show and what weakens the
 //	    verdicts.

@@ -310,7 +310,48 @@ func readmeBlocks(t *testing.T) map[string]string {
 		"gilruns-2cpu":   gilRunsTable(t),
 		"profiles":       profilesTable(),
 		"compare-2cpu":   compareLines(t),
+		"verdict-16cpu":  verdictLine(t, readmeSets["16cpu"], "Go", "primes (CPU-bound), 16 cores:"),
+		"gap-2cpu":       gapLine(t, readmeSets["2cpu"], "| Cores/workload=sleep | 2 | py-threading@3.11 |"),
 	}
+}
+
+// gapLine is why a committed set's Go-vs-CPython row differs, as its
+// summary.md's table says (the row that starts with prefix), quoted.
+func gapLine(t *testing.T, csvPath, prefix string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(filepath.Dir(csvPath), "summary.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(line, prefix) {
+			cells := strings.Split(strings.Trim(line, "| "), " | ")
+			return "> " + cells[len(cells)-1] + "\n"
+		}
+	}
+	t.Fatalf("%s: no Go-vs-CPython row %q", csvPath, prefix)
+	return ""
+}
+
+// verdictLine is one verdict of a committed set's summary.md, the first
+// in the runtime's subsection that starts with prefix, as a code block.
+func verdictLine(t *testing.T, csvPath, runtime, prefix string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(filepath.Dir(csvPath), "summary.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(data), "\n### "+runtime+"\n")
+	if !ok {
+		t.Fatalf("%s: no Verdicts subsection %q", csvPath, runtime)
+	}
+	for _, line := range strings.Split(section, "\n") {
+		if text, ok := strings.CutPrefix(line, "- "); ok && strings.HasPrefix(text, prefix) {
+			return "```\n" + text + "\n```\n"
+		}
+	}
+	t.Fatalf("%s: no %s verdict starting %q", csvPath, runtime, prefix)
+	return ""
 }
 
 // compareLines is what make compare prints for the README's two reference
