@@ -91,10 +91,7 @@ func (a *Analysis) Predictions() []Prediction {
 // median the band's middle, ci_lo and ci_hi its bounds (six significant
 // digits), n the core counts fitted.
 func WriteCSV(w io.Writer, cells []*Cell, speedups []SpeedupRow, preds []Prediction) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(CSVHeader); err != nil {
-		return fmt.Errorf("writing results.csv: %w", err)
-	}
+	recs := [][]string{CSVHeader}
 	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 	// Speedups and predictions are computed, not measured: six significant
 	// digits, so that floating point's last bits (arm64 fuses multiply and
@@ -103,32 +100,28 @@ func WriteCSV(w io.Writer, cells []*Cell, speedups []SpeedupRow, preds []Predict
 	for _, c := range cells {
 		for _, u := range c.Units {
 			s := c.Stats[u]
-			rec := []string{c.Machine, c.Bench, c.Workload(), c.Model(), strconv.Itoa(c.Cores), c.Param(), u,
-				f(s.Median), f(s.Lo), f(s.Hi), strconv.Itoa(s.N)}
-			if err := cw.Write(rec); err != nil {
-				return fmt.Errorf("writing results.csv: %w", err)
-			}
+			recs = append(recs, []string{c.Machine, c.Bench, c.Workload(), c.Model(), strconv.Itoa(c.Cores), c.Param(), u,
+				f(s.Median), f(s.Lo), f(s.Hi), strconv.Itoa(s.N)})
 		}
 	}
 	for _, r := range speedups {
 		c := r.Cell
-		rec := []string{c.Machine, c.Bench, c.Workload(), c.Model(), strconv.Itoa(c.Cores), c.Param(), UnitSpeedup,
-			g(r.Speedup.Value), g(r.Speedup.Lo), g(r.Speedup.Hi), strconv.Itoa(c.Stats[UnitTime].N)}
-		if err := cw.Write(rec); err != nil {
-			return fmt.Errorf("writing results.csv: %w", err)
-		}
+		recs = append(recs, []string{c.Machine, c.Bench, c.Workload(), c.Model(), strconv.Itoa(c.Cores), c.Param(), UnitSpeedup,
+			g(r.Speedup.Value), g(r.Speedup.Lo), g(r.Speedup.Hi), strconv.Itoa(c.Stats[UnitTime].N)})
 	}
 	for _, p := range preds {
 		k := strconv.Itoa(p.Cores)
-		rec := []string{p.Machine, p.Bench, p.Workload, p.Model, k, k, UnitPredicted,
-			g(p.Band.Mid), g(p.Band.Lo), g(p.Band.Hi), strconv.Itoa(p.Points)}
-		if err := cw.Write(rec); err != nil {
-			return fmt.Errorf("writing results.csv: %w", err)
-		}
+		recs = append(recs, []string{p.Machine, p.Bench, p.Workload, p.Model, k, k, UnitPredicted,
+			g(p.Band.Mid), g(p.Band.Lo), g(p.Band.Hi), strconv.Itoa(p.Points)})
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("writing results.csv: %w", err)
+	return writeRecords(w, "results.csv", recs)
+}
+
+// writeRecords writes a CSV file's records, naming the file in an error.
+func writeRecords(w io.Writer, file string, recs [][]string) error {
+	cw := csv.NewWriter(w)
+	if err := cw.WriteAll(recs); err != nil {
+		return fmt.Errorf("writing %s: %w", file, err)
 	}
 	return nil
 }
@@ -144,10 +137,7 @@ var VerdictsHeader = []string{"runtime", "workload", "kind", "cores", "word", "w
 // core) and parallel gain (1 → k cores) as ratios of geometric means,
 // par_gain empty at 1 core.
 func WriteVerdicts(w io.Writer, verdicts []*Verdict, wd Wording) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(VerdictsHeader); err != nil {
-		return fmt.Errorf("writing verdicts.csv: %w", err)
-	}
+	recs := [][]string{VerdictsHeader}
 	g := func(v float64) string { return strconv.FormatFloat(v, 'g', 6, 64) }
 	for _, v := range verdicts {
 		rec := []string{v.Runtime.Name, v.Workload, v.Kind.String(), strconv.Itoa(v.Cores), wd.Word(v.Gain), v.Winner, "", "", "", "", ""}
@@ -160,13 +150,7 @@ func WriteVerdicts(w io.Writer, verdicts []*Verdict, wd Wording) error {
 				rec[10] = g(v.Par.Ratio)
 			}
 		}
-		if err := cw.Write(rec); err != nil {
-			return fmt.Errorf("writing verdicts.csv: %w", err)
-		}
+		recs = append(recs, rec)
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("writing verdicts.csv: %w", err)
-	}
-	return nil
+	return writeRecords(w, "verdicts.csv", recs)
 }

@@ -53,6 +53,9 @@ type Runtime struct {
 func (r Runtime) String() string {
 	switch r.Kind {
 	case RuntimeCPython:
+		if r.Name == "python" {
+			return "CPython" // an untagged set that names no version
+		}
 		return "CPython " + r.Name
 	case RuntimeEmulated:
 		return "Python, emulated in Go"
