@@ -192,12 +192,19 @@ func (a *Analysis) drawSpeedups(c *chart.Chart, w *Workload, series []*Series, f
 		}
 		byLang = append(byLang, in)
 	}
+	marked, markNote := a.sharedCores()
+	if markNote != "" {
+		c.Note("%s", markNote)
+	}
 	for li, l := range langs {
 		p := c
 		if len(langs) > 1 {
 			p = c.Panel(l.name())
 		}
 		p.SpeedupAxes(maxX, lo, hi, "ideal (linear)", chart.Ideal)
+		if len(marked) > 0 {
+			p.Plot.X.Tick.Marker = chart.Pow2Ticks{Marked: marked}
+		}
 		styles := a.panelStyles(byLang[li])
 		fitted := false
 		for i, s := range byLang[li] {

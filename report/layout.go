@@ -71,8 +71,11 @@ func (a *Analysis) machineSection(pg *page.Page) {
 			shown[k] = true
 		}
 	}
+	if s.Matrix.Described || s.ConfigValue("machine") != "" || s.TopologyRecorded() {
+		rows = append(rows, []string{"topology", s.TopologyText()})
+	}
 	for _, c := range s.Config {
-		if !shown[c.Key] {
+		if !shown[c.Key] && !strings.HasPrefix(c.Key, topologyPrefix) {
 			rows = append(rows, []string{c.Key, c.Value})
 		}
 	}
@@ -80,6 +83,7 @@ func (a *Analysis) machineSection(pg *page.Page) {
 	if len(s.Runs) == 0 || (len(s.Runs) == 1 && len(s.Runs[0].CalibrationSpeedup) == 0) {
 		return
 	}
+	placed := slices.ContainsFunc(s.Runs, func(r *Run) bool { return r.Placement.Recorded })
 	var rr [][]string
 	for _, r := range s.Runs {
 		cal := "—"
@@ -99,10 +103,17 @@ func (a *Analysis) machineSection(pg *page.Page) {
 		case r.Pinned > 0:
 			pin = "yes"
 		}
-		rr = append(rr, []string{fmt.Sprint(r.Cores), fmt.Sprint(r.Rounds), aff, pin, yesNo(a.Set.Oversubscribed(r.Cores)), cal})
+		row := []string{fmt.Sprint(r.Cores), fmt.Sprint(r.Rounds), aff, pin, yesNo(a.Set.Oversubscribed(r.Cores)), cal}
+		if placed {
+			row = slices.Insert(row, 3, r.placementText())
+		}
+		rr = append(rr, row)
 	}
-	pg.Add(page.Table{Head: []string{"cores", "rounds", "affinity", "pinned", "oversubscribed", "calibration speedup"},
-		Rows: rr, Numeric: []bool{true, true, false, false, false, true}})
+	head, num := []string{"cores", "rounds", "affinity", "pinned", "oversubscribed", "calibration speedup"}, []bool{true, true, false, false, false, true}
+	if placed {
+		head, num = slices.Insert(head, 3, "CPUs"), slices.Insert(num, 3, false)
+	}
+	pg.Add(page.Table{Head: head, Rows: rr, Numeric: num})
 }
 
 // verdictSections lays out the verdicts and findings, and the foreign

@@ -53,6 +53,9 @@ func checkedKey(k string) bool {
 	case "calibration-cores", "calibration-speedup", "loopback-connect-rate":
 		return true
 	}
+	if runCPUKeys[k] && k != "cpu-list" {
+		return true
+	}
 	return strings.HasPrefix(k, "gil-held-share-") && strings.HasSuffix(k, "-py")
 }
 
@@ -82,7 +85,7 @@ func positive(v string) (float64, bool) {
 func (l *loader) config(r *benchfmt.Result, cores int) (machine, roundKey string) {
 	run := l.runs[cores]
 	if run == nil {
-		run = &Run{Cores: cores, rounds: map[string]bool{}, calib: map[string]bool{}}
+		run = &Run{Cores: cores, rounds: map[string]bool{}, calib: map[string]bool{}, Placement: Placement{Slow: -1}}
 		l.runs[cores] = run
 	}
 	cpuName, round, calib, adaptive, pinned, conn := "", "", "", false, "", ""
@@ -125,12 +128,16 @@ func (l *loader) config(r *benchfmt.Result, cores int) (machine, roundKey string
 				run.rounds[string(c.Value)] = true
 				run.Rounds = len(run.rounds)
 			}
+		case "cpu-list", "cpu-cores", "cpu-smt", "cpu-packages", "cpu-slow-cores":
+			if want, ok := run.Placement.read(c.Key, string(c.Value)); !ok {
+				l.badValue(r, c.Key, string(c.Value), want)
+			}
 		case "cpus":
 			if n, err := strconv.Atoi(string(c.Value)); err == nil && n > 0 {
 				l.set.CPUs = n
 			}
 		}
-		if perRunKeys[c.Key] || strings.HasPrefix(c.Key, matrixPrefix) || interpKey(c.Key) {
+		if perRunKeys[c.Key] || runCPUKeys[c.Key] || strings.HasPrefix(c.Key, matrixPrefix) || interpKey(c.Key) {
 			continue
 		}
 		l.fingerprint(c.Key, string(c.Value), r)

@@ -171,6 +171,7 @@ func (a *Measured) fitScaling(j fitJob) Laws {
 	if one == nil {
 		return Laws{FitNote: "no 1-core run: no fit"}
 	}
+	at, smtNote := a.Set.distinctCores(at)
 	g := stats.Gains{One: one.Samples[UnitTime], OneNoise: a.Set.Side(one).Noise}
 	cells := []*Cell{one}
 	for _, c := range at {
@@ -252,6 +253,7 @@ func (a *Measured) fitScaling(j fitJob) Laws {
 	case len(rejected) == 1:
 		note = joinNotes(note, fmt.Sprintf("%s misses the gain at %s %s: no prediction from it", rejected[0].law, span, rejected[0].by))
 	}
+	note = joinNotes(note, smtNote)
 	if !a.CPUsKnown {
 		note = joinNotes(note, "the machine's CPU count is unknown (no cpus: line), so no point is known to be oversubscribed: pass -cpus N")
 	}

@@ -73,6 +73,10 @@ type Run struct {
 	// ("pinned: false": no taskset, as on macOS); Pinned those it did.
 	Pinned, Unpinned int
 	Rounds           int // distinct "round" values seen (0 when none)
+	// Placement is what its CPUs were: distinct physical cores, SMT
+	// threads, packages (cpu-* lines); the first round's, as pinning
+	// chooses the same CPUs every round.
+	Placement Placement
 
 	rounds map[string]bool
 	calib  map[string]bool // file#round already counted

@@ -15,7 +15,11 @@ type Verdict struct {
 	Kind     Kind
 	Cores    int
 	Oversub  bool
-	Winner   string // best model, "" if none beats the baseline
+	// Shared says how its CPUs were not k distinct cores of one package
+	// ("8 cores = 4 cores × 2 threads", "on 2 packages"), "" when they
+	// were or the set does not say (Placement.Shared).
+	Shared string
+	Winner string // best model, "" if none beats the baseline
 	// Gain is the verdict: where the winner's gain comes from, or that
 	// none is decided (Wording.Word says it in the report's vocabulary).
 	Gain Gain
@@ -171,7 +175,7 @@ func verdict(a *Measured, cl *Claims, f *Fits, w *Workload, r Runtime, k int) *V
 	if base == nil {
 		return nil
 	}
-	v := &Verdict{Runtime: r, Baseline: base.Model(), Workload: w.Name, Kind: w.Kind, Cores: k, Oversub: a.Set.Oversubscribed(k)}
+	v := &Verdict{Runtime: r, Baseline: base.Model(), Workload: w.Name, Kind: w.Kind, Cores: k, Oversub: a.Set.Oversubscribed(k), Shared: a.Set.Placement(k).Shared(k)}
 	models := ranked(a.M, w, k, r, cl)
 	if len(models) == 0 {
 		return nil

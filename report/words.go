@@ -88,6 +88,9 @@ func verdictText(v *Verdict, wd Wording) string {
 	if v.Oversub {
 		b.WriteString(" (oversubscribed)")
 	}
+	if v.Shared != "" {
+		b.WriteString(" (" + v.Shared + ")")
+	}
 	b.WriteString(": ")
 	if v.Winner == "" {
 		noWinnerText(&b, v, word, margin)

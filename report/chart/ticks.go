@@ -68,18 +68,35 @@ func (RatioTicks) Ticks(min, max float64) []plot.Tick {
 	return nil
 }
 
-// Pow2Ticks label a log2 axis of core counts: 1, 2, 4, 8, ...
-type Pow2Ticks struct{}
+// Pow2Ticks label a log2 axis of core counts: 1, 2, 4, 8, ... A count in
+// Marked is labelled with a trailing "*" (a speedup chart marks the core
+// counts whose CPUs share physical cores so), and ticked even off the
+// powers of two.
+type Pow2Ticks struct{ Marked []int }
 
 // Ticks implements plot.Ticker.
-func (Pow2Ticks) Ticks(min, max float64) []plot.Tick {
-	var t []plot.Tick
+func (t Pow2Ticks) Ticks(min, max float64) []plot.Tick {
+	var out []plot.Tick
+	label := func(v float64) string {
+		for _, k := range t.Marked {
+			if float64(k) == v {
+				return fmt.Sprint(v) + "*"
+			}
+		}
+		return fmt.Sprint(v)
+	}
 	for v := 1.0; v <= max*1.001; v *= 2 {
 		if v >= min*0.999 {
-			t = append(t, plot.Tick{Value: v, Label: fmt.Sprint(v)})
+			out = append(out, plot.Tick{Value: v, Label: label(v)})
 		}
 	}
-	return t
+	for _, k := range t.Marked {
+		v := float64(k)
+		if k > 0 && k&(k-1) != 0 && v >= min*0.999 && v <= max*1.001 {
+			out = append(out, plot.Tick{Value: v, Label: label(v)})
+		}
+	}
+	return out
 }
 
 // TrimNum formats a tick value plainly: 0.2, 5, 100, 10k, 1M. It is not
