@@ -11,8 +11,8 @@ import (
 // 1,2,4 -cpus 4 -only '^BenchmarkCores/workload=(hash|sleep)/' -py=false
 // -rounds 5 -machine smt-4cpu) with each run's cpu-* lines: 1 and 2 cores
 // on distinct physical cores, 4 on two cores × two threads when smt, and
-// the 4-core runs left out when drop4. It returns the file's path.
-func smtSet(t *testing.T, smt, drop4 bool) string {
+// the 4-core runs left out when drop4.
+func smtSet(t *testing.T, smt, drop4 bool) []byte {
 	t.Helper()
 	b, err := os.ReadFile("testdata/smt/bench.txt")
 	if err != nil {
@@ -42,11 +42,7 @@ func smtSet(t *testing.T, smt, drop4 bool) string {
 		}
 		out.WriteString(line)
 	}
-	p := filepath.Join(t.TempDir(), "bench.txt")
-	if err := os.WriteFile(p, []byte(out.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return []byte(out.String())
 }
 
 // TestSMTMarked checks issue 30's report: a core count whose CPUs share
@@ -54,17 +50,7 @@ func smtSet(t *testing.T, smt, drop4 bool) string {
 // speedup charts, and the scaling laws are fitted without it: each fit
 // equals the fit to the same set with the SMT runs left out.
 func TestSMTMarked(t *testing.T) {
-	analyze := func(smt, drop4 bool) *Analysis {
-		s, err := Load([]string{smtSet(t, smt, drop4)}, LoadOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		a, err := Analyze(s, Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return a
-	}
+	analyze := func(smt, drop4 bool) *Analysis { return analyzeBytes(t, "smt/bench.txt", smtSet(t, smt, drop4)) }
 	marked, plain, without := analyze(true, false), analyze(false, false), analyze(false, true)
 
 	if got, want := marked.Set.TopologyText(), "1 package × 2 cores × 2 threads per core (4 logical CPUs)"; got != want {
