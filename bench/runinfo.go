@@ -5,10 +5,12 @@ import (
 	"runtime"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/concbench/concbench/bench/cpuset"
 	"github.com/concbench/concbench/workloads"
 )
 
@@ -32,6 +34,12 @@ func MachineConfig() []ConfigLine {
 	}
 	add("cpus", strconv.Itoa(machineCPUs()))
 	lines = append(lines, coreKinds()...)
+	topo, err := cpuset.Host()
+	if err != nil {
+		topo = &cpuset.Topology{Reason: err.Error()}
+	}
+	allowed, _ := cpuset.Allowed()
+	lines = append(lines, TopologyConfig(topo, allowed)...)
 	if b := memoryBytes(); b > 0 {
 		add("memory", fmt.Sprintf("%.0fGiB", float64(b)/(1<<30)))
 	}
@@ -43,6 +51,63 @@ func MachineConfig() []ConfigLine {
 	// The matrix's kernels; calibrating the others would only lengthen runs.
 	for _, k := range []workloads.Kernel{workloads.Hash, workloads.Primes, workloads.Gzip} {
 		add("unit-ns-"+k.String(), strconv.FormatInt(workloads.UnitCost(k).Nanoseconds(), 10))
+	}
+	return lines
+}
+
+// TopologyConfig records how the machine's CPUs sit on physical cores and
+// packages, and which of them a run may use (cpus), so that a reader can tell
+// "k cores" of distinct physical cores from k SMT threads on fewer cores:
+//
+//	topology-source            sysfs, sysctl (macOS: counts only) or unknown
+//	topology-packages          packages (sockets)
+//	topology-cores             physical cores
+//	topology-cpus              logical CPUs
+//	topology-cores-per-package physical cores of each package ("8", or "8,6")
+//	topology-threads-per-core  logical CPUs on the fullest core (2 with SMT)
+//	topology-fast-cores        fast physical cores, where the source
+//	topology-slow-cores        tells fast from slow (hybrid chips)
+//	cpu-list                   the CPUs the run may use (its affinity)
+//	cpu-cores                  the physical cores they are on
+//	cpu-smt                    true if two of them share a physical core
+//	cpu-packages               the packages they span
+//	cpu-slow-cores             the slow cores among them, where known
+//
+// A line whose fact is unknown is left out; the cpu-* lines need both the
+// topology and the affinity (Linux).
+func TopologyConfig(t *cpuset.Topology, cpus []int) []ConfigLine {
+	lines := []ConfigLine{{"topology-source", t.Source.String()}}
+	add := func(k string, n int) {
+		if n > 0 {
+			lines = append(lines, ConfigLine{k, strconv.Itoa(n)})
+		}
+	}
+	add("topology-packages", len(t.Packages()))
+	add("topology-cores", t.CoreCount())
+	add("topology-cpus", t.CPUCount())
+	if per := t.CoresPerPackage(); len(per) > 0 {
+		s := make([]string, len(per))
+		for i, n := range per {
+			s[i] = strconv.Itoa(n)
+		}
+		lines = append(lines, ConfigLine{"topology-cores-per-package", strings.Join(s, ",")})
+	}
+	add("topology-threads-per-core", t.ThreadsPerCore())
+	fast, slow, kinds := t.FastSlow()
+	if kinds {
+		lines = append(lines, ConfigLine{"topology-fast-cores", strconv.Itoa(fast)}, ConfigLine{"topology-slow-cores", strconv.Itoa(slow)})
+	}
+	if t.Source != cpuset.Sysfs || len(cpus) == 0 {
+		return lines
+	}
+	ch := t.Describe(cpus)
+	lines = append(lines,
+		ConfigLine{"cpu-list", ch.List()},
+		ConfigLine{"cpu-cores", strconv.Itoa(ch.Cores)},
+		ConfigLine{"cpu-smt", strconv.FormatBool(ch.SMT)},
+		ConfigLine{"cpu-packages", strconv.Itoa(ch.Packages)})
+	if kinds {
+		lines = append(lines, ConfigLine{"cpu-slow-cores", strconv.Itoa(ch.Slow)})
 	}
 	return lines
 }

@@ -2,14 +2,12 @@ package bench
 
 import (
 	"bufio"
-	"fmt"
 	"os"
 	"runtime"
-	"sort"
 	"strconv"
 	"strings"
 
-	"golang.org/x/sys/unix"
+	"github.com/concbench/concbench/bench/cpuset"
 )
 
 // This file reads the machine's facts for MachineConfig on Linux, from
@@ -22,68 +20,23 @@ func machineCPUs() int {
 	if err != nil {
 		return runtime.NumCPU()
 	}
-	n := len(parseCPUList(strings.TrimSpace(string(b))))
-	if n == 0 {
+	cpus, err := cpuset.ParseList(string(b))
+	n := len(cpus)
+	if err != nil || n == 0 {
 		return runtime.NumCPU()
 	}
 	return n
-}
-
-// parseCPUList parses a kernel CPU list such as "0-3,6".
-func parseCPUList(s string) []int {
-	var cpus []int
-	for _, part := range strings.Split(s, ",") {
-		lo, hi, found := strings.Cut(part, "-")
-		a, err := strconv.Atoi(lo)
-		if err != nil {
-			continue
-		}
-		b := a
-		if found {
-			if b, err = strconv.Atoi(hi); err != nil {
-				continue
-			}
-		}
-		for c := a; c <= b; c++ {
-			cpus = append(cpus, c)
-		}
-	}
-	return cpus
 }
 
 // Affinity returns the CPUs this process may run on, as a kernel CPU list
 // such as "0-3", or "unsupported" where the system has no affinity to read
 // (macOS, Windows) or reading it failed.
 func Affinity() string {
-	var set unix.CPUSet
-	if unix.SchedGetaffinity(0, &set) != nil {
+	cpus, err := cpuset.Allowed()
+	if err != nil {
 		return "unsupported"
 	}
-	var cpus []int
-	for c := 0; c < len(set)*64; c++ {
-		if set.IsSet(c) {
-			cpus = append(cpus, c)
-		}
-	}
-	return formatCPUList(cpus)
-}
-
-func formatCPUList(cpus []int) string {
-	sort.Ints(cpus)
-	var parts []string
-	for i := 0; i < len(cpus); {
-		j := i
-		for j+1 < len(cpus) && cpus[j+1] == cpus[j]+1 {
-			j++
-		}
-		if j == i {
-			parts = append(parts, strconv.Itoa(cpus[i]))
-		} else {
-			parts = append(parts, fmt.Sprintf("%d-%d", cpus[i], cpus[j]))
-		}
-		i = j + 1
-	}
-	return strings.Join(parts, ",")
+	return cpuset.FormatList(cpus)
 }
 
 // LoadAverage returns the one-minute load average, or "" where unreadable.

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strconv"
@@ -161,5 +163,64 @@ func TestDescribeArgs(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestDescribePin runs describe -pin on the fake sysfs trees of
+// bench/cpuset: each core count's CPUs and marks, against golden files
+// (testdata/describe-pin-TREE.stdout).
+func TestDescribePin(t *testing.T) {
+	for _, tc := range []struct {
+		tree  string
+		cores string
+	}{
+		{"smt-adjacent", ""},
+		{"smt-split", "1,2,4,8,16"},
+		{"two-packages", "1 2 4 6 8"},
+		{"big-little", "1,2,4,6,8"},
+		{"intel-hybrid", ""},
+	} {
+		t.Run(tc.tree, func(t *testing.T) {
+			args := []string{"describe", "-pin", "-sysfs", "../../bench/cpuset/testdata/" + tc.tree}
+			if tc.cores != "" {
+				args = append(args, "-cores", tc.cores)
+			}
+			var stdout, stderr bytes.Buffer
+			if got := run(args, &stdout, &stderr); got != 0 {
+				t.Fatalf("exit status %d; stderr:\n%s", got, stderr.String())
+			}
+			golden(t, "describe-pin-"+tc.tree+".stdout", stdout.String())
+		})
+	}
+}
+
+// TestDescribePinErrors: no tree, a bad tree or bad counts say so and exit
+// non-zero, printing no table.
+func TestDescribePinErrors(t *testing.T) {
+	bad := t.TempDir()
+	cpu := filepath.Join(bad, "devices", "system", "cpu")
+	if err := os.MkdirAll(cpu, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(cpu, "online"), []byte("0-z\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args   []string
+		status int
+		stderr string
+	}{
+		{[]string{"-pin", "-sysfs", filepath.Join(t.TempDir(), "none")}, 1, "no CPU topology"},
+		{[]string{"-pin", "-sysfs", bad}, 1, "online: not a CPU list"},
+		{[]string{"-pin", "-cores", "1,x"}, 2, `"x" is not a positive core count`},
+		{[]string{"-cores", "1,2"}, 2, "usage:"},
+		{[]string{"-sysfs", bad}, 2, "usage:"},
+	} {
+		var stdout, stderr bytes.Buffer
+		got := run(append([]string{"describe"}, tc.args...), &stdout, &stderr)
+		if got != tc.status || !strings.Contains(stderr.String(), tc.stderr) || (got == 1 && stdout.Len() > 0) {
+			t.Errorf("describe %v: status %d, stdout %q, stderr %q; want status %d saying %q",
+				tc.args, got, stdout.String(), stderr.String(), tc.status, tc.stderr)
+		}
 	}
 }

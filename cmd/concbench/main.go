@@ -28,6 +28,7 @@ commands:
                    concbench describe [-profile NAME] -settings   (the runners' settings)
                    concbench describe [-profile NAME] [-cores N] [-task FILE...] -tasks -python COSTS
                                                    (the CPython suite's batches, as JSON)
+                   concbench describe -pin [-sysfs DIR] [-cores LIST]  (the CPUs of each core count)
   task check       check task files and print the batch each would run:
                    concbench task check [-profile NAME] [-unit-ns COSTS] FILE...
                    concbench task units   (this machine's unit costs, for -unit-ns)
