@@ -28,7 +28,9 @@
 # interpreter's own); TASK, task files (TOML, space-separated), each one
 # more BenchmarkCores workload, as bench.sh checks and passes them; FUNC
 # and ARGS, a user's own function and its calls, run instead of the
-# suite's cells (the suite's --func and --args; see scripts/pyref/README.md).
+# suite's cells (the suite's --func and --args; see scripts/pyref/README.md);
+# for tests only, CONCBENCH_SYSFS=DIR chooses the CPUs from the sysfs tree
+# at DIR.
 # The profile's numbers come from `concbench describe -profile P -settings`,
 # and the batches the suite runs, with each model's predicted time, from
 # `concbench describe -tasks`, built for each interpreter's measured costs.
@@ -61,7 +63,7 @@ while getopts "o:c:n:p:a:b:m:g:h" opt; do
 	b) bench=$OPTARG ;;
 	m) models=$OPTARG ;;
 	g) gate=$OPTARG ;;
-	h) sed -n '2,37p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	h) sed -n '2,39p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) exit 2 ;;
 	esac
 done
@@ -181,6 +183,23 @@ if [ -z "$addr" ]; then
 	fi
 fi
 
+# The CPUs each core count is pinned to, chosen as bench.sh chooses them
+# for the Go runs (concbench describe -pin: distinct physical cores first),
+# and the config lines that say what they are (cpu-list, cpu-smt, …);
+# where the topology cannot be read, CPUs 0..k-1 and no such lines.
+have_taskset=false
+command -v taskset >/dev/null 2>&1 && have_taskset=true
+for k in 1 $cores; do
+	"$tmp/concbench" describe -pin -config ${CONCBENCH_SYSFS:+-sysfs "$CONCBENCH_SYSFS"} -cores "$k" >"$tmp/cpus-$k.txt" 2>/dev/null ||
+		: >"$tmp/cpus-$k.txt"
+done
+# pin_list K prints the CPUs K cores are pinned to.
+pin_list() {
+	local list
+	list=$(sed -n 's/^cpu-list: //p' "$tmp/cpus-$1.txt" 2>/dev/null)
+	echo "${list:-0-$(($1 - 1))}"
+}
+
 # Measure each interpreter's costs once, on one pinned CPU (its unit costs,
 # thread and worker starts), and have Go build its batches from them for
 # each core count: every run of the set then has the same tasks (a mix
@@ -193,7 +212,7 @@ sel=()
 [ -n "$models" ] && sel+=(--models "$models")
 [ -n "$methods" ] && sel+=(--start-methods "$methods")
 cal=()
-command -v taskset >/dev/null 2>&1 && cal=(taskset -c 0)
+[ "$have_taskset" = false ] || cal=(taskset -c "$(pin_list 1)")
 for i in "${!pys[@]}"; do
 	# (${a[@]+"${a[@]}"}: macOS's bash 3.2 calls an empty array unbound.)
 	# A user's function (FUNC) runs no batch of Go's: nothing to measure or build.
@@ -232,8 +251,8 @@ for r in $(seq "$count"); do
 			[ "$interrupted" = 1 ] && break 3
 			el=$(($(date +%s) - start))
 			echo "bench-python: round $r/$count, Python ${tags[$i]}, cores $k ($done_/$ncells runs done, ${el}s elapsed)" >&2
-			if [ "$k" -le "$ncpu" ] && command -v taskset >/dev/null 2>&1; then
-				pin=(taskset -c "0-$((k - 1))")
+			if [ "$k" -le "$ncpu" ] && [ "$have_taskset" = true ]; then
+				pin=(taskset -c "$(pin_list "$k")")
 				aff=
 				pinned=true
 			else
@@ -244,6 +263,7 @@ for r in $(seq "$count"); do
 			# As bench.sh records of every Go run; the run's own config lines
 			# follow, and this one holds until the next run says otherwise.
 			echo "pinned: $pinned" >&4
+			cat "$tmp/cpus-$k.txt" >&4
 			set +e
 			cells=()
 			[ -z "${FUNC:-}" ] && cells=(--tasks "$tmp/tasks-$i-$k.json")

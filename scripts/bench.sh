@@ -3,10 +3,15 @@
 # `make bench` does. See README.md ("Running it: profiles and knobs").
 #
 # It builds the bench test binary once, then runs it COUNT rounds; each round
-# runs every core count k once, in a shuffled order, pinned to CPUs 0..k-1
-# with taskset (children inherit the mask) and with -test.cpu k. Counts above
-# the machine's CPUs run unpinned and are marked oversubscribed. Where there
-# is no taskset (macOS), every run is unpinned, with GOMAXPROCS=k only, and
+# runs every core count k once, in a shuffled order, pinned with taskset
+# (children inherit the mask) to the k CPUs that concbench describe -pin
+# chooses from the machine's topology (distinct physical cores first, from
+# one package, the fastest first; SMT siblings only once every core of the
+# package is used; another package after that), and with -test.cpu k; where
+# the topology cannot be read, to CPUs 0..k-1. Each run records its CPUs and
+# what they are (cpu-list, cpu-smt, cpu-packages, …). Counts above the
+# machine's CPUs run unpinned and are marked oversubscribed. Where there is
+# no taskset (macOS), every run is unpinned, with GOMAXPROCS=k only, and
 # says so (pinned: false).
 #
 # One schedule for both languages: the Python reference suite
@@ -47,6 +52,8 @@
 # Python suite, e.g. "python3 /path/python3.14 python3.14t") and
 # START_METHODS (e.g. fork,forkserver,spawn) go to scripts/bench-python.sh
 # as they are.
+# For tests only: CONCBENCH_SYSFS=DIR chooses the CPUs from the sysfs tree
+# at DIR instead of this machine's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -151,6 +158,27 @@ if [ -n "${TASK:-}" ]; then
 	for f in "${task_files[@]}"; do task_args+=(-concbench.task "$f"); done
 fi
 
+# The CPUs each core count is pinned to, chosen from the topology.
+pins="$tmp/pins.txt"
+: >"$pins"
+if [ "$have_taskset" = true ]; then
+	if "$tmp/concbench" describe -pin ${CONCBENCH_SYSFS:+-sysfs "$CONCBENCH_SYSFS"} -cores "${cores[*]}" >"$pins" 2>"$tmp/pins.err"; then
+		echo "bench: cores on CPUs: $(awk -F'\t' 'NR > 1 && $2 != "-" { printf "%s%s → %s%s", sep, $1, $2, ($5 == "-" ? "" : " (" $5 ")"); sep = "; " }' "$pins")" >&2
+	else
+		echo "bench: no CPU topology to choose cores from ($(sed 's/^concbench describe: //' "$tmp/pins.err")); k cores are CPUs 0..k-1" >&2
+		: >"$pins"
+	fi
+fi
+# cpus_for K prints the CPUs that K cores are pinned to; nothing where the
+# topology leaves K unpinned (more than the CPUs this process may use).
+cpus_for() {
+	if [ -s "$pins" ]; then
+		awk -F'\t' -v k="$1" '$1 == k && $2 != "-" { print $2; exit }' "$pins"
+	else
+		echo "0-$(($1 - 1))"
+	fi
+}
+
 # The six benchmarks of the matrix; the package's other benchmarks (model
 # micro-benchmarks) are for go test users, not for result sets.
 MATRIX='^Benchmark(Cores|Mix|Fanout|Grain|Overhead|Convoy)$'
@@ -248,8 +276,10 @@ run_at() {
 	local pin=() pinned=false over=true
 	if [ "$k" -le "$ncpu" ]; then
 		over=false
-		if [ "$have_taskset" = true ]; then
-			pin=(taskset -c "0-$((k - 1))")
+		local cpus=""
+		[ "$have_taskset" = false ] || cpus=$(cpus_for "$k")
+		if [ -n "$cpus" ]; then
+			pin=(taskset -c "$cpus")
 			pinned=true
 		fi
 	fi

@@ -57,7 +57,8 @@ func run(t *testing.T, dir string, env []string, name string, args ...string) (s
 	knobs := map[string]bool{"PROFILE": true, "CORES": true, "COUNT": true, "MACHINE": true, "BENCHTIME": true,
 		"PYTHON_SUITE": true, "OUT": true, "BENCH": true, "RESULTS": true, "CONCBENCH_FAIL_MODEL": true,
 		"BUDGET": true, "MAX_LOOKS": true, "PYTHONS": true, "PYTHON": true, "START_METHODS": true,
-		"CONCBENCH_PYTHONS": true, "MAKEFLAGS": true, "MFLAGS": true, "MAKELEVEL": true, "FUNC": true, "ARGS": true}
+		"CONCBENCH_PYTHONS": true, "CONCBENCH_SYSFS": true, "MAKEFLAGS": true, "MFLAGS": true, "MAKELEVEL": true,
+		"FUNC": true, "ARGS": true}
 	for _, kv := range os.Environ() {
 		if k, _, _ := strings.Cut(kv, "="); !knobs[k] {
 			cmd.Env = append(cmd.Env, kv)
@@ -286,6 +287,100 @@ func TestOneSchedule(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dirs[0], "index.html")); err != nil {
 		t.Errorf("no report beside the set: %v", err)
+	}
+}
+
+// TestPinsFromTopology runs bench.sh on a fake topology whose CPU 1 is
+// faster than CPU 0 (cpu_capacity): one core must be pinned to CPU 1, as
+// concbench describe -pin chooses, not to CPU 0, for the Go runs and the
+// Python suite's alike; and every result must carry the topology and its
+// run's CPUs (cpu-list, cpu-smt, cpu-packages), read by the bench binary
+// from its real affinity.
+func TestPinsFromTopology(t *testing.T) {
+	needTools(t)
+	if runtime.NumCPU() < 2 {
+		t.Skip("one CPU: nothing to choose")
+	}
+	sysfs := t.TempDir()
+	for name, content := range map[string]string{
+		"online":                            "0-1",
+		"cpu0/topology/core_cpus_list":      "0",
+		"cpu0/topology/physical_package_id": "0",
+		"cpu0/cpu_capacity":                 "512",
+		"cpu1/topology/core_cpus_list":      "1",
+		"cpu1/topology/physical_package_id": "0",
+		"cpu1/cpu_capacity":                 "1024",
+	} {
+		p := filepath.Join(sysfs, "devices", "system", "cpu", name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	python := hasPython()
+	out := t.TempDir()
+	env := []string{"PROFILE=smoke", "CORES=1,2", "MACHINE=t", "OUT=" + out, "CONCBENCH_SYSFS=" + sysfs,
+		"BENCH=Overhead/model=(py-)?seq", "PYTHONS=python3"}
+	if !python {
+		env = append(env, "PYTHON_SUITE=0")
+	}
+	log, code := run(t, "..", env, "scripts/bench.sh")
+	if code != 0 {
+		t.Fatalf("bench.sh exited %d; output:\n%s", code, log)
+	}
+	if want := "cores on CPUs: 1 → 1; 2 → 0-1 (1 slow core)"; !strings.Contains(log, want) {
+		t.Errorf("output lacks %q:\n%s", want, log)
+	}
+	dirs := sets(t, out)
+	if len(dirs) != 1 {
+		t.Fatalf("want one result set, got %v; output:\n%s", dirs, log)
+	}
+	file := filepath.Join(dirs[0], "bench.txt")
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	seen := map[string]bool{}
+	r := benchfmt.NewReader(f, file)
+	for r.Scan() {
+		res, ok := r.Result().(*benchfmt.Result)
+		if !ok {
+			t.Errorf("%v", r.Result())
+			continue
+		}
+		name := string(res.Name)
+		side := "go"
+		if strings.Contains(name, "model=py-") {
+			side = "py"
+		}
+		cores, want := "1", "1"
+		if strings.HasSuffix(name, "-2") {
+			cores, want = "2", "0-1"
+		}
+		seen[side+" "+cores] = true
+		for k, v := range map[string]string{"cpu-list": want, "cpu-smt": "false", "cpu-packages": "1", "pinned": "true"} {
+			if got := res.GetConfig(k); got != v {
+				t.Errorf("%s: %s %q, want %q", name, k, got, v)
+			}
+		}
+		if res.GetConfig("topology-source") == "" || res.GetConfig("topology-cores") == "" {
+			t.Errorf("%s: no topology-source or topology-cores line", name)
+		}
+	}
+	if err := r.Err(); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"go 1", "go 2"}
+	if python {
+		want = append(want, "py 1", "py 2")
+	}
+	for _, w := range want {
+		if !seen[w] {
+			t.Errorf("no result of %s cores", w)
+		}
 	}
 }
 
