@@ -81,6 +81,7 @@ func cpuGovernor() string {
 	return strings.TrimSpace(string(b))
 }
 
-// coreKinds returns nothing on Linux: hybrid x86 CPUs list their core types
-// in sysfs, but as logical CPUs, not the physical cores a Mac reports.
+// coreKinds returns nothing on Linux: the fast and slow physical cores of a
+// hybrid chip are counted from sysfs by TopologyConfig
+// (topology-fast-cores, topology-slow-cores).
 func coreKinds() []ConfigLine { return nil }

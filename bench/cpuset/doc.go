@@ -9,7 +9,8 @@
 //
 //  1. Read the topology: Host reads this machine's (sysfs on Linux; on
 //     macOS only the counts of cores and logical CPUs, which cannot be
-//     pinned); Read reads a sysfs tree at any root, a fake one in tests.
+//     pinned); Read reads a sysfs tree at any root, a fake one in tests
+//     (plain files, so it works on every system).
 //  2. Order the CPUs (Topology.Order): distinct physical cores first, from
 //     one package, the fastest cores first on hybrid chips; SMT siblings
 //     only once every core of the package is used; another package only
