@@ -136,13 +136,14 @@ func WriteHTML(w io.Writer, pg *Page, svgs map[*chart.Chart][]byte) error {
 }
 
 var (
-	xmlDecl  = regexp.MustCompile(`(?s)^<\?xml.*?\?>\s*(<!DOCTYPE[^>]*>\s*)?(<!--.*?-->\s*)*`)
-	svgOpen  = regexp.MustCompile(`(?s)^<svg\b[^>]*>`)
-	svgWidth = regexp.MustCompile(`\s(width|height)="[^"]*"`)
+	xmlDecl = regexp.MustCompile(`(?s)^<\?xml.*?\?>\s*(<!DOCTYPE[^>]*>\s*)?(<!--.*?-->\s*)*`)
+	svgOpen = regexp.MustCompile(`(?s)^<svg\b[^>]*>`)
+	svgSize = regexp.MustCompile(`\s(width|height|viewBox)="[^"]*"`)
 )
 
 // inlineSVG prepares a chart's SVG document for an HTML page: no XML
-// declaration or leading comment (vgsvg writes one), a viewBox so it
+// declaration or leading comment (vgsvg writes one), one viewBox, of the
+// chart's own size, in place of vgsvg's size attributes so that it
 // scales, a title for screen readers, and element ids made unique per
 // chart.
 func inlineSVG(svg []byte, c *chart.Chart) string {
@@ -151,9 +152,10 @@ func inlineSVG(svg []byte, c *chart.Chart) string {
 	if open == "" {
 		return s
 	}
-	w, h := chart.Size()
-	tag := svgWidth.ReplaceAllString(open, "")
-	tag = strings.TrimSuffix(tag, ">") + fmt.Sprintf(` viewBox="0 0 %.4g %.4g" role="img" aria-labelledby="title-%s">`, w, h, c.File) +
+	// The chart's own size: a chart of panels can be taller than most.
+	w, h := c.Size()
+	tag := svgSize.ReplaceAllString(open, "")
+	tag = strings.TrimSuffix(tag, ">") + fmt.Sprintf(` viewBox="0 0 %g %g" role="img" aria-labelledby="title-%s">`, w, h, c.File) +
 		fmt.Sprintf(`<title id="title-%s">%s</title>`, c.File, html.EscapeString(c.Title))
 	s = tag + s[len(open):]
 	// vgsvg numbers clip paths and such from 1 in every document; inline,

@@ -2,6 +2,8 @@ package page
 
 import (
 	"bytes"
+	"fmt"
+	"image/color"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -129,5 +131,38 @@ func TestWriteHTMLNeedsRenderedCharts(t *testing.T) {
 	var buf bytes.Buffer
 	if err := WriteHTML(&buf, pg, nil); err == nil || !strings.Contains(err.Error(), "speedup-hash was not rendered") {
 		t.Errorf("WriteHTML without SVGs: %v", err)
+	}
+}
+
+// TestInlineSVGTallChart: a chart of panels taller than most is inlined
+// with one viewBox, of its own size, not vgsvg's beside one of the usual
+// size.
+func TestInlineSVGTallChart(t *testing.T) {
+	c := chart.New("speedup-tall", "six runtimes", "cores", "speedup")
+	for i := range 6 {
+		p := c.Panel(fmt.Sprintf("runtime %d", i))
+		p.Plot.X.Min, p.Plot.X.Max, p.Plot.Y.Min, p.Plot.Y.Max = 0, 2, 0, 2
+		for j := range 10 {
+			p.Add(fmt.Sprintf("model-%d-with-a-long-name", j), chart.Style{Color: color.RGBA{uint8(20 * j), 0, 0, 255}}, chart.Lines,
+				[]chart.Point{{X: 0, Y: 1, Lo: 1, Hi: 1}, {X: 2, Y: 1, Lo: 1, Hi: 1}})
+		}
+	}
+	w, h := c.Size()
+	if _, usual := chart.Size(); h <= usual {
+		t.Fatalf("the chart is %g points tall, no taller than the usual %g: not the case under test", h, usual)
+	}
+	svg, err := c.SVG()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := inlineSVG(svg, c)
+	if n := strings.Count(s, "viewBox="); n != 1 {
+		t.Errorf("%d viewBox attributes, want 1", n)
+	}
+	if want := fmt.Sprintf(`viewBox="0 0 %g %g"`, w, h); !strings.Contains(s, want) {
+		t.Errorf("inlined SVG lacks %s: %.200s", want, s)
+	}
+	if regexp.MustCompile(`<svg\b[^>]*\s(width|height)=`).MatchString(s) {
+		t.Errorf("inlined SVG keeps a fixed width or height: %.200s", s)
 	}
 }
