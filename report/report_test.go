@@ -166,11 +166,12 @@ func TestChartFiles(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			testkit.CheckPNG(t, name+".png", data)
 			svg, err := os.ReadFile(filepath.Join(dir, "charts", name+".svg"))
 			if err != nil {
 				t.Fatal(err)
 			}
+			w, h := testkit.SVGSize(t, name+".svg", svg)
+			testkit.CheckPNG(t, name+".png", data, w, h)
 			var series []string
 			switch {
 			case strings.HasPrefix(name, "speedup-hash"), strings.HasPrefix(name, "speedup-primes"):

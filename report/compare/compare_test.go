@@ -328,7 +328,8 @@ func TestCompareTwentyMachines(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			testkit.CheckPNG(t, c.File+".png", data)
+			w, h := c.Size()
+			testkit.CheckPNG(t, c.File+".png", data, w, h)
 		})
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"context"
 	"flag"
 	"image/png"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,16 +21,39 @@ import (
 	"github.com/concbench/concbench/report/chart"
 )
 
-// CheckPNG fails unless data is a PNG of the charts' size.
-func CheckPNG(t *testing.T, name string, data []byte) {
+// CheckPNG fails unless data is a PNG of a chart w × h points in size,
+// as [chart.Chart.Size] or the chart's SVG gives it, at chart.DPI: 960 ×
+// 560 pixels for most, taller for a chart of panels that needs it.
+func CheckPNG(t *testing.T, name string, data []byte, w, h float64) {
 	t.Helper()
 	img, err := png.Decode(bytes.NewReader(data))
 	if err != nil {
 		t.Fatalf("decoding %s: %v", name, err)
 	}
-	if b := img.Bounds(); b.Dx() != chart.Width || b.Dy() != chart.Height {
-		t.Errorf("%s is %dx%d, want %dx%d", name, b.Dx(), b.Dy(), chart.Width, chart.Height)
+	px := func(pt float64) int { return int(math.Round(pt * chart.DPI / 72)) }
+	if b := img.Bounds(); b.Dx() != px(w) || b.Dy() != px(h) {
+		t.Errorf("%s is %dx%d, want %dx%d", name, b.Dx(), b.Dy(), px(w), px(h))
 	}
+}
+
+var svgSize = regexp.MustCompile(`<svg\b[^>]*\bviewBox="0 0 ([0-9.]+) ([0-9.]+)"`)
+
+// SVGSize returns the size in points of the chart an SVG document draws,
+// from its viewBox.
+func SVGSize(t *testing.T, name string, svg []byte) (w, h float64) {
+	t.Helper()
+	m := svgSize.FindSubmatch(svg)
+	if m == nil {
+		t.Fatalf("%s has no viewBox", name)
+	}
+	w, err := strconv.ParseFloat(string(m[1]), 64)
+	if err == nil {
+		h, err = strconv.ParseFloat(string(m[2]), 64)
+	}
+	if err != nil {
+		t.Fatalf("%s: viewBox: %v", name, err)
+	}
+	return w, h
 }
 
 var nsPerOp = regexp.MustCompile(`(\s)([0-9.e+]+)(\s+ns/op)`)
