@@ -13,14 +13,32 @@ import (
 	"github.com/concbench/concbench/report/chart/charttest"
 )
 
-// maxPanelLines is the most lines a speedup chart's panel holds: its
-// runtime's models and the ideal.
+// maxPanelLines is the most lines a plot holds, a panel's or a chart's
+// without panels: its runtime's models and the references drawn among
+// them (the ideal, a crossover, a level). A shaded zone (fanout's
+// unreachable throughput) and fitted laws, dashed in their model's colour,
+// are not lines of their own.
 const maxPanelLines = 12
+
+// plotLines counts the lines of each plot of a chart, from the chart's
+// model: its panels', or its own when it has none. A line is a labelled
+// series: a model's points joined, or a reference line.
+func plotLines(c *chart.Chart) map[string]int {
+	out := map[string]int{}
+	if len(c.Panels()) == 0 {
+		out[c.File] = len(c.Series)
+	}
+	for _, p := range c.Panels() {
+		out[c.File+"/"+p.Plot.Title.Text] = len(p.Series)
+	}
+	return out
+}
 
 // checkChartText renders every chart as SVG and fails for each text that
 // leaves its canvas or overlaps another, measured with the fonts' real
-// advance widths, and for each speedup panel of more than maxPanelLines
-// lines. It returns the number of texts measured.
+// advance widths, and for each plot, a panel or a chart without panels,
+// of more than maxPanelLines lines. It returns the number of texts
+// measured.
 func checkChartText(t *testing.T, charts []*chart.Chart) int {
 	t.Helper()
 	n := 0
@@ -37,13 +55,27 @@ func checkChartText(t *testing.T, charts []*chart.Chart) int {
 		for _, p := range probs {
 			t.Errorf("%s.svg: %v", c.File, p)
 		}
-		for _, p := range c.Panels() {
-			if len(p.Series) > maxPanelLines {
-				t.Errorf("%s.svg: panel %q holds %d lines, more than %d: %v", c.File, p.Plot.Title.Text, len(p.Series), maxPanelLines, p.Series)
+		most, where := 0, ""
+		for plot, lines := range plotLines(c) {
+			if lines > maxPanelLines {
+				t.Errorf("%s holds %d lines, more than %d", plot, lines, maxPanelLines)
+			}
+			if lines > most || lines == most && plot < where {
+				most, where = lines, plot
 			}
 		}
+		t.Logf("%s: %d %s, at most %d lines (%s)", c.File, max(1, len(c.Panels())), plural(len(c.Panels()), "plot", "panels"), most, where)
 	}
 	return n
+}
+
+// plural is one when n is 0 (a chart without panels is one plot) or 1,
+// else many.
+func plural(n int, one, many string) string {
+	if n > 1 {
+		return many
+	}
+	return one
 }
 
 // The committed sets whose every chart is measured: both 2-CPU sets with
@@ -56,8 +88,10 @@ var textSets = []string{
 
 // TestChartTextFits renders every chart of the committed sets and of a
 // set with four interpreters and three start methods each: no text leaves
-// its canvas or runs into another, and no speedup panel holds more than
-// twelve lines.
+// its canvas or runs into another, and no plot (a panel, or a chart
+// without panels) holds more than twelve lines: in the four-interpreter
+// set, the charts that hold every runtime's models (speedup, fanout,
+// overhead) are drawn a panel per runtime.
 func TestChartTextFits(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: analysing four sets")
@@ -90,12 +124,14 @@ func TestChartTextFits(t *testing.T) {
 			t.Fatalf("interpreters %q, want 3.11 3.14 3.12 3.13", got)
 		}
 		charts := a.Charts()
-		speedups := 0
+		// The charts that draw every runtime's models: a panel for each.
+		paneled := map[string]int{}
 		for _, c := range charts {
-			if !strings.HasPrefix(c.File, "speedup-") {
+			kind, _, _ := strings.Cut(c.File, "-")
+			if kind != "speedup" && kind != "fanout" && kind != "overhead" {
 				continue
 			}
-			speedups++
+			paneled[kind]++
 			lines := 0
 			var titles []string
 			for _, p := range c.Panels() {
@@ -103,12 +139,16 @@ func TestChartTextFits(t *testing.T) {
 				titles = append(titles, p.Plot.Title.Text)
 			}
 			if got, want := strings.Join(titles, ", "), "Go, CPython 3.11, CPython 3.12, CPython 3.13, CPython 3.14"; got != want {
-				t.Errorf("%s: panels %s, want %s", c.File, got, want)
+				t.Errorf("%s: panels %q, want %s", c.File, got, want)
 			}
-			t.Logf("%s: %d lines in %d panels", c.File, lines, len(c.Panels()))
+			if lines != len(c.Series) {
+				t.Errorf("%s: %d lines in its panels, %d in the chart", c.File, lines, len(c.Series))
+			}
 		}
-		if speedups == 0 {
-			t.Fatal("no speedup chart")
+		for _, kind := range []string{"speedup", "fanout", "overhead"} {
+			if paneled[kind] == 0 {
+				t.Errorf("no %s chart", kind)
+			}
 		}
 		t.Logf("%d charts, %d texts measured", len(charts), checkChartText(t, charts))
 	})
