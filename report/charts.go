@@ -466,7 +466,7 @@ func (a *Analysis) fanoutChart(sw *Sweep) *chart.Chart {
 		if sw.Ceiling > 0 {
 			x0, x1, y1 := p.Plot.X.Min, p.Plot.X.Max, p.Plot.Y.Max
 			p.AddTile((x0+x1)/2, (sw.Ceiling+y1)/2, (x1-x0)/2, (y1-sw.Ceiling)/2, beyond)
-			p.Legend.Add(fmt.Sprintf("out of reach: over loopback's %s connections/s (measured)", chart.TrimNum(sw.Ceiling)), chart.Swatch{Color: beyond})
+			p.Legend.Add(fmt.Sprintf("out of reach: over %s connections/s", chart.TrimNum(sw.Ceiling)), chart.Swatch{Color: beyond})
 		}
 	}, func() {
 		c.Note("%s", estimatorNote(sw))
