@@ -42,3 +42,44 @@ func TestGapsExplained(t *testing.T) {
 		t.Error("no gap is worded as thread starts")
 	}
 }
+
+// TestEmulationsStandInWithoutCPython: in a set without CPython runs, the
+// emulations answer for Python, in a runtime of their own that says so,
+// and still win nothing in Go's answer.
+func TestEmulationsStandInWithoutCPython(t *testing.T) {
+	rs := "../results/epyc-2cpu/20261204T154042Z/bench.txt"
+	var kept []string
+	for _, line := range strings.Split(string(readRounds(t, rs, nil)), "\n") {
+		if !strings.Contains(line, "model=py-") && !strings.HasPrefix(line, "matrix-python") {
+			kept = append(kept, line)
+		}
+	}
+	a := analyzeBytes(t, "no-cpython", []byte(strings.Join(kept, "\n")))
+	var names []string
+	for _, r := range a.Answers() {
+		names = append(names, r.Name)
+	}
+	if strings.Join(names, " ") != "go emulated" {
+		t.Fatalf("answers %v, want go and emulated", names)
+	}
+	emulated := 0
+	for _, v := range a.Verdicts {
+		switch v.Runtime.Kind {
+		case RuntimeGo:
+			if a.M.IsEmulation(v.Winner) {
+				t.Errorf("Go's verdict on %s at %d names the emulation %s", v.Workload, v.Cores, v.Winner)
+			}
+		case RuntimeEmulated:
+			emulated++
+			if v.Winner != "" && !a.M.IsEmulation(v.Winner) {
+				t.Errorf("the emulated answer on %s at %d names %s", v.Workload, v.Cores, v.Winner)
+			}
+		}
+	}
+	if emulated == 0 {
+		t.Error("no verdicts for the emulations standing in for Python")
+	}
+	if note := runtimeNote(Runtime{Kind: RuntimeEmulated, Name: "emulated"}, a.M); !strings.Contains(note, "no CPython runs") || !strings.Contains(note, "stand in for Python") {
+		t.Errorf("the emulated answer's note does not say it stands in: %q", note)
+	}
+}
