@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"fmt"
+	"io/fs"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -10,9 +12,15 @@ import (
 
 // TestTaskCheckRefuses runs concbench task check on every malformed task
 // file of workloads/testdata/badtasks: each must exit 1 with its problems
-// as FILE:LINE: FIELD: MESSAGE on stderr (golden testdata/task-NAME.stderr)
-// and print nothing on stdout.
+// as FILE:LINE: FIELD: MESSAGE on stderr (golden testdata/task-NAME.stderr),
+// print nothing on stdout and write nothing under results/.
 func TestTaskCheckRefuses(t *testing.T) {
+	before := treeState(t, "../../results")
+	defer func() {
+		if after := treeState(t, "../../results"); after != before {
+			t.Errorf("results/ changed:\nbefore\n%s\nafter\n%s", before, after)
+		}
+	}()
 	files, err := filepath.Glob("../../workloads/testdata/badtasks/*.toml")
 	if err != nil || len(files) < 10 {
 		t.Fatalf("%d malformed task files (%v), want at least 10", len(files), err)
@@ -101,4 +109,26 @@ func TestTaskExamples(t *testing.T) {
 			t.Errorf("no workload %s in:\n%s", name, stdout.String())
 		}
 	}
+}
+
+// treeState describes every file under root: path, size and time of its
+// last change, one a line.
+func treeState(t *testing.T, root string) string {
+	t.Helper()
+	var b strings.Builder
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&b, "%s %d %v\n", p, info.Size(), info.ModTime().UnixNano())
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
 }
