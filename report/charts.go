@@ -104,7 +104,7 @@ func (a *Analysis) speedupChart(w *Workload) *chart.Chart {
 	c := chart.New("speedup-"+w.Name, prose.Kinded(w.Name, w.Kind.String())+": speedup over seq at 1 core (×) vs cores",
 		"cores (GOMAXPROCS, log scale)", "speedup over seq at 1 core (×, log scale)")
 	c.Caption = fmt.Sprintf("BenchmarkCores/workload=%s: each model's batch makespan at 1 core divided into seq's, by core count, with the ideal linear speedup and fitted scaling laws: dashed where fitted, a shaded 95%% prediction band where extrapolated.", w.Name)
-	if w.Base == nil {
+	if !w.hasBase() {
 		c.Empty("no seq baseline at 1 core, so no speedups")
 		return c
 	}

@@ -114,7 +114,10 @@ type lang struct {
 
 // langs lists Go, then each CPython interpreter of the set.
 func (a *Measured) langs() []lang {
-	out := []lang{{}}
+	var out []lang
+	if a.M.HasGo() {
+		out = append(out, lang{})
+	}
 	for _, in := range a.M.Interps() {
 		out = append(out, lang{py: true, interp: in})
 	}

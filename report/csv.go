@@ -68,7 +68,7 @@ func (a *Analysis) Predictions() []Prediction {
 	}
 	for _, w := range a.Workloads {
 		for _, s := range w.Models {
-			if s.Family != FamilyBaseline && w.Base != nil {
+			if s.Family != FamilyBaseline && w.hasBase() {
 				add(BenchCores, w.Name, s.Model, a.Fits.Model(s).Fit())
 			}
 		}

@@ -167,7 +167,7 @@ func (a *Analysis) verdictSections(pg *page.Page) {
 // laws.
 func (a *Analysis) tableSections(pg *page.Page) {
 	for _, w := range a.Workloads {
-		if w.Base == nil {
+		if !w.hasBase() {
 			continue
 		}
 		if !pg.Has("Speedup and its two factors") {
@@ -287,7 +287,7 @@ func (a *Analysis) fitTable() page.Table {
 	}
 	for _, w := range a.Workloads {
 		for _, s := range w.Models {
-			if s.Family == FamilyBaseline || w.Base == nil {
+			if s.Family == FamilyBaseline || !w.hasBase() {
 				continue
 			}
 			row("workload="+w.Name, s.Model, a.Fits.Model(s))

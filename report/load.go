@@ -410,6 +410,7 @@ func (l *loader) finish() (*Set, error) {
 	if !s.Matrix.Described {
 		s.Matrix = inferMatrix(s, l.order)
 	}
+	pyOnlyFamilies(s)
 	s.moderate()
 	return s, nil
 }

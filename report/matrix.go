@@ -217,6 +217,14 @@ func (m *Matrix) IsPython(model string) bool {
 // models are "other".
 func (m *Matrix) Family(model string) Family {
 	if g, ok := m.Counterpart(model); ok {
+		if x, ok := m.model(g); ok && x.Family != "" {
+			return x.Family
+		}
+		// A counterpart the set does not describe (a CPython-only set,
+		// pyOnlyFamilies): the family read for the model itself.
+		if p, _ := m.pyInfo(model); p.Family != "" {
+			return p.Family
+		}
 		model = g
 	}
 	if x, ok := m.model(model); ok && x.Family != "" {
@@ -240,6 +248,11 @@ func (m *Matrix) Baseline(model string) string {
 					return p.Name
 				}
 			}
+		}
+	}
+	for _, p := range m.Python {
+		if py && len(m.Models) == 0 && p.Interp == info.Interp && p.Family == FamilyBaseline {
+			return p.Name
 		}
 	}
 	return ""
@@ -273,6 +286,11 @@ func (m *Matrix) Interps() []string {
 	}
 	return out
 }
+
+// HasGo reports whether the set may hold Go's models: false only for a
+// set whose matrix lists CPython's models and no Go model (a function's
+// set, make bench-python FUNC=…).
+func (m *Matrix) HasGo() bool { return len(m.Models) > 0 || len(m.Python) == 0 }
 
 // GoBaseline is the Go baseline model, "" if the set names none.
 func (m *Matrix) GoBaseline() string { return m.Baseline("") }
@@ -536,4 +554,27 @@ func inferFamily(s *Set, m *Matrix, model string, py bool) Family {
 		}
 	}
 	return FamilyThreads
+}
+
+// pyOnlyFamilies gives the CPython models of a set that describes them
+// but not the Go models they stand beside (make bench-python FUNC=…
+// writes only matrix-python) the families a verdict needs: each
+// interpreter's first listed model is its baseline, as the suite lists
+// py-seq first, and the others' families are inferred from their cells
+// (inferFamily). A set with Go models, or without CPython's, is left as
+// it is.
+func pyOnlyFamilies(s *Set) {
+	m := s.Matrix
+	if len(m.Models) > 0 || len(m.Python) == 0 {
+		return
+	}
+	based := map[string]bool{}
+	for i, p := range m.Python {
+		if !based[p.Interp] {
+			based[p.Interp] = true
+			m.Python[i].Family = FamilyBaseline
+			continue
+		}
+		m.Python[i].Family = inferFamily(s, m, p.Name, true)
+	}
 }

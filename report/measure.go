@@ -524,9 +524,18 @@ func (a *Measured) missing() {
 			continue
 		}
 		models := a.models(b)
+		// The matrix's models with no cell at all are missing too: Go's,
+		// and CPython's its matrix-python lines list (py-asyncio for a
+		// function that is not a coroutine function, with the runner's
+		// reason).
 		for _, m := range a.M.GoModels() {
 			if !slices.Contains(models, m) {
 				models = append(models, m)
+			}
+		}
+		for _, p := range a.M.Python {
+			if !slices.Contains(models, p.Name) {
+				models = append(models, p.Name)
 			}
 		}
 		a.M.SortModels(models)
@@ -557,7 +566,7 @@ func (a *Measured) missing() {
 		}
 	}
 	for _, w := range a.Workloads {
-		if w.Base == nil {
+		if w.Base == nil && (a.M.GoBaseline() != "" || len(w.PyBase) == 0) {
 			a.Missing = append(a.Missing, Missing{BenchCores + "/workload=" + w.Name + "/model=" + a.M.GoBaseline() + " at 1 core",
 				"the baseline is missing: no speedups, attribution or verdicts for " + w.Name})
 		}

@@ -15,6 +15,11 @@ type Workload struct {
 	Models []*Scaling
 }
 
+// hasBase reports whether some runtime's models have their baseline at 1
+// core: Go's seq, or an interpreter's py-seq (a function's set has no Go
+// models).
+func (w *Workload) hasBase() bool { return w.Base != nil || len(w.PyBase) > 0 }
+
 // Scaling is one model's speedup over the sequential baseline at each core
 // count, split into its two factors (FitLaws fits laws to it).
 type Scaling struct {

@@ -86,7 +86,10 @@ func (r Runtime) base(w *Workload) *Cell {
 // emulations when the set has any, and each CPython interpreter, oldest
 // first.
 func (a *Measured) runtimes() []Runtime {
-	out := []Runtime{{Kind: RuntimeGo, Name: "go"}}
+	var out []Runtime
+	if a.M.HasGo() {
+		out = append(out, Runtime{Kind: RuntimeGo, Name: "go"})
+	}
 	if slices.ContainsFunc(a.M.Models, func(x ModelInfo) bool { return a.M.IsEmulation(x.Name) }) {
 		out = append(out, Runtime{Kind: RuntimeEmulated, Name: "emulated"})
 	}

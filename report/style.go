@@ -14,7 +14,9 @@ import (
 // the unknown models of a chart.
 func (m *Matrix) Style(model string, i int) chart.Style {
 	if g, ok := m.Counterpart(model); ok {
-		s := m.Style(g, 0)
+		// A counterpart the set does not describe (a function's set)
+		// gives the model a colour of its own, by its place in the list.
+		s := m.Style(g, slices.IndexFunc(m.Python, func(x ModelInfo) bool { return x.Name == model }))
 		s.Color = chart.Darken(s.Color, 0.7)
 		s.Dashes = chart.PyDashes
 		// A second interpreter (3.11 beside 3.14, or a free-threaded
