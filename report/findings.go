@@ -16,6 +16,7 @@ func findings(a *Measured) []string {
 	if a.Mix != nil {
 		out = append(out, "Mix: "+crossoverNote(a.Mix)+".")
 	}
+	out = append(out, userFindings(a)...)
 	for _, f := range a.Fanout {
 		var best *Series
 		var bestY float64

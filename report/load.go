@@ -131,6 +131,9 @@ type loader struct {
 	// invalid are the config values already found bad (same key), each
 	// reported once.
 	invalid map[string]bool
+	// shares are the cpu-share lines already read (file, round, cores,
+	// interpreter and workload), each counted once.
+	shares map[string]bool
 }
 
 func newLoader(opt LoadOptions) *loader {
@@ -143,6 +146,7 @@ func newLoader(opt LoadOptions) *loader {
 		skipped:  map[string]bool{},
 		cfgLine:  map[string]int{},
 		invalid:  map[string]bool{},
+		shares:   map[string]bool{},
 	}
 }
 
@@ -351,6 +355,7 @@ func (l *loader) result(r *benchfmt.Result, incomplete bool) bool {
 	c.pyref = c.pyref || pyref
 	if pyref {
 		l.interpreter(r, c.Model())
+		l.cpuShare(r, c.Model(), cores)
 	}
 	for _, v := range r.Values {
 		val, unit := v.Value, v.Unit
@@ -410,6 +415,7 @@ func (l *loader) finish() (*Set, error) {
 	if !s.Matrix.Described {
 		s.Matrix = inferMatrix(s, l.order)
 	}
+	userKinds(s)
 	pyOnlyFamilies(s)
 	s.moderate()
 	return s, nil

@@ -56,7 +56,7 @@ func checkedKey(k string) bool {
 	if runCPUKeys[k] && k != "cpu-list" {
 		return true
 	}
-	return strings.HasPrefix(k, "gil-held-share-") && strings.HasSuffix(k, "-py")
+	return (strings.HasPrefix(k, "gil-held-share-") || strings.HasPrefix(k, "cpu-share-")) && strings.HasSuffix(k, "-py")
 }
 
 // badValue records a config value that does not parse, once per file,

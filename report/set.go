@@ -35,6 +35,9 @@ type Set struct {
 	// Interpreters are the CPython interpreters whose suite runs the set
 	// holds, in the order first seen; their keys stay out of Config.
 	Interpreters []*Interpreter
+	// CPUShares are a function's CPU shares its runs measured on py-seq
+	// (cpu-share-WORKLOAD-py), one per run and interpreter.
+	CPUShares []CPUShare
 
 	byKey    map[cellKey]*Cell
 	sides    map[*Cell]stats.Side
