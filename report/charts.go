@@ -230,7 +230,15 @@ func (a *Analysis) drawSpeedups(c *chart.Chart, w *Workload, series []*Series, f
 // in.
 func (a *Analysis) runtimes() []lang {
 	langs := a.langs()
-	slices.SortStableFunc(langs[1:], func(x, y lang) int { return compareVersions(x.interp, y.interp) })
+	slices.SortStableFunc(langs, func(x, y lang) int {
+		switch {
+		case x.py == y.py:
+			return compareVersions(x.interp, y.interp)
+		case y.py:
+			return -1 // Go first; a function's set has no Go panel
+		}
+		return 1
+	})
 	return langs
 }
 
