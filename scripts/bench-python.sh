@@ -20,7 +20,11 @@
 #               writes "ready r" to the FIFO DIR/ready, then waits for a
 #               line "run" on the FIFO DIR/go; any other line, or the end
 #               of DIR/go, stops it there, status 0. After its last round
-#               it writes "done".
+#               it writes "done", then runs adaptive runs as told: a line
+#               "adaptive ROUND CORES TAGS REGEXP" runs the interpreters
+#               whose tags TAGS lists (comma-separated) at CORES over the
+#               results REGEXP matches, marked "adaptive: true", and writes
+#               "done"; any other line, or the end of DIR/go, ends it.
 # Environment: PYTHONS, the interpreters, space-separated (default: PYTHON,
 # else python3; one that is missing or older than 3.9 is skipped with a
 # line saying so); START_METHODS, comma-separated multiprocessing start
@@ -63,7 +67,7 @@ while getopts "o:c:n:p:a:b:m:g:h" opt; do
 	b) bench=$OPTARG ;;
 	m) models=$OPTARG ;;
 	g) gate=$OPTARG ;;
-	h) sed -n '2,39p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	h) sed -n '2,43p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) exit 2 ;;
 	esac
 done
@@ -229,13 +233,48 @@ for i in "${!pys[@]}"; do
 		fi
 	done
 done
-args=(--addr "$addr" --bench "$bench" --count 1 --verbose ${sel[@]+"${sel[@]}"})
+args=(--addr "$addr" --count 1 --verbose ${sel[@]+"${sel[@]}"})
 [ -n "${FUNC:-}" ] && args+=(--settings "$tmp/settings.txt" --func "$FUNC" --args "${ARGS:-}")
 ncells=$(($(echo "$cores" | wc -w) * count * ${#pys[@]}))
 done_=0
 failed=0
 start=$(date +%s)
 echo "bench-python: Python ${tags[*]}, profile $profile, cores [$cores], $count round(s), server $addr" >&2
+# run_one I K ROUND PATTERN ADAPTIVE runs interpreter I once at K cores,
+# round ROUND, over the cells whose names PATTERN matches.
+run_one() {
+	local i=$1 k=$2 r=$3 pat=$4 adaptive=$5 pin aff pinned rc cells
+	if [ "$k" -le "$ncpu" ] && [ "$have_taskset" = true ]; then
+		pin=(taskset -c "$(pin_list "$k")")
+		aff=
+		pinned=true
+	else
+		pin=()
+		aff=unpinned
+		pinned=false
+	fi
+	# As bench.sh records of every Go run; the run's own config lines
+	# follow, and these hold until the next run says otherwise. An
+	# adaptive run says so (bench.sh's adaptive rounds); a fixed one
+	# leaves the key to whoever wrote it last, as before.
+	echo "pinned: $pinned" >&4
+	[ "$adaptive" = false ] || echo "adaptive: true" >&4
+	cat "$tmp/cpus-$k.txt" >&4
+	set +e
+	cells=()
+	[ -z "${FUNC:-}" ] && cells=(--tasks "$tmp/tasks-$i-$k.json")
+	${pin[@]+"${pin[@]}"} "${pys[$i]}" "$suite" --cores "$k" --round "$r" ${cells[@]+"${cells[@]}"} \
+		${aff:+--affinity "$aff"} --bench "$pat" "${args[@]}" >&4
+	rc=$?
+	set -e
+	[ "$rc" -gt 128 ] && interrupted=1
+	if [ "$rc" -ne 0 ]; then
+		failed=1
+		echo "bench-python: Python ${tags[$i]}, cores $k, round $r exited with status $rc" >&2
+	fi
+	return 0
+}
+stopped=0
 for r in $(seq "$count"); do
 	if [ -n "$gate" ]; then
 		echo "ready $r" >&6
@@ -243,6 +282,7 @@ for r in $(seq "$count"); do
 		read -r cmd <&7 || true
 		if [ "$cmd" != run ]; then
 			echo "bench-python: stopped before round $r, as the runner asked" >&2
+			stopped=1
 			break
 		fi
 	fi
@@ -251,42 +291,39 @@ for r in $(seq "$count"); do
 			[ "$interrupted" = 1 ] && break 3
 			el=$(($(date +%s) - start))
 			echo "bench-python: round $r/$count, Python ${tags[$i]}, cores $k ($done_/$ncells runs done, ${el}s elapsed)" >&2
-			if [ "$k" -le "$ncpu" ] && [ "$have_taskset" = true ]; then
-				pin=(taskset -c "$(pin_list "$k")")
-				aff=
-				pinned=true
-			else
-				pin=()
-				aff=unpinned
-				pinned=false
-			fi
-			# As bench.sh records of every Go run; the run's own config lines
-			# follow, and this one holds until the next run says otherwise.
-			echo "pinned: $pinned" >&4
-			cat "$tmp/cpus-$k.txt" >&4
-			set +e
-			cells=()
-			[ -z "${FUNC:-}" ] && cells=(--tasks "$tmp/tasks-$i-$k.json")
-			${pin[@]+"${pin[@]}"} "${pys[$i]}" "$suite" --cores "$k" --round "$r" ${cells[@]+"${cells[@]}"} \
-				${aff:+--affinity "$aff"} "${args[@]}" >&4
-			rc=$?
-			set -e
-			[ "$rc" -gt 128 ] && interrupted=1
-			if [ "$rc" -ne 0 ]; then
-				failed=1
-				echo "bench-python: Python ${tags[$i]}, cores $k, round $r exited with status $rc" >&2
-			fi
+			run_one "$i" "$k" "$r" "$bench" false
 			done_=$((done_ + 1))
 		done
 	done
 done
+# Adaptive runs (-g only): after its rounds, the suite says "done" and
+# waits for lines "adaptive ROUND CORES TAGS PATTERN" (TAGS: the
+# interpreters' tags, comma-separated, PATTERN: a regexp on result names),
+# runs each, marked "adaptive: true", and says "done" again; any other
+# line, or the end of DIR/go, ends it.
+if [ -n "$gate" ] && [ "$stopped" = 0 ] && [ "$interrupted" = 0 ]; then
+	echo "done" >&6
+	while [ "$interrupted" = 0 ] && read -r cmd r k want pat <&7 && [ "$cmd" = adaptive ]; do
+		case " $cores " in
+		*" $k "*)
+			for i in "${!pys[@]}"; do
+				case ",$want," in *",${tags[$i]},"*) ;; *) continue ;; esac
+				[ "$interrupted" = 1 ] && break
+				echo "bench-python: adaptive round $r, Python ${tags[$i]}, cores $k: $pat" >&2
+				run_one "$i" "$k" "$r" "$pat" true
+			done
+			;;
+		*) echo "bench-python: adaptive round $r: $k cores is not among [$cores]; skipped" >&2 ;;
+		esac
+		echo "done" >&6
+	done
+fi
 if [ "$interrupted" = 1 ]; then
 	echo "incomplete: true" >&4
 	echo "bench-python: interrupted; the results so far are kept" >&2
 	exit 130
 fi
 echo "bench-python: done, $done_ runs in $(($(date +%s) - start))s" >&2
-[ -z "$gate" ] || echo "done" >&6
 if [ "$failed" = 1 ]; then
 	echo "bench-python: some runs failed" >&2
 	exit 1

@@ -24,7 +24,10 @@
 # with as many of each, after every Go round. The suite starts once (its
 # interpreters calibrated, its latency server up) before the first Go round
 # and waits, idle, between its rounds, so the wall time is that of running
-# the two one after the other. Adaptive rounds (Go's) come after all of it.
+# the two one after the other. Adaptive rounds come after all of it, for
+# Go's undecided verdicts and each interpreter's alike: a pattern of py-*
+# cells goes to the suite, still up, which re-runs them with the tasks it
+# ran in its rounds.
 #
 # It runs under macOS's bash 3.2 and BSD tools: no associative arrays, no
 # negative array indexes, no "${empty[@]}" under set -u, no wait on a
@@ -52,8 +55,12 @@
 # Python suite, e.g. "python3 /path/python3.14 python3.14t") and
 # START_METHODS (e.g. fork,forkserver,spawn) go to scripts/bench-python.sh
 # as they are.
+# FUNC and ARGS (make bench-python's user function) are not for the matrix:
+# they are dropped, with a line saying so.
 # For tests only: CONCBENCH_SYSFS=DIR chooses the CPUs from the sysfs tree
-# at DIR instead of this machine's.
+# at DIR instead of this machine's; CONCBENCH_UNDECIDED=FILE makes every
+# adaptive round re-run FILE's "CORES PATTERN" lines instead of those the
+# report lists.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -118,6 +125,12 @@ if [ -n "${BUDGET:-}" ]; then
 	if ! [[ "$budget" =~ ^[0-9]+$ ]]; then usage_error "BUDGET must be seconds or a number with s, m or h, got '$BUDGET'"; fi
 fi
 MAX_LOOKS=${MAX_LOOKS:-8}
+# make exports FUNC and ARGS for make bench-python; the matrix's Python
+# suite runs its own cells, never a user's function.
+if [ -n "${FUNC:-}${ARGS:-}" ]; then
+	echo "bench: FUNC and ARGS run a function of yours with make bench-python FUNC=... ARGS=...; make bench runs the matrix without them" >&2
+fi
+unset FUNC ARGS
 
 # Default core counts: 1, 2, 4, … up to the machine's CPUs, plus the count
 # itself; the full profile adds 2× the CPUs, oversubscribed.
@@ -191,8 +204,8 @@ while [ -e "$dir" ]; do n=$((n + 1)); dir="$OUT/$MACHINE/$stamp-$n"; done
 mkdir -p "$dir"
 partial="$tmp/partial.txt"
 : >"$partial"
-# The Go runs alone, for the adaptive rounds' look at what is undecided:
-# they re-run Go cells only.
+# The Go runs alone: the config keys no Go run writes are the Python
+# suite's, cleared after each of its runs.
 go_partial="$tmp/go.txt"
 : >"$go_partial"
 
@@ -390,10 +403,7 @@ py_end() {
 	py_pid=""
 	exec 9<&-
 }
-# py_run runs the Python suite's next round. Its config lines (the
-# interpreter's, runner: pyref) would hold for the Go results after it, as
-# benchfmt carries config over; so every key it wrote that no Go run writes
-# is then cleared with an empty value.
+# py_run runs the Python suite's next round.
 py_run() {
 	local from
 	from=$(($(wc -c <"$partial") + 1))
@@ -401,9 +411,46 @@ py_run() {
 	echo "bench: Python round $py_round of $py_count" >&2
 	echo run >&8
 	py_wait || return 0
+	py_clear "$from"
+}
+# py_adaptive ROUND K TAGS PATTERN has the suite re-run, at K cores, the
+# cells of the interpreters TAGS (comma-separated) that PATTERN (a go test
+# -bench pattern of the report's) selects, as adaptive round ROUND.
+py_adaptive() {
+	local from re
+	from=$(($(wc -c <"$partial") + 1))
+	# The suite matches one regexp against the whole name: the report's
+	# levels, each "^…$", joined by "/", are one "^…/…$".
+	re=$(printf '%s\n' "$4" | sed 's#\$/\^#/#g')
+	echo "adaptive $1 $2 $3 $re" >&8
+	py_wait || return 0
+	py_clear "$from"
+}
+# py_clear FROM: the Python suite's config lines from byte FROM of the
+# partial results on (the interpreter's, runner: pyref) would hold for the
+# Go results after them, as benchfmt carries config over; so every key
+# they hold that no Go run writes is cleared with an empty value.
+py_clear() {
 	config_keys <"$go_partial" >"$tmp/go-keys.txt"
-	tail -c +"$from" "$partial" | config_keys | LC_ALL=C comm -23 - "$tmp/go-keys.txt" | sed 's/$/:/' >"$tmp/clear.txt"
+	tail -c +"$1" "$partial" | config_keys | LC_ALL=C comm -23 - "$tmp/go-keys.txt" | sed 's/$/:/' >"$tmp/clear.txt"
 	cat "$tmp/clear.txt" >>"$partial"
+}
+# pattern_models PATTERN prints the models a report's pattern names, one a
+# line, unquoted; py_tags PATTERN the tags of the interpreters among them
+# (3.11,3.14t), comma-separated; go_models PATTERN how many are Go's. A
+# pattern with no model level is Go's.
+pattern_models() {
+	printf '%s\n' "$1" | sed -n 's#.*/^model=(\(.*\))\$.*#\1#p' | tr '|' '\n' | sed 's/\\//g'
+}
+py_tags() {
+	pattern_models "$1" | sed -n 's/^py-[^@]*@\([^-]*\).*/\1/p' | awk '!seen[$0]++' | paste -sd, -
+}
+go_models() {
+	if printf '%s\n' "$1" | grep -q '/^model=('; then
+		pattern_models "$1" | grep -vc '^py-' || true
+	else
+		echo 1
+	fi
 }
 # config_keys lists the keys of the benchfmt config lines on stdin, sorted.
 config_keys() {
@@ -425,11 +472,13 @@ for ((round = 1; round <= COUNT && !interrupted; round++)); do
 		py_run
 	done
 done
-py_end
 
 # Adaptive rounds: while the budget lasts, the report names the cells its
 # undecided verdicts wait on ("CORES PATTERN" lines), and one more round runs
-# just those, marked "adaptive: true". Each look is a chance to stop on a
+# just those, marked "adaptive: true": the Go binary the patterns with Go
+# models, the Python suite those with py-* models, for each interpreter
+# they name (a pattern may hold both). Each interpreter's verdicts are
+# looked at as Go's are, so they get rounds as Go's do. Each look is a chance to stop on a
 # lucky draw, so the report multiplies the p-value of a claim whose cells
 # had L adaptive rounds by 1+L (Bonferroni over its looks), before Holm
 # within its family. It stops when every verdict is decided, the budget is
@@ -439,8 +488,10 @@ if [ "$interrupted" = 0 ] && [ "$failed" = 0 ] && [ "$budget" -gt 0 ]; then
 	adaptive_end=$(($(date +%s) + budget))
 	round=$COUNT
 	while [ "$interrupted" = 0 ] && [ "$adaptive_rounds" -lt "$MAX_LOOKS" ] && [ "$(date +%s)" -lt "$adaptive_end" ]; do
-		{ echo "machine: $MACHINE"; cat "$go_partial"; } >"$tmp/sofar.txt"
-		if ! "$tmp/concbench" report -undecided -horizon $((MAX_LOOKS - adaptive_rounds)) "$tmp/sofar.txt" >"$tmp/undecided.txt" 2>>"$dir/stderr.log"; then
+		{ echo "machine: $MACHINE"; cat "$partial"; } >"$tmp/sofar.txt"
+		if [ -n "${CONCBENCH_UNDECIDED:-}" ]; then
+			cp "$CONCBENCH_UNDECIDED" "$tmp/undecided.txt"
+		elif ! "$tmp/concbench" report -undecided -horizon $((MAX_LOOKS - adaptive_rounds)) "$tmp/sofar.txt" >"$tmp/undecided.txt" 2>>"$dir/stderr.log"; then
 			echo "bench: the report could not list the undecided cells (see $dir/stderr.log); no adaptive rounds" >&2
 			break
 		fi
@@ -452,12 +503,22 @@ if [ "$interrupted" = 0 ] && [ "$failed" = 0 ] && [ "$budget" -gt 0 ]; then
 		exec 4<"$tmp/order.txt"
 		while read -r k pat <&4; do
 			if [ "$interrupted" != 0 ] || [ "$(date +%s)" -ge "$adaptive_end" ]; then break; fi
-			run_at "$k" "$round" "$pat" true
+			[ "$(go_models "$pat")" = 0 ] || run_at "$k" "$round" "$pat" true
+			tags=$(py_tags "$pat")
+			if [ -n "$tags" ] && [ "$interrupted" = 0 ]; then
+				if [ -n "$py_pid" ]; then
+					echo "bench: adaptive round $adaptive_rounds, cores $k: Python $tags" >&2
+					py_adaptive "$round" "$k" "$tags" "$pat"
+				else
+					echo "bench: adaptive round $adaptive_rounds, cores $k: no Python suite to re-run Python $tags's cells" >&2
+				fi
+			fi
 		done
 		exec 4<&-
 		[ "$tty" = 1 ] && echo >&2
 	done
 fi
+py_end
 # A failure of the Python suite fails the set, but does not take the Go
 # cells' adaptive rounds away.
 if [ "$py_status" != 0 ] && [ "$interrupted" = 0 ]; then
