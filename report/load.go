@@ -247,6 +247,12 @@ func (l *loader) scanLines(name string, data []byte) (incomplete, described bool
 					// Each interpreter's runs describe their own models
 					// (parseMatrix lists each once).
 					l.set.matrix[k] = prev + " " + v
+				} else if k == "matrix-benchmarks" || k == "matrix-cores" {
+					// A function's set beside a make bench set
+					// (bench-python FUNC=… RESULTS=…) adds its one
+					// workload to the other's benchmarks, in either
+					// order of the files.
+					l.set.matrix[k] = unionEntries(prev, v)
 				}
 			}
 			continue

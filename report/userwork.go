@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -302,4 +303,17 @@ func userFindings(a *Measured) []string {
 		out = append(out, userWorkText(u, a.Mix)+".")
 	}
 	return out
+}
+
+// unionEntries joins two matrix lines of space-separated entries: prev's,
+// then each of v's whose name (what precedes its first ':') prev lacks.
+func unionEntries(prev, v string) string {
+	out := strings.Fields(prev)
+	name := func(e string) string { n, _, _ := strings.Cut(e, ":"); return n }
+	for _, e := range strings.Fields(v) {
+		if !slices.ContainsFunc(out, func(x string) bool { return name(x) == name(e) }) {
+			out = append(out, e)
+		}
+	}
+	return strings.Join(out, " ")
 }

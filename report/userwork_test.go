@@ -197,3 +197,18 @@ func TestCPUShareBad(t *testing.T) {
 		t.Errorf("Load: %v, want cpu-share-f-py's value refused at line 4, and nothing else", err)
 	}
 }
+
+// TestUnionEntries checks that a function's set read before the make
+// bench set beside it keeps the other's benchmarks and batches.
+func TestUnionEntries(t *testing.T) {
+	for _, tc := range []struct{ prev, v, want string }{
+		{"BenchmarkCores", "BenchmarkCores BenchmarkMix", "BenchmarkCores BenchmarkMix"},
+		{"workload=f:16:2ms:cpu:call", "workload=hash:64:1ms:cpu:compute workload=f:16:3ms:mixed:call",
+			"workload=f:16:2ms:cpu:call workload=hash:64:1ms:cpu:compute"},
+		{"a b", "", "a b"},
+	} {
+		if got := unionEntries(tc.prev, tc.v); got != tc.want {
+			t.Errorf("unionEntries(%q, %q) = %q, want %q", tc.prev, tc.v, got, tc.want)
+		}
+	}
+}
