@@ -197,14 +197,20 @@ func (s *Set) distinctCores(at []*Cell) ([]*Cell, string) {
 func (a *Measured) sharedCores() ([]int, string) {
 	var marked []int
 	var says []string
+	smt := false
 	for _, k := range a.Cores {
 		if sh := a.Set.Placement(k).Shared(k); sh != "" {
 			marked = append(marked, k)
 			says = append(says, sh)
+			smt = smt || a.Set.SMT(k)
 		}
 	}
 	if len(marked) == 0 {
 		return nil, ""
 	}
-	return marked, fmt.Sprintf("*: %s; an SMT point is drawn, not fitted, and a thread that shares its core gains less than a core would.", strings.Join(says, "; "))
+	note := "*: " + strings.Join(says, "; ")
+	if smt {
+		note += "; an SMT point is drawn, not fitted, and a thread that shares its core gains less than a core would"
+	}
+	return marked, note + "."
 }

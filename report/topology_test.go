@@ -135,3 +135,23 @@ func TestPlacementBad(t *testing.T) {
 		t.Errorf("Load: %v, want cpu-smt's value refused at line 2", err)
 	}
 }
+
+func TestPlacementShared(t *testing.T) {
+	for _, tc := range []struct {
+		p    Placement
+		k    int
+		want string
+	}{
+		{Placement{Recorded: true, Cores: 8, Packages: 1}, 8, ""},
+		{Placement{Recorded: true, Cores: 4, SMT: true, Packages: 1}, 8, "8 cores = 4 cores × 2 threads"},
+		{Placement{Recorded: true, Cores: 1, SMT: true, Packages: 1}, 2, "2 cores = 1 core × 2 threads"},
+		{Placement{Recorded: true, Cores: 4, SMT: true, Packages: 1}, 6, "6 cores = 6 SMT threads on 4 physical cores"},
+		{Placement{Recorded: true, Cores: 16, Packages: 2}, 16, "on 2 packages"},
+		{Placement{Recorded: true, Cores: 8, SMT: true, Packages: 2}, 16, "16 cores = 8 cores × 2 threads, on 2 packages"},
+		{Placement{}, 4, ""},
+	} {
+		if got := tc.p.Shared(tc.k); got != tc.want {
+			t.Errorf("%+v at %d: %q, want %q", tc.p, tc.k, got, tc.want)
+		}
+	}
+}
