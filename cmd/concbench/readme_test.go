@@ -251,7 +251,14 @@ func fanoutTable(c csvCell, k int) string {
 var gilRuns = []string{
 	"../../results/epyc-2cpu/20261204T154042Z/results.csv",
 	"../../results/epyc-2cpu/20261204T161056Z/results.csv",
+	"../../results/xeon-2cpu/20261207T010908Z/results.csv",
 }
+
+// The sets of the README's own-task and own-function examples.
+const (
+	examplesSet = "../../results/xeon-2cpu/20261207T014429Z/results.csv"
+	wordfreqSet = "../../results/xeon-2cpu/20261207T015045Z/results.csv"
+)
 
 // gilRunsTable: per run, the parallel gain from 1 to 2 cores on hash and
 // primes of goroutines (what the host's second vCPU gave Go), the GIL
@@ -312,7 +319,27 @@ func readmeBlocks(t *testing.T) map[string]string {
 		"compare-2cpu":   compareLines(t),
 		"verdict-16cpu":  verdictLine(t, readmeSets["16cpu"], "Go", "primes (CPU-bound), 16 cores:"),
 		"gap-2cpu":       gapLine(t, readmeSets["2cpu"], "| Cores/workload=sleep | 2 | py-threading@3.11 |"),
+		"examples-2cpu": verdictLines(t, examplesSet, []string{"Go", "CPython 3.11", "CPython 3.14"},
+			"scraper (I/O-bound), 2 cores:", "thumbnailer (CPU-bound), 2 cores:", "transform (CPU-bound), 2 cores:"),
+		"wordfreq-2cpu": verdictLines(t, wordfreqSet, []string{"CPython 3.11", "CPython 3.14"}, "wordfreq (CPU-bound), 2 cores:"),
 	}
+}
+
+// verdictLines are the verdicts of a committed set's summary.md that start
+// with each prefix, from each runtime's subsection, as one code block, each
+// line led by its runtime.
+func verdictLines(t *testing.T, csvPath string, runtimes []string, prefixes ...string) string {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("```\n")
+	for _, p := range prefixes {
+		for _, r := range runtimes {
+			line := strings.TrimSuffix(strings.TrimPrefix(verdictLine(t, csvPath, r, p), "```\n"), "\n```\n")
+			fmt.Fprintf(&b, "%s: %s\n", strings.TrimPrefix(r, "CPython "), line)
+		}
+	}
+	b.WriteString("```\n")
+	return b.String()
 }
 
 // gapLine is why a committed set's Go-vs-CPython row differs, as its
