@@ -187,14 +187,28 @@ func TestUserWorkText(t *testing.T) {
 	}
 }
 
-// TestCPUShareBad checks that a function's CPU share outside [0, 1] is an
-// error naming its line, and that other keys ending in -py are not read
-// as shares.
+// TestCPUShareBad checks that a function's CPU share below 0 is an error
+// naming its line, and that other keys ending in -py are not read as
+// shares.
 func TestCPUShareBad(t *testing.T) {
-	in := "runner: pyref\ncores: 1\nunit-ns-hash-py: 37514\ncpu-share-f-py: 1.5\nBenchmarkCores/workload=f/model=py-seq@3.11 1 10 ns/op\n"
+	in := "runner: pyref\ncores: 1\nunit-ns-hash-py: 37514\ncpu-share-f-py: -0.5\nBenchmarkCores/workload=f/model=py-seq@3.11 1 10 ns/op\n"
 	_, err := LoadBytes("f.txt", []byte(in), LoadOptions{})
-	if err == nil || !strings.Contains(err.Error(), `f.txt:4: config cpu-share-f-py: "1.5" is not a share in [0, 1]`) || strings.Contains(err.Error(), "unit-ns") {
+	if err == nil || !strings.Contains(err.Error(), `f.txt:4: config cpu-share-f-py: "-0.5" is not a CPU share (CPU seconds over wall seconds, at least 0)`) || strings.Contains(err.Error(), "unit-ns") {
 		t.Errorf("Load: %v, want cpu-share-f-py's value refused at line 4, and nothing else", err)
+	}
+}
+
+// TestCPUShareOverOne checks that a CPU share above 1 (a short batch's CPU
+// time is charged in ticks: make test's smoke function read 1.013) is read
+// as a baseline that computed all the time it ran, not refused.
+func TestCPUShareOverOne(t *testing.T) {
+	in := "runner: pyref\ncores: 1\nunit-ns-hash-py: 37514\ncpu-share-f-py: 1.013\nBenchmarkCores/workload=f/model=py-seq@3.11 1 10 ns/op\n"
+	s, err := LoadBytes("f.txt", []byte(in), LoadOptions{})
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	if len(s.CPUShares) != 1 || s.CPUShares[0].Share != 1 {
+		t.Errorf("CPUShares = %+v, want one share of 1", s.CPUShares)
 	}
 }
 
