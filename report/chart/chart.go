@@ -447,6 +447,12 @@ func (c *Chart) draw(dc draw.Canvas, lay *layout) {
 
 // wrap breaks text into lines no wider than width in sty, at spaces.
 func wrap(sty text.Style, s string, width vg.Length) []string {
+	return wrapWords(s, width, sty.Width)
+}
+
+// wrapWords breaks s into lines no wider than width, as widthOf measures
+// them, at spaces; a word wider than width stands on a line of its own.
+func wrapWords(s string, width vg.Length, widthOf func(string) vg.Length) []string {
 	var lines []string
 	line := ""
 	for _, w := range strings.Fields(s) {
@@ -454,7 +460,7 @@ func wrap(sty text.Style, s string, width vg.Length) []string {
 		if line != "" {
 			next = line + " " + w
 		}
-		if line != "" && sty.Width(next) > width {
+		if line != "" && widthOf(next) > width {
 			lines = append(lines, line)
 			next = w
 		}

@@ -227,21 +227,8 @@ func fitText(s string, size, floor, width vg.Length) (vg.Length, []string) {
 		}
 	}
 	face := sansFace(floor)
-	var lines []string
-	line := ""
-	for _, w := range strings.Fields(s) {
-		next := strings.TrimSpace(line + " " + w)
-		if line != "" && face.Width(next) > width {
-			lines = append(lines, line)
-			next = w
-		}
-		line = next
-	}
-	if line != "" {
-		lines = append(lines, line)
-	}
 	var out []string
-	for _, ln := range lines {
+	for _, ln := range wrapWords(s, width, face.Width) {
 		out = append(out, wrapName(face, ln, width)...)
 	}
 	return floor, out

@@ -57,11 +57,10 @@ def unit_costs_line():
         round(unit_cost(GZIP)))
 
 
-def config_lines(args, profile, models):
-    """The run's config lines: the interpreter, the machine as this run sees
-    it, the profile, the calibrated costs and GIL shares, and the models with
-    their Go counterparts (so that the report keeps no copy of them)."""
-    nofile, nproc, _ = read_limits()
+def interpreter_lines(args, models):
+    """The config lines every run of the suite writes first: the interpreter
+    and its process start methods, the machine as this run sees it (its
+    cores and affinity), and the run's round."""
     methods = []
     for m in models:
         if m.method and m.method not in methods:
@@ -83,7 +82,30 @@ def config_lines(args, profile, models):
     ]
     if args.round:
         lines.append("round: %d" % args.round)
-    lines += [
+    return lines
+
+
+def limit_lines():
+    """The load before the run and the process limits it runs under."""
+    nofile, nproc, _ = read_limits()
+    return [
+        "load-before: %.2f" % os.getloadavg()[0],
+        "nofile: %s" % fmt_limit(nofile),
+        "nproc: %s" % fmt_limit(nproc),
+    ]
+
+
+def matrix_python_line(models):
+    """The models of the run with their Go counterparts, so that the report
+    keeps no copy of them."""
+    return "matrix-python: %s" % " ".join("%s:%s" % (m.name, m.counterpart) for m in models)
+
+
+def config_lines(args, profile, models):
+    """The run's config lines: the interpreter, the machine as this run sees
+    it, the profile, the calibrated costs and GIL shares, and the models with
+    their Go counterparts (so that the report keeps no copy of them)."""
+    return interpreter_lines(args, models) + [
         "profile: %s" % profile,
         "unit-ns-hash-py: %d" % round(unit_cost(HASH)),
         "unit-ns-primes-py: %d" % round(unit_cost(PRIMES)),
@@ -91,9 +113,4 @@ def config_lines(args, profile, models):
         "unit-ns-gzip-py: %d" % round(unit_cost(GZIP)),
         "gil-held-share-hash-py: %.3f" % held_share(HASH),
         "gil-held-share-gzip-py: %.3f" % held_share(GZIP),
-        "load-before: %.2f" % os.getloadavg()[0],
-        "nofile: %s" % fmt_limit(nofile),
-        "nproc: %s" % fmt_limit(nproc),
-        "matrix-python: %s" % " ".join("%s:%s" % (m.name, m.counterpart) for m in models),
-    ]
-    return lines
+    ] + limit_lines() + [matrix_python_line(models)]

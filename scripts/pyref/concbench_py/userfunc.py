@@ -40,7 +40,6 @@ places the function on the mix crossover.
 import json
 import os
 import pickle
-import platform
 import re
 import selectors
 import signal
@@ -48,9 +47,8 @@ import subprocess
 import sys
 import time
 
-from .output import affinity, fmt_line, stdlib_bytecode
-from .limits import fmt_limit, read_limits
-from .models import default_start_method, gil_enabled, python_tag, threadpool_workers
+from .output import fmt_line, interpreter_lines, limit_lines, matrix_python_line
+from .models import threadpool_workers
 
 now = time.monotonic_ns
 
@@ -586,38 +584,15 @@ def run_cell(req, limit, limit_name="the profile's py-max-op"):
 # The suite's side.
 
 def config_lines(a, st, models, func, workload, calls):
-    nofile, nproc, _ = read_limits()
-    methods = []
-    for m in models:
-        if m.method and m.method not in methods:
-            methods.append(m.method)
-    lines = [
-        "runner: pyref",
-        "python-version: %s" % platform.python_version(),
-        "python-impl: %s" % platform.python_implementation(),
-        "python-tag: %s" % python_tag(),
-        "gil: %s" % ("enabled" if gil_enabled() else "disabled"),
-        "python-switch-interval: %gms" % (sys.getswitchinterval() * 1e3),
-        "mp-start-method: %s" % default_start_method(),
-        "mp-start-methods: %s" % (",".join(methods) or "none"),
-        "python-stdlib-bytecode: %s" % ("cached" if stdlib_bytecode() else "none"),
-        "cpus: %d" % (os.cpu_count() or 0),
-        "cores: %d" % a.cores,
-        "affinity: %s" % (a.affinity or affinity()),
-        "oversubscribed: %s" % ("true" if a.cores > (os.cpu_count() or 1) else "false"),
-    ]
-    if a.round:
-        lines.append("round: %d" % a.round)
-    lines += [
-        "profile: %s" % st.name,
-        "load-before: %.2f" % os.getloadavg()[0],
-        "nofile: %s" % fmt_limit(nofile),
-        "nproc: %s" % fmt_limit(nproc),
+    """A function run's config lines: the interpreter and machine as every
+    run of the suite writes them, the profile, the function and its
+    arguments, and the models."""
+    lines = interpreter_lines(a, models) + ["profile: %s" % st.name] + limit_lines() + [
         "func: %s" % func,
         "func-args: %s" % a.args,
         "func-workload: %s" % workload,
         "matrix-benchmarks: BenchmarkCores",
-        "matrix-python: %s" % " ".join("%s:%s" % (m.name, m.counterpart) for m in models),
+        matrix_python_line(models),
     ]
     if calls is not None:
         lines.append("func-calls: %d" % calls)
