@@ -152,22 +152,23 @@ done
 # stderr and no result set. The kernels' unit costs are calibrated once
 # (concbench task units), so that a compute step given by time gets the
 # same units in every run of the set. The list, globs expanded, goes to
-# the bench binary (-concbench.task, -concbench.unit-ns) and, as TASK and
-# TASK_UNIT_NS, to the Python suite.
+# the bench binary (-concbench.task, -concbench.unit-ns) and, as TASK, to
+# the Python suite, which sizes a step given by time at its interpreter's
+# own unit costs (concbench_py --costs), not at Go's.
 task_files=()
 task_args=()
 if [ -n "${TASK:-}" ]; then
 	# Split on blanks and expand globs, as the shell would on a command line.
 	# shellcheck disable=SC2206
 	task_files=($TASK)
-	TASK_UNIT_NS=$("$tmp/concbench" task units)
-	if ! "$tmp/concbench" task check -profile "$PROFILE" -unit-ns "$TASK_UNIT_NS" "${task_files[@]}" >/dev/null; then
+	unit_ns=$("$tmp/concbench" task units)
+	if ! "$tmp/concbench" task check -profile "$PROFILE" -unit-ns "$unit_ns" "${task_files[@]}" >/dev/null; then
 		echo "bench.sh: TASK: refused (see above); nothing was run" >&2
 		exit 2
 	fi
 	TASK="${task_files[*]}"
-	export TASK TASK_UNIT_NS
-	task_args=(-concbench.unit-ns "$TASK_UNIT_NS")
+	export TASK
+	task_args=(-concbench.unit-ns "$unit_ns")
 	for f in "${task_files[@]}"; do task_args+=(-concbench.task "$f"); done
 fi
 
